@@ -1,0 +1,1 @@
+"""kzmig: the thin command line around the kz_migration dbt project."""

@@ -1,0 +1,59 @@
+"""Where the project lives and how dbt is run. No business rules here."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROFILES_DIR = PROJECT_DIR / "profiles"
+DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
+DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "kz_migration.duckdb"
+
+
+class KzmigError(RuntimeError):
+    """An error the user can act on; printed without a traceback."""
+
+
+def warehouse_path() -> Path:
+    """The DuckDB warehouse file, as the dbt profile resolves it."""
+    return Path(os.environ.get("DBT_DUCKDB_PATH", str(DEFAULT_WAREHOUSE))).resolve()
+
+
+def dbt_executable() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_vars(landing_dir: str | os.PathLike | None = None, cutoff: str | None = None) -> str:
+    values: dict[str, object] = {}
+    if landing_dir is not None:
+        values["landing_dir"] = str(Path(landing_dir).resolve())
+    if cutoff is not None:
+        values["cutoff"] = cutoff
+    return json.dumps(values)
+
+
+def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False) -> None:
+    """Run one dbt command in the project; raise KzmigError when it fails."""
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+    if target:
+        command += ["--target", target]
+    env = os.environ.copy()
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    if not quiet:
+        print(f"kzmig: dbt {' '.join(args)}", flush=True)
+    started = time.monotonic()
+    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    (warehouse_path().parent / "tmp").mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE if quiet else None,
+                               stderr=subprocess.STDOUT if quiet else None, text=True)
+    if completed.returncode != 0:
+        detail = completed.stdout[-4000:] if quiet and completed.stdout else ""
+        raise KzmigError(f"dbt {args[0]} failed (exit {completed.returncode}).\n{detail}".rstrip())
+    if not quiet:
+        print(f"kzmig: dbt {args[0]} finished in {time.monotonic() - started:.1f} s", flush=True)
