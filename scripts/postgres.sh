@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# A local PostgreSQL server for the kz_migration warehouse (development and CI).
+#
+#   scripts/postgres.sh start            install Debian's postgresql if missing, start the
+#                                        cluster, create the roles and the database
+#   scripts/postgres.sh stop             stop the cluster (does nothing when it is down)
+#   scripts/postgres.sh status           print whether the server accepts connections
+#   scripts/postgres.sh reset-db [NAME]  drop and re-create one database (tests use this)
+#
+# Every step is idempotent: running `start` twice changes nothing the second time.
+# Must run as root (it uses apt-get and runs admin SQL as the postgres user).
+#
+# Roles:
+#   kzmig      login, creates databases, owns the warehouse database: dbt and
+#              `kzmig load` connect as kzmig.
+#   bi_reader  login, read-only for BI tools: CONNECT on the database, USAGE on schema
+#              marts (granted by the project's on-run-end hook) and SELECT on the marts
+#              (granted by dbt's grants config). Nothing else: not the landing,
+#              staging, intermediate, audit or reference schemas.
+#
+# Settings come from the same environment variables as the dbt profile:
+#   KZMIG_PG_PORT (5432), KZMIG_PG_USER (kzmig), KZMIG_PG_PASSWORD (kzmig),
+#   KZMIG_PG_DATABASE (kz_migration); and KZMIG_PG_BI_PASSWORD (bi_reader).
+# The server listens on localhost only (Debian's default).
+set -euo pipefail
+
+PORT="${KZMIG_PG_PORT:-5432}"
+OWNER="${KZMIG_PG_USER:-kzmig}"
+OWNER_PASSWORD="${KZMIG_PG_PASSWORD:-kzmig}"
+DATABASE="${KZMIG_PG_DATABASE:-kz_migration}"
+BI_ROLE="bi_reader"
+BI_PASSWORD="${KZMIG_PG_BI_PASSWORD:-bi_reader}"
+CLUSTER="main"
+
+log() { echo "postgres.sh: $*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+require_root() {
+    [[ "$(id -u)" == 0 ]] || die "run as root (it installs packages and administers the cluster)"
+}
+
+install_server() {
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [[ -n "$(installed_version)" ]]; then
+        return
+    fi
+    log "installing Debian's postgresql package"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q postgresql
+}
+
+# The highest installed server version (e.g. 15), or nothing.
+installed_version() {
+    ls /usr/lib/postgresql 2>/dev/null | grep -E '^[0-9]+$' | sort -n | tail -n 1 || true
+}
+
+# "<version> <port> <status>" of our cluster, or nothing when it does not exist.
+cluster_line() {
+    pg_lsclusters --no-header 2>/dev/null | awk -v cluster="$CLUSTER" -v version="$1" \
+        '$1 == version && $2 == cluster { print $1, $3, $4 }'
+}
+
+ensure_cluster() {
+    local version="$1"
+    if [[ -z "$(cluster_line "$version")" ]]; then
+        log "creating cluster $version/$CLUSTER on port $PORT"
+        pg_createcluster --port "$PORT" "$version" "$CLUSTER" >/dev/null
+    fi
+    local port
+    port="$(cluster_line "$version" | awk '{ print $2 }')"
+    [[ "$port" == "$PORT" ]] || die "cluster $version/$CLUSTER listens on port $port, not $PORT (set KZMIG_PG_PORT=$port)"
+}
+
+wait_ready() {
+    local tries=60
+    until pg_isready -q -h localhost -p "$PORT"; do
+        tries=$((tries - 1))
+        [[ $tries -gt 0 ]] || die "the server on port $PORT did not accept connections within 30 s"
+        sleep 0.5
+    done
+}
+
+# Run admin SQL as the postgres superuser (peer authentication over the socket).
+admin_psql() {
+    runuser -u postgres -- psql -X -q -v ON_ERROR_STOP=1 -p "$PORT" "$@"
+}
+
+sql_literal() { printf "'%s'" "${1//\'/\'\'}"; }
+
+ensure_roles() {
+    admin_psql -d postgres <<SQL
+do \$\$
+begin
+    if not exists (select from pg_roles where rolname = $(sql_literal "$OWNER")) then
+        create role "$OWNER" login createdb;
+    end if;
+    if not exists (select from pg_roles where rolname = $(sql_literal "$BI_ROLE")) then
+        create role "$BI_ROLE" login;
+    end if;
+end
+\$\$;
+alter role "$OWNER" with login createdb password $(sql_literal "$OWNER_PASSWORD");
+alter role "$BI_ROLE" with login nocreatedb nocreaterole password $(sql_literal "$BI_PASSWORD");
+-- Large sorts and hashes of the coupon models stay in memory.
+alter role "$OWNER" set work_mem = '256MB';
+SQL
+}
+
+database_exists() {
+    [[ "$(admin_psql -d postgres -tAc "select 1 from pg_database where datname = $(sql_literal "$1")")" == 1 ]]
+}
+
+# Create the database if missing and lock down who may do what in it.
+ensure_database() {
+    local database="$1"
+    if ! database_exists "$database"; then
+        log "creating database $database owned by $OWNER"
+        admin_psql -d postgres -c "create database \"$database\" owner \"$OWNER\" encoding 'UTF8' template template0"
+    fi
+    admin_psql -d "$database" <<SQL
+-- Nobody connects unless allowed; the owner and the BI role are.
+revoke all on database "$database" from public;
+grant connect, temporary on database "$database" to "$OWNER";
+grant connect on database "$database" to "$BI_ROLE";
+-- The public schema is the owner's alone (PUBLIC keeps neither CREATE nor USAGE).
+alter schema public owner to "$OWNER";
+revoke all on schema public from public;
+SQL
+}
+
+cmd_start() {
+    require_root
+    install_server
+    local version
+    version="$(installed_version)"
+    [[ -n "$version" ]] || die "no PostgreSQL server version found under /usr/lib/postgresql"
+    ensure_cluster "$version"
+    if [[ "$(cluster_line "$version" | awk '{ print $3 }')" != online ]]; then
+        log "starting cluster $version/$CLUSTER"
+        mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
+        pg_ctlcluster "$version" "$CLUSTER" start
+    fi
+    wait_ready
+    ensure_roles
+    ensure_database "$DATABASE"
+    log "ready: postgresql://$OWNER@localhost:$PORT/$DATABASE (PostgreSQL $version)"
+}
+
+cmd_stop() {
+    require_root
+    local version
+    version="$(installed_version)"
+    if [[ -z "$version" || -z "$(cluster_line "$version")" ]]; then
+        log "no cluster to stop"
+        return
+    fi
+    if [[ "$(cluster_line "$version" | awk '{ print $3 }')" == online ]]; then
+        log "stopping cluster $version/$CLUSTER"
+        pg_ctlcluster "$version" "$CLUSTER" stop -m fast
+    else
+        log "cluster $version/$CLUSTER is already down"
+    fi
+}
+
+cmd_status() {
+    if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h localhost -p "$PORT"; then
+        echo "PostgreSQL accepts connections on localhost:$PORT"
+    else
+        echo "PostgreSQL is not running on localhost:$PORT"
+        return 3
+    fi
+}
+
+cmd_reset_db() {
+    require_root
+    local database="${1:-$DATABASE}"
+    wait_ready
+    ensure_roles
+    if database_exists "$database"; then
+        log "dropping database $database"
+        admin_psql -d postgres -c "drop database \"$database\" with (force)"
+    fi
+    ensure_database "$database"
+}
+
+case "${1:-}" in
+    start) cmd_start ;;
+    stop) cmd_stop ;;
+    status) cmd_status ;;
+    reset-db) cmd_reset_db "${2:-}" ;;
+    *) echo "usage: $0 start|stop|status|reset-db [NAME]" >&2; exit 2 ;;
+esac
