@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite: dbt build with --warn-error on the hand-written fixtures,
+# sqlfluff lint of every model, and pytest (which also builds the calibrated synthetic
+# world on DuckDB and on a local PostgreSQL server). Fails if any of them fails.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/bootstrap.sh
+
+workdir=$(mktemp -d)
+cleanup() {
+    if [ -f scripts/postgres.sh ]; then bash scripts/postgres.sh stop || true; fi
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+export DBT_DUCKDB_PATH="$workdir/warehouse.duckdb"
+export DBT_TARGET_PATH="$workdir/target"
+export DBT_LOG_PATH="$workdir/logs"
+export KZMIG_DUCKDB_TEMP_DIR="$workdir/tmp"
+
+echo "== 1/3 dbt build --warn-error on tests/fixtures/landing_csv"
+.venv/bin/kzmig build --warn-error --landing-dir tests/fixtures/landing_csv
+
+echo "== 2/3 sqlfluff lint models"
+.venv/bin/sqlfluff lint models --processes 2
+
+echo "== 3/3 pytest"
+unset DBT_DUCKDB_PATH DBT_TARGET_PATH DBT_LOG_PATH KZMIG_DUCKDB_TEMP_DIR
+.venv/bin/python -m pytest tests/python "$@"
