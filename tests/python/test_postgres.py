@@ -1,0 +1,377 @@
+"""The same warehouse on a real PostgreSQL server.
+
+The session starts a local server with scripts/postgres.sh (installing Debian's
+postgresql package when it is missing), loads the calibrated world with
+`kzmig load --target postgres` into a fresh database, builds it with dbt on the
+postgres target, and then checks that
+
+- every public mart (schema marts) is identical, row by row, to the DuckDB build;
+- the read-only role bi_reader reads the marts and gets "permission denied" on
+  everything else (the raw landing table, staging, intermediate, audit, reference);
+- loading the same deliveries again loads nothing, and the loader keeps the file
+  name, the row number and the empty-is-NULL convention of the DuckDB path.
+
+The server is stopped by scripts/test.sh at the end of the test command. Set
+KZMIG_SKIP_POSTGRES=1 to skip this module (for example on a machine where you are
+not root); otherwise a server that cannot be started is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import math
+import os
+import subprocess
+from pathlib import Path
+from unittest import mock
+
+import duckdb
+import pytest
+
+from kzmig.project import PROJECT_DIR, KzmigError
+
+from conftest import build_warehouse
+
+TEST_DATABASE = "kz_migration_test"
+LOADER_DATABASE = "kz_migration_loader_test"
+BI_ROLE = "bi_reader"
+BI_PASSWORD = os.environ.get("KZMIG_PG_BI_PASSWORD", "bi_reader")
+POSTGRES_SCRIPT = PROJECT_DIR / "scripts" / "postgres.sh"
+# Relative tolerance for double-precision columns (percentages, rates): the engines
+# may add in a different order, nothing more.
+FLOAT_TOLERANCE = 1e-9
+
+pytestmark = pytest.mark.skipif(os.environ.get("KZMIG_SKIP_POSTGRES") == "1",
+                                reason="KZMIG_SKIP_POSTGRES=1: PostgreSQL tests skipped on request")
+
+HEADER = ("coupon_id,coupon_type,registration_date,person_id_hash,sex,birth_date,citizenship,ethnicity_code,"
+          "kato_code,counterpart_country,counterpart_kato_code,reason_code,submitted_at,record_status")
+
+
+def postgres_script(*args: str) -> None:
+    completed = subprocess.run(["bash", str(POSTGRES_SCRIPT), *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, timeout=900)
+    if completed.returncode != 0:
+        pytest.fail(f"scripts/postgres.sh {' '.join(args)} failed (exit {completed.returncode}):\n"
+                    f"{completed.stdout[-4000:]}\nSet KZMIG_SKIP_POSTGRES=1 to skip the PostgreSQL tests.")
+
+
+def connect(database: str, user: str | None = None, password: str | None = None):
+    from kzmig.load import connect as kzmig_connect
+
+    overrides = {"dbname": database}
+    if user is not None:
+        overrides.update(user=user, password=password)
+    return kzmig_connect(**overrides)
+
+
+def pg_query(database: str, sql: str, parameters: tuple = ()) -> list[tuple]:
+    connection = connect(database)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            return cursor.fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> None:
+    """A running local server with the roles kzmig and bi_reader."""
+    if os.geteuid() != 0:
+        pytest.fail("the PostgreSQL tests install and start a local server and must run as root "
+                    "(or set KZMIG_SKIP_POSTGRES=1)")
+    postgres_script("start")
+
+
+def fresh_database(name: str) -> dict[str, str]:
+    """Drop and re-create a database; the environment that points kzmig and dbt at it."""
+    postgres_script("reset-db", name)
+    return {"KZMIG_PG_DATABASE": name}
+
+
+@pytest.fixture(scope="session")
+def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world) -> str:
+    """The calibrated world loaded into a fresh database and built there; its name."""
+    from kzmig.load import load
+
+    environment = fresh_database(TEST_DATABASE)
+    with mock.patch.dict(os.environ, environment):
+        load(calibrated_world, quiet=True)
+        build_warehouse(tmp_path_factory.mktemp("postgres_build"), calibrated_world, target="postgres")
+    return TEST_DATABASE
+
+
+# --- marts: DuckDB and PostgreSQL row by row ---------------------------------------
+
+
+def normalise(value):
+    """One representation per value, whichever engine and driver produced it."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.datetime):
+        return value.replace(tzinfo=None)
+    return value
+
+
+def sort_key(row: tuple) -> tuple:
+    # Floats sort by a rounded value so that a last-digit difference cannot reorder rows.
+    return tuple((value is None, type(value).__name__,
+                  round(value, 6) if isinstance(value, float) else value) for value in row)
+
+
+def same_value(left, right) -> bool:
+    if isinstance(left, float) or isinstance(right, float):
+        if left is None or right is None:
+            return left is right
+        return math.isclose(left, right, rel_tol=FLOAT_TOLERANCE, abs_tol=FLOAT_TOLERANCE)
+    return left == right
+
+
+def duckdb_table(database: Path, table: str) -> tuple[list[str], list[tuple]]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        cursor = connection.execute(f'select * from marts."{table}"')
+        columns = [column[0] for column in cursor.description]
+        return columns, cursor.fetchall()
+
+
+def postgres_table(database: str, table: str) -> tuple[list[str], list[tuple]]:
+    connection = connect(database)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'select * from marts."{table}"')
+            columns = [column.name for column in cursor.description]
+            return columns, cursor.fetchall()
+    finally:
+        connection.close()
+
+
+def mart_tables_duckdb(database: Path) -> list[str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts' order by 1").fetchall()
+    return [row[0] for row in rows]
+
+
+def mart_tables_postgres(database: str) -> list[str]:
+    rows = pg_query(database,
+                    "select table_name from information_schema.tables where table_schema = 'marts' order by 1")
+    return [row[0] for row in rows]
+
+
+def test_postgres_builds_the_same_marts(postgres_warehouse, calibrated_warehouse):
+    duckdb_marts = mart_tables_duckdb(calibrated_warehouse)
+    assert duckdb_marts, "the DuckDB build has no marts to compare"
+    assert mart_tables_postgres(postgres_warehouse) == duckdb_marts
+
+
+def test_every_mart_is_identical_on_duckdb_and_postgres(postgres_warehouse, calibrated_warehouse):
+    differences = []
+    compared_rows = 0
+    for table in mart_tables_duckdb(calibrated_warehouse):
+        duck_columns, duck_rows = duckdb_table(calibrated_warehouse, table)
+        pg_columns, pg_rows = postgres_table(postgres_warehouse, table)
+        if duck_columns != pg_columns:
+            differences.append(f"{table}: columns differ: {duck_columns} vs {pg_columns}")
+            continue
+        if len(duck_rows) != len(pg_rows):
+            differences.append(f"{table}: {len(duck_rows)} rows on DuckDB, {len(pg_rows)} on PostgreSQL")
+            continue
+        duck_sorted = sorted((tuple(map(normalise, row)) for row in duck_rows), key=sort_key)
+        pg_sorted = sorted((tuple(map(normalise, row)) for row in pg_rows), key=sort_key)
+        for duck_row, pg_row in zip(duck_sorted, pg_sorted):
+            if not all(same_value(left, right) for left, right in zip(duck_row, pg_row)):
+                differences.append(f"{table}: DuckDB {duck_row} vs PostgreSQL {pg_row}")
+                break
+        compared_rows += len(duck_rows)
+    assert not differences, "\n".join(differences)
+    assert compared_rows > 0, "every mart is empty: nothing was compared"
+
+
+def test_comparison_sees_a_difference():
+    """The normalisation that makes the engines comparable does not hide real differences."""
+    assert same_value(normalise(decimal.Decimal("12.0")), 12)
+    assert same_value(normalise(decimal.Decimal("0.1")), 0.1 + 1e-15)
+    assert not same_value(normalise(decimal.Decimal("12.1")), 12)
+    assert not same_value(0.1, 0.1001)
+    assert not same_value(None, 0.0)
+    assert sorted([(2, 0.3), (1, None)], key=sort_key) == [(1, None), (2, 0.3)]
+
+
+# --- bi_reader ----------------------------------------------------------------------
+
+
+def relations_outside_marts(database: str) -> list[tuple[str, str]]:
+    return pg_query(
+        database,
+        """
+        select table_schema, table_name
+        from information_schema.tables
+        where table_schema in ('landing', 'staging', 'intermediate', 'audit', 'reference', 'public')
+        order by 1, 2
+        """,
+    )
+
+
+def select_as_bi_reader(database: str, sql: str):
+    connection = connect(database, user=BI_ROLE, password=BI_PASSWORD)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            return cursor.fetchall()
+    finally:
+        connection.close()
+
+
+def test_bi_reader_reads_every_mart(postgres_warehouse):
+    for table in mart_tables_postgres(postgres_warehouse):
+        owner_count = pg_query(postgres_warehouse, f'select count(*) from marts."{table}"')[0][0]
+        assert select_as_bi_reader(postgres_warehouse, f'select count(*) from marts."{table}"') == [(owner_count,)]
+
+
+@pytest.mark.parametrize("schema", ["landing", "staging", "intermediate", "audit", "reference"])
+def test_bi_reader_is_denied_outside_the_marts(postgres_warehouse, schema):
+    import psycopg2
+
+    relations = [name for relation_schema, name in relations_outside_marts(postgres_warehouse)
+                 if relation_schema == schema]
+    assert relations, f"schema {schema} has no relations on PostgreSQL"
+    for name in relations:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
+            select_as_bi_reader(postgres_warehouse, f'select * from {schema}."{name}" limit 1')
+
+
+def test_bi_reader_is_denied_the_raw_table_and_a_staging_model(postgres_warehouse):
+    import psycopg2
+
+    staging_models = [name for schema, name in relations_outside_marts(postgres_warehouse) if schema == "staging"]
+    for relation in ["landing.coupon_extract_rows", f'staging."{staging_models[0]}"']:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
+            select_as_bi_reader(postgres_warehouse, f"select count(*) from {relation}")
+
+
+def test_bi_reader_cannot_create_or_change_anything(postgres_warehouse):
+    import psycopg2
+
+    table = mart_tables_postgres(postgres_warehouse)[0]
+    for statement in ["create table marts.bi_scratch (x integer)",
+                      "create table public.bi_scratch (x integer)",
+                      f'delete from marts."{table}"']:
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
+            select_as_bi_reader(postgres_warehouse, statement)
+
+
+# --- the loader -----------------------------------------------------------------------
+
+
+def test_loading_the_world_again_loads_nothing(postgres_warehouse, calibrated_world):
+    from kzmig.load import load
+
+    before = pg_query(postgres_warehouse, "select count(*) from landing.coupon_extract_rows")[0][0]
+    with mock.patch.dict(os.environ, {"KZMIG_PG_DATABASE": postgres_warehouse}):
+        summary = load(calibrated_world, quiet=True)
+    after = pg_query(postgres_warehouse, "select count(*) from landing.coupon_extract_rows")[0][0]
+    assert summary.loaded == []
+    assert sorted(summary.skipped) == sorted(path.name for path in calibrated_world.glob("coupons_*"))
+    assert after == before > 0
+
+
+def test_raw_table_holds_the_files_as_duckdb_reads_them(postgres_warehouse, calibrated_warehouse):
+    """Per file: rows, highest row number and NULLs per column, the same on both engines."""
+    from kzmig.load import EXTRACT_COLUMNS
+
+    profile = ", ".join(["source_file", "count(*)", "min(source_row)", "max(source_row)",
+                         *(f"count({column})" for column in EXTRACT_COLUMNS)])
+    sql = f"select {profile} from landing.coupon_extract_rows group by source_file order by source_file"
+    with duckdb.connect(str(calibrated_warehouse), read_only=True) as connection:
+        duckdb_profile = connection.execute(sql).fetchall()
+    postgres_profile = pg_query(postgres_warehouse, sql)
+    assert duckdb_profile, "the DuckDB landing relation is empty"
+    assert postgres_profile == duckdb_profile
+
+
+@pytest.fixture()
+def loader_database(postgres_server):
+    with mock.patch.dict(os.environ, fresh_database(LOADER_DATABASE)):
+        yield LOADER_DATABASE
+
+
+def write_delivery(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def test_loader_keeps_file_row_and_nulls(loader_database, tmp_path):
+    from kzmig.load import load
+
+    landing = tmp_path / "landing"
+    # A byte-order mark and \r\n line ends; a quoted comma; empty fields, quoted and not.
+    write_delivery(landing, "coupons_2024_01.csv",
+                   "\ufeff" + HEADER + "\r\n"
+                   "C1,A,2024-01-05,0123456789abcdef,1,1990-02-03,KAZ,005,751110000,KAZ,711110000,01,"
+                   "2024-01-31T10:00:00,active\r\n"
+                   '" C2 ", d ,05.01.2024,,F,,,"",751110000,"R,US",,,2024-01-31T10:00:00,active\r\n')
+    write_delivery(landing, "coupons_2024_02.csv",
+                   HEADER + "\nC1,A,2024-01-05,,M,,,,751110000,KAZ,711110000,,2024-02-29T09:00:00,cancelled\n")
+    summary = load(landing, quiet=True)
+    assert summary.loaded == [("coupons_2024_01.csv", 2), ("coupons_2024_02.csv", 1)]
+    rows = pg_query(loader_database,
+                    "select source_file, source_row, coupon_id, coupon_type, person_id_hash, ethnicity_code, "
+                    "counterpart_country, record_status from landing.coupon_extract_rows order by 1, 2")
+    assert rows == [
+        ("coupons_2024_01.csv", 1, "C1", "A", "0123456789abcdef", "005", "KAZ", "active"),
+        ("coupons_2024_01.csv", 2, " C2 ", " d ", None, None, "R,US", "active"),
+        ("coupons_2024_02.csv", 1, "C1", "A", None, None, "KAZ", "cancelled"),
+    ]
+    assert pg_query(loader_database, "select source_file, row_count from landing.loaded_deliveries order by 1") == [
+        ("coupons_2024_01.csv", 2), ("coupons_2024_02.csv", 1)]
+
+    # A new delivery beside the old ones: only it is loaded.
+    write_delivery(landing, "coupons_2024_03.csv",
+                   HEADER + "\nC3,D,2024-03-01,,2,,,,751110000,RUS,,,2024-03-31T09:00:00,active\n")
+    again = load(landing, quiet=True)
+    assert again.loaded == [("coupons_2024_03.csv", 1)]
+    assert again.skipped == ["coupons_2024_01.csv", "coupons_2024_02.csv"]
+    assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(4,)]
+
+
+def test_loader_refuses_a_changed_delivery_and_a_wrong_header(loader_database, tmp_path):
+    from kzmig.load import load
+
+    landing = tmp_path / "landing"
+    delivery = write_delivery(landing, "coupons_2024_01.csv",
+                              HEADER + "\nC1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n")
+    load(landing, quiet=True)
+    delivery.write_text(delivery.read_text() + "C2,A,2024-01-06,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n")
+    with pytest.raises(KzmigError, match="coupons_2024_01.csv was loaded before with other content"):
+        load(landing, quiet=True)
+
+    other = tmp_path / "other"
+    write_delivery(other, "coupons_2024_02.csv", HEADER.replace("kato_code,", "kato,", 1) + "\n")
+    with pytest.raises(KzmigError, match="malformed delivery coupons_2024_02.csv: the header"):
+        load(other, quiet=True)
+    assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(1,)]
+
+
+def test_loader_reads_parquet_deliveries(loader_database, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kzmig.load import EXTRACT_COLUMNS, load
+
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    values = {column: ["x", None, ""] for column in EXTRACT_COLUMNS}
+    values["coupon_id"] = ["P1", "P2", "P3"]
+    pq.write_table(pa.table(values, schema=pa.schema([(column, pa.string()) for column in EXTRACT_COLUMNS])),
+                   landing / "coupons_2024_01.parquet")
+    assert load(landing, quiet=True).loaded == [("coupons_2024_01.parquet", 3)]
+    # Null stays NULL and an empty string stays empty, as DuckDB's read_parquet gives them.
+    assert pg_query(loader_database,
+                    "select source_row, coupon_id, sex from landing.coupon_extract_rows order by 1") == [
+        (1, "P1", "x"), (2, "P2", None), (3, "P3", "")]
