@@ -1,26 +1,62 @@
--- Provisional: the contract's columns with the contract's types and no rows yet.
--- The rules of the extract spec replace this in the next commits.
+-- The coupons counted as of var('cutoff'): the version known at the cut-off (the latest
+-- submitted at or before it) when it passed the checks, unless it is a duplicate
+-- registration at that moment. A filter on the knowledge-time intervals.
+{%- set cutoff_at = coupon_cutoff_at() %}
+
 with
+
+versions as (
+
+    select * from {{ ref('int_coupon_versions_checked') }}
+
+),
+
+duplicate_registrations as (
+
+    select * from {{ ref('int_duplicate_registrations_identified') }}
+
+),
+
+passed_versions_at_cutoff as (
+
+    select *
+    from versions
+    where
+        version_outcome = 'passed'
+        and {{ is_known_at('valid_from_at', 'valid_to_at', cutoff_at) }}
+
+),
+
+duplicates_at_cutoff as (
+
+    select coupon_id
+    from duplicate_registrations
+    where {{ is_known_at('valid_from_at', 'valid_to_at', cutoff_at) }}
+
+),
 
 final as (
 
     select
-        cast(null as varchar) as coupon_id,
-        cast(null as varchar) as coupon_type_code,
-        cast(null as date) as registration_date,
-        cast(null as integer) as registration_year,
-        cast(null as integer) as registration_month,
-        cast(null as varchar) as region_code,
-        cast(null as varchar) as counterpart_region_code,
-        cast(null as varchar) as counterpart_country_code,
-        cast(null as varchar) as flow_code,
-        cast(null as boolean) as is_cis,
-        cast(null as varchar) as sex_code,
-        cast(null as integer) as age_years,
-        cast(null as varchar) as ethnic_group_code,
-        cast(null as varchar) as citizenship_code,
-        cast(null as varchar) as reason_code
-    where 1 = 0
+        passed_versions_at_cutoff.coupon_id,
+        passed_versions_at_cutoff.coupon_type_code,
+        passed_versions_at_cutoff.registration_date,
+        passed_versions_at_cutoff.registration_year,
+        passed_versions_at_cutoff.registration_month,
+        passed_versions_at_cutoff.region_code,
+        passed_versions_at_cutoff.counterpart_region_code,
+        passed_versions_at_cutoff.counterpart_country_code,
+        passed_versions_at_cutoff.flow_code,
+        passed_versions_at_cutoff.is_cis,
+        passed_versions_at_cutoff.sex_code,
+        passed_versions_at_cutoff.age_years,
+        passed_versions_at_cutoff.ethnic_group_code,
+        passed_versions_at_cutoff.citizenship_code,
+        passed_versions_at_cutoff.reason_code
+    from passed_versions_at_cutoff
+    left join duplicates_at_cutoff
+        on passed_versions_at_cutoff.coupon_id = duplicates_at_cutoff.coupon_id
+    where duplicates_at_cutoff.coupon_id is null
 
 )
 

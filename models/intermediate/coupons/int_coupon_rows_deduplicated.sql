@@ -1,0 +1,81 @@
+-- Step 2 of the extract spec (identical_row), decided for every input row regardless of the
+-- cut-off: identical rows share their submitted_at, so they are all before or all after it.
+-- Identical rows share their coupon_id, so only the ids sent more than once (a few percent;
+-- a missing id counts as one id) are compared, column by column, without a hash.
+with
+
+extract_rows as (
+
+    select * from {{ ref('stg_coupons__extract_rows') }}
+
+),
+
+repeated_coupon_ids as (
+
+    select coalesce(coupon_id, '') as coupon_key
+    from extract_rows
+    group by coupon_id
+    having count(*) > 1
+
+),
+
+repeated_rows as (
+
+    select extract_rows.*
+    from extract_rows
+    inner join repeated_coupon_ids
+        on coalesce(extract_rows.coupon_id, '') = repeated_coupon_ids.coupon_key
+
+),
+
+repeated_rows_numbered as (
+
+    select
+        source_file,
+        source_row,
+        row_number() over (
+            partition by
+                coupon_id,
+                coupon_type_code,
+                registration_date_raw,
+                person_id_hash,
+                sex_raw,
+                birth_date_raw,
+                citizenship_raw,
+                ethnicity_code_raw,
+                kato_code,
+                counterpart_country_code,
+                counterpart_kato_code,
+                reason_code_raw,
+                submitted_at,
+                record_status_code
+            order by {{ binary_text('source_file') }}, source_row
+        ) as occurrence_number
+    from repeated_rows
+
+),
+
+identical_rows as (
+
+    select
+        source_file,
+        source_row
+    from repeated_rows_numbered
+    where occurrence_number > 1
+
+),
+
+final as (
+
+    select
+        extract_rows.*,
+        identical_rows.source_row is not null as is_identical_row
+    from extract_rows
+    left join identical_rows
+        on
+            extract_rows.source_file = identical_rows.source_file
+            and extract_rows.source_row = identical_rows.source_row
+
+)
+
+select * from final

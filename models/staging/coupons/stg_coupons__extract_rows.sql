@@ -1,0 +1,78 @@
+with
+
+source as (
+
+    select * from {{ source('landing', 'coupon_extract_rows') }}
+
+),
+
+trimmed as (
+
+    select
+        source_file,
+        source_row,
+        {{ trim_to_null('coupon_id') }} as coupon_id,
+        upper({{ trim_to_null('coupon_type') }}) as coupon_type_code,
+        {{ trim_to_null('registration_date') }} as registration_date_raw,
+        lower({{ trim_to_null('person_id_hash') }}) as person_id_hash,
+        upper({{ trim_to_null('sex') }}) as sex_raw,
+        {{ trim_to_null('birth_date') }} as birth_date_raw,
+        upper({{ trim_to_null('citizenship') }}) as citizenship_raw,
+        {{ trim_to_null('ethnicity_code') }} as ethnicity_code_raw,
+        {{ trim_to_null('kato_code') }} as kato_code,
+        upper({{ trim_to_null('counterpart_country') }}) as counterpart_country_code,
+        {{ trim_to_null('counterpart_kato_code') }} as counterpart_kato_code,
+        {{ trim_to_null('reason_code') }} as reason_code_raw,
+        {{ trim_to_null('submitted_at') }} as submitted_at_raw,
+        lower({{ trim_to_null('record_status') }}) as record_status_code
+    from source
+
+),
+
+typed as (
+
+    select
+        ---------- ids
+        source_file,
+        source_row,
+        coupon_id,
+        person_id_hash,
+
+        ---------- codes (trimmed, case-normalised; validity is checked downstream)
+        coupon_type_code,
+        record_status_code,
+        sex_raw,
+        case
+            when sex_raw in ('1', 'M') then 'M'
+            when sex_raw in ('2', 'F') then 'F'
+            else 'U'
+        end as sex_code,
+        citizenship_raw,
+        ethnicity_code_raw,
+        reason_code_raw,
+        kato_code,
+        case
+            when {{ regexp_full_match('kato_code', '[0-9]{9}') }}
+                then substr(kato_code, 1, 2)
+        end as kato_region_code,
+        counterpart_country_code,
+        counterpart_kato_code,
+        case
+            when {{ regexp_full_match('counterpart_kato_code', '[0-9]{9}') }}
+                then substr(counterpart_kato_code, 1, 2)
+        end as counterpart_kato_region_code,
+
+        ---------- dates
+        registration_date_raw,
+        {{ coupon_date_from_text('registration_date_raw') }} as registration_date,
+        birth_date_raw,
+        {{ coupon_date_from_text('birth_date_raw') }} as birth_date,
+
+        ---------- timestamps
+        {{ coupon_timestamp_from_text('submitted_at_raw') }} as submitted_at
+
+    from trimmed
+
+)
+
+select * from typed
