@@ -1,0 +1,108 @@
+{#-
+    Measures of the published release, written once.
+    Percentages are computed unrounded in double precision; rounding happens only where
+    a figure is shown (`round_half_away_from_zero`).
+-#}
+
+{#- A share in percent: part ÷ total × 100; null when the total is zero or null. -#}
+{% macro share_pct(part, total) -%}
+    case
+        when {{ total }} is null or {{ total }} = 0 then null
+        else cast({{ part }} as double precision) / {{ total }} * 100
+    end
+{%- endmacro %}
+
+{#-
+    The change on a base in percent: (current ÷ previous − 1) × 100; null when the base
+    is missing or zero (a change on a zero base is undefined, never infinite).
+-#}
+{% macro change_pct(current_value, previous_value) -%}
+    case
+        when {{ previous_value }} is null or {{ previous_value }} = 0 then null
+        else (cast({{ current_value }} as double precision) / {{ previous_value }} - 1) * 100
+    end
+{%- endmacro %}
+
+{#-
+    A flow per 1,000 population: flow ÷ population × 1,000; null without a population.
+-#}
+{% macro per_thousand(flow, population) -%}
+    case
+        when {{ population }} is null or {{ population }} = 0 then null
+        else cast({{ flow }} as double precision) / {{ population }} * 1000
+    end
+{%- endmacro %}
+
+{#-
+    Rounds `expression` to `decimals` places, halves away from zero, as BNS shows figures.
+    `decimals` may be a column holding 0 .. `max_decimals`. The value first becomes a
+    numeric with 9 decimals, which removes the binary noise of a double (33.75 stored as
+    33.74999…) before the decimal rounding, done by `round(numeric)` — halves away from
+    zero on DuckDB and PostgreSQL alike. The result is numeric(20, max_decimals).
+-#}
+{% macro round_half_away_from_zero(expression, decimals, max_decimals=3) -%}
+    cast(
+        case
+        {%- for places in range(max_decimals + 1) %}
+            when {{ decimals }} = {{ places }}
+                then round(cast({{ expression }} as numeric(28, 9)), {{ places }})
+        {%- endfor %}
+        end
+        as numeric(20, {{ max_decimals }})
+    )
+{%- endmacro %}
+
+{#-
+    The country totals of the extract spec, as sum columns over `aggregated` (coupon counts
+    with flow_code, coupon_type_code, is_cis and coupon_count): arrivals in and departures
+    from the country (external A and D coupons), their CIS parts, and the people moving
+    within the country (internal A coupons), interregional and intraregional.
+    Arguments:
+      aggregated: name of the CTE (or relation) with the aggregated coupons.
+-#}
+{% macro country_flow_sums(aggregated) -%}
+    sum(
+        case
+            when {{ aggregated }}.flow_code = 'external' and {{ aggregated }}.coupon_type_code = 'A'
+                then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as arrivals,
+    sum(
+        case
+            when {{ aggregated }}.flow_code = 'external' and {{ aggregated }}.coupon_type_code = 'D'
+                then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as departures,
+    sum(
+        case
+            when
+                {{ aggregated }}.flow_code = 'external' and {{ aggregated }}.coupon_type_code = 'A'
+                and {{ aggregated }}.is_cis
+                then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as cis_arrivals,
+    sum(
+        case
+            when
+                {{ aggregated }}.flow_code = 'external' and {{ aggregated }}.coupon_type_code = 'D'
+                and {{ aggregated }}.is_cis
+                then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as cis_departures,
+    sum(
+        case
+            when {{ aggregated }}.flow_code = 'interregional' then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as interregional_migrants,
+    sum(
+        case
+            when {{ aggregated }}.flow_code = 'intraregional' then {{ aggregated }}.coupon_count
+            else 0
+        end
+    ) as intraregional_migrants
+{%- endmacro %}

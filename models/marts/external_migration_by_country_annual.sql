@@ -1,0 +1,39 @@
+with
+
+coupons_aggregated_monthly as (
+
+    select * from {{ ref('int_coupons_aggregated_monthly') }}
+
+),
+
+country_flows as (
+
+    select
+        registration_year,
+        counterpart_country_code,
+        is_cis,
+        sum(case when coupon_type_code = 'A' then coupon_count else 0 end) as arrivals,
+        sum(case when coupon_type_code = 'D' then coupon_count else 0 end) as departures
+    from coupons_aggregated_monthly
+    where flow_code = 'external'
+    group by
+        registration_year,
+        counterpart_country_code,
+        is_cis
+
+),
+
+final as (
+
+    select
+        cast(registration_year as integer) as year,  -- noqa: RF04
+        cast(counterpart_country_code as varchar) as country_code,
+        cast(is_cis as boolean) as is_cis,
+        cast(arrivals as bigint) as arrivals,
+        cast(departures as bigint) as departures,
+        cast(arrivals - departures as bigint) as net_migration
+    from country_flows
+
+)
+
+select * from final
