@@ -9,7 +9,7 @@ import sys
 from kzmig.project import KzmigError
 
 # Each command lives in its own module exposing add_parser(subparsers).
-COMMANDS = ["build", "run", "load"]
+COMMANDS = ["build", "run", "load", "export"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,345 @@
+"""`kzmig export`: a release as its readers get it.
+
+    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru] [--warehouse FILE]
+    kzmig export --latest [--out DIR] [--lang en|ru]
+    kzmig export --list
+
+writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus the
+glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
+the build the figures came from, the row count of each table).
+
+The numbers come from SQL: the script reads the marts schema of the DuckDB warehouse
+and only shapes and writes what it reads (it rounds percentages for display in the key
+points, nothing else). The one table outside the marts that it reads is the build log
+audit.build_runs, written by the project's on-run-start/on-run-end hooks: it refuses a
+warehouse whose latest build did not succeed, and names that build in release.json.
+
+It refuses, with an error and exit code 1, when the warehouse file is missing, when the
+last build failed or did not complete, and when the release id is unknown (listing the
+known ones). It writes into a temporary folder beside the target and renames it into
+place, so a release folder is never partial; an existing one is replaced whole.
+
+The latest release is the one with the greatest (period_year, period_end_month), a
+revised release before a preliminary one of the same period.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from kzmig.export import tables as release_tables
+from kzmig.export import texts, writers
+from kzmig.export.formatting import period_label
+from kzmig.project import PROJECT_DIR, KzmigError, warehouse_path
+
+DEFAULT_OUT_DIR = PROJECT_DIR / "release"
+
+KEY_POINTS_COLUMNS = (
+    "release_id", "period_year", "period_end_month", "vintage", "cutoff_at",
+    "arrivals", "departures", "net_migration",
+    "arrivals_change_pct", "departures_change_pct",
+    "cis_arrivals_share_pct", "cis_departures_share_pct",
+    "internal_migrants", "internal_migrants_change_pct",
+    "regions_with_positive_interregional_net", "comparison_release_id",
+)
+
+LATEST_ORDER = ("period_year desc, period_end_month desc, "
+                "case when vintage = 'revised' then 0 else 1 end, cutoff_at desc, release_id desc")
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "export", help="write a release (key points, workbook, CSV, release.json) from the marts",
+        description="Write DIR/RELEASE_ID/ with key_points.md, release.xlsx, one CSV per table "
+                    "and release.json, from the marts of the warehouse.")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--release", metavar="RELEASE_ID", help="the release to export, e.g. 2023-12-p")
+    which.add_argument("--latest", action="store_true",
+                       help="export the latest release the warehouse holds (greatest period; "
+                            "revised before preliminary)")
+    which.add_argument("--list", action="store_true", help="list the releases the warehouse holds")
+    parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
+                        help="folder the release folder is written into (default: release/)")
+    parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
+                        help="language of the key points and the workbook (default: en)")
+    parser.add_argument("--warehouse", default=None,
+                        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or "
+                             "warehouse/kz_migration.duckdb)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    warehouse = Path(args.warehouse) if args.warehouse else None
+    if args.list:
+        releases = list_releases(warehouse)
+        print(f"{'release':<12} {'period':<26} {'vintage':<12} cut-off")
+        for release in releases:
+            period = period_label(release["period_year"], release["period_end_month"], "en")
+            print(f"{release['release_id']:<12} {period:<26} {release['vintage']:<12} "
+                  f"{release['cutoff_at']}")
+        return 0
+    if args.latest:
+        export_latest(Path(args.out), lang=args.lang, warehouse=warehouse)
+    else:
+        export_release(args.release, Path(args.out), lang=args.lang, warehouse=warehouse)
+    return 0
+
+
+# --- reading the warehouse ---------------------------------------------------------------
+
+def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse read-only, or refuse when the file is missing."""
+    path = Path(warehouse) if warehouse is not None else warehouse_path()
+    if not path.is_file():
+        raise KzmigError(f"no warehouse file at {path}: build it first (kzmig build, or kzmig run)")
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as error:
+        raise KzmigError(f"cannot open the warehouse {path}: {error}") from error
+
+
+def _records(connection, sql: str, parameters: dict | list | None = None) -> list[dict]:
+    cursor = connection.execute(sql, parameters or [])
+    names = [description[0] for description in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def _has_table(connection, schema: str, name: str) -> bool:
+    return bool(connection.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+        [schema, name]).fetchone()[0])
+
+
+def last_build(connection) -> dict:
+    """The latest build of the log; refuse unless it succeeded."""
+    if not _has_table(connection, "audit", "build_runs"):
+        raise KzmigError("the warehouse has no build log (audit.build_runs): it was not built by "
+                         "this project's dbt build; rebuild it (kzmig build)")
+    rows = _records(connection, """
+        select invocation_id, command, target_name, started_at, finished_at, status, failed_count
+        from audit.build_runs
+        order by started_at desc, finished_at desc nulls first
+        limit 1""")
+    if not rows:
+        raise KzmigError("the warehouse's build log is empty: build it first (kzmig build)")
+    build = rows[0]
+    if build["status"] == "running":
+        raise KzmigError(f"the last build of the warehouse (dbt {build['command']} started "
+                         f"{build['started_at']:%Y-%m-%d %H:%M:%S} UTC) did not complete; "
+                         "fix what stopped it and build again before exporting")
+    if build["status"] != "success":
+        raise KzmigError(f"the last build of the warehouse (dbt {build['command']} started "
+                         f"{build['started_at']:%Y-%m-%d %H:%M:%S} UTC) did not succeed "
+                         f"({build['failed_count']} failed or skipped); fix it and build again "
+                         "before exporting")
+    return build
+
+
+def _require_marts(connection) -> None:
+    if not _has_table(connection, "marts", "release_key_points"):
+        raise KzmigError("the warehouse has no marts.release_key_points: build it first (kzmig build)")
+
+
+def list_releases(warehouse: Path | None = None) -> list[dict]:
+    """The releases the warehouse holds, oldest first."""
+    with connect(warehouse) as connection:
+        _require_marts(connection)
+        return _records(connection, """
+            select release_id, period_year, period_end_month, vintage, cutoff_at
+            from marts.release_key_points
+            order by period_year, period_end_month, cutoff_at, release_id""")
+
+
+def latest_release_id(connection) -> str:
+    rows = connection.execute(
+        f"select release_id from marts.release_key_points order by {LATEST_ORDER} limit 1").fetchall()
+    if not rows:
+        raise KzmigError("the warehouse holds no release (marts.release_key_points is empty)")
+    return rows[0][0]
+
+
+def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
+    rows = _records(connection, f"""
+        select {', '.join(KEY_POINTS_COLUMNS)}
+        from marts.release_key_points
+        where release_id = ?""", [release_id])
+    if not rows:
+        known = [row[0] for row in connection.execute(
+            "select release_id from marts.release_key_points "
+            "order by period_year, period_end_month, cutoff_at, release_id").fetchall()]
+        raise KzmigError(f"unknown release {release_id!r}; the warehouse holds: "
+                         + (", ".join(known) if known else "no release at all"))
+    point = rows[0]
+    comparison_year = None
+    if point["comparison_release_id"] is not None:
+        comparison_year = connection.execute(
+            "select period_year from marts.release_key_points where release_id = ?",
+            [point["comparison_release_id"]]).fetchone()[0]
+    positive = connection.execute(f"""
+        select region_name_{lang}, interregional_net
+        from marts.release_interregional_net_by_region
+        where release_id = ? and interregional_net > 0
+        order by interregional_net desc, region_code""", [release_id]).fetchall()
+    return texts.KeyPoints(**point, comparison_period_year=comparison_year,
+                           positive_regions=tuple((name, net) for name, net in positive))
+
+
+def _table_data(connection, table: release_tables.Table, lang: str, release: texts.KeyPoints
+                ) -> writers.TableData:
+    parameters = {"release_id": release.release_id, "period_year": release.period_year,
+                  "period_end_month": release.period_end_month}
+    sql = release_tables.table_query(table, lang)
+    # DuckDB wants exactly the parameters a statement uses.
+    used = {name: value for name, value in parameters.items() if f"${name}" in sql}
+    cursor = connection.execute(sql, used)
+    names = [description[0] for description in cursor.description]
+    expected = [column.key for column in table.columns]
+    if names != expected:
+        raise KzmigError(f"table {table.name}: the query returned {names}, expected {expected}")
+    rows = cursor.fetchall()
+    axis = None
+    if table.matrix is not None:
+        axis = connection.execute(f"""
+            select region_code, region_name_{lang}
+            from marts.release_migration_by_region
+            where release_id = $release_id
+            order by region_code""", {"release_id": release.release_id}).fetchall()
+    return writers.TableData(table=table, rows=rows, axis=axis)
+
+
+# --- writing the release folder ----------------------------------------------------------
+
+def export_release(release_id: str, out_dir: Path, lang: str = "en",
+                   warehouse: Path | None = None, quiet: bool = False) -> Path:
+    """Write out_dir/release_id/ from the warehouse's marts; return that folder."""
+    if lang not in release_tables.LANGUAGES:
+        raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
+    with connect(warehouse) as connection:
+        build = last_build(connection)
+        _require_marts(connection)
+        points = _key_points(connection, release_id, lang)
+        data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
+    target = _write_atomically(Path(out_dir), release_id,
+                               lambda folder: _write_release(folder, points, data, build, lang))
+    if not quiet:
+        print(f"kzmig: exported release {release_id} "
+              f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
+              f"into {target}", flush=True)
+        for path in sorted(target.iterdir()):
+            print(f"kzmig:   {path}", flush=True)
+    return target
+
+
+def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
+                  quiet: bool = False) -> Path:
+    """Export the latest release the warehouse holds (greatest period_year, then
+    period_end_month; revised before preliminary); return its folder."""
+    with connect(warehouse) as connection:
+        _require_marts(connection)
+        release_id = latest_release_id(connection)
+    return export_release(release_id, out_dir, lang=lang, warehouse=warehouse, quiet=quiet)
+
+
+def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
+                   build: dict, lang: str) -> None:
+    period = period_label(points.period_year, points.period_end_month, lang)
+    built = f"{build['finished_at']:%Y-%m-%d %H:%M:%S}"
+    (folder / "key_points.md").write_text(texts.key_points_markdown(points, lang, built),
+                                          encoding="utf-8")
+    for item in data:
+        writers.write_csv(folder / f"{item.table.name}.csv", item)
+    about_labels = {
+        "en": ("About this release", "Release", "Period", "Vintage", "Cut-off of the data",
+               "Built (UTC)", "Glossary and notes"),
+        "ru": ("О выпуске", "Выпуск", "Период", "Редакция", "Дата среза данных",
+               "Сборка (UTC)", "Глоссарий и пояснения"),
+    }[lang]
+    about = [
+        (about_labels[0], None),
+        (about_labels[1], points.release_id),
+        (about_labels[2], period),
+        (about_labels[3], points.vintage),
+        (about_labels[4], f"{points.cutoff_at}"),
+        (about_labels[5], built),
+    ]
+    writers.write_workbook(folder / "release.xlsx", data, lang,
+                           f"{period} ({points.release_id})",
+                           (about_labels[6], about, texts.GLOSSARY[lang]))
+    document = {
+        "release_id": points.release_id,
+        "period_year": points.period_year,
+        "period_end_month": points.period_end_month,
+        "period": period_label(points.period_year, points.period_end_month, "en"),
+        "vintage": points.vintage,
+        "cutoff_at": points.cutoff_at,
+        "comparison_release_id": points.comparison_release_id,
+        "language": lang,
+        "build": {
+            "invocation_id": build["invocation_id"],
+            "command": build["command"],
+            "target": build["target_name"],
+            "started_at": build["started_at"],
+            "finished_at": build["finished_at"],
+            "status": build["status"],
+        },
+        "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
+        "files": {
+            "key_points": "key_points.md",
+            "workbook": "release.xlsx",
+        },
+        "csv_encoding": writers.CSV_ENCODING,
+        "tables": [
+            {
+                "name": item.table.name,
+                "title": item.table.title("en", period_label(points.period_year,
+                                                             points.period_end_month, "en")),
+                "csv": f"{item.table.name}.csv",
+                "sheet": item.table.sheet(lang),
+                "rows": len(item.rows),
+                "columns": [column.key for column in item.table.columns],
+            }
+            for item in data
+        ],
+    }
+    writers.write_json(folder / "release.json", document)
+
+
+def _write_atomically(out_dir: Path, name: str, write) -> Path:
+    """Let write() fill a temporary folder beside out_dir/name, then rename it into place.
+
+    An existing out_dir/name is first renamed away and removed only once the new one is
+    in place (and put back if the rename fails): at no moment is there a partial folder
+    under the final name, and a failure leaves no temporary folder behind.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / name
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out_dir))
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a release is not
+        write(staging)
+        previous = None
+        if target.exists():
+            previous = out_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"
+            os.replace(target, previous)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if previous is not None:
+                os.replace(previous, target)
+            raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if previous is not None:
+        shutil.rmtree(previous, ignore_errors=True)
+    return target

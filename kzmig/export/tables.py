@@ -1,0 +1,394 @@
+"""The tables of a release: which mart rows each one shows, in which order, under which headers.
+
+Every query selects from the marts schema only, filtered to one release (or, for the
+dynamic tables, to the years and months up to the end of the release's period) and
+ordered. No figure is computed here: the columns are the marts' columns, and the only
+Python step on top is the pivot of the origin–destination flows into a matrix.
+Region names are the release's own (the names in force at the end of its period,
+carried by the release marts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+LANGUAGES = ("en", "ru")
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # column of the query result (and of the CSV)
+    header_en: str
+    header_ru: str
+    kind: str = "int"  # 'text', 'int' (a count of people) or 'pct' (a percentage, unrounded)
+
+    def header(self, lang: str) -> str:
+        return self.header_ru if lang == "ru" else self.header_en
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # file name of the CSV and key in release.json
+    sheet_en: str  # Excel sheet names: at most 31 characters
+    sheet_ru: str
+    title_en: str  # the title row of the sheet; {period} is the release's period
+    title_ru: str
+    sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
+    columns: tuple[Column, ...]
+    matrix: "Matrix | None" = None  # shown in the workbook as a matrix
+    notes: tuple[str, ...] = field(default=())
+
+    def sheet(self, lang: str) -> str:
+        return self.sheet_ru if lang == "ru" else self.sheet_en
+
+    def title(self, lang: str, period: str) -> str:
+        return (self.title_ru if lang == "ru" else self.title_en).format(period=period)
+
+    def query(self, lang: str) -> str:
+        return self.sql.replace("{lang}", lang)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """Pivot of a long table: one row per row_key, one column per column_key."""
+
+    row_key: str
+    row_label: str
+    column_key: str
+    column_label: str
+    value: str
+    corner_en: str
+    corner_ru: str
+
+
+NAME = Column("region_name", "Region", "Регион", "text")
+CODE = Column("region_code", "KATO code", "Код КАТО", "text")
+
+# The dynamic tables cover the years up to the release's year (that year only when the
+# release covers all twelve months) and the months up to the end of its period.
+
+# The release's region names, for the dynamic tables that carry only region codes.
+RELEASE_REGION_NAMES = """
+    release_region_names as (
+        select region_code, region_name_{lang} as region_name
+        from marts.release_migration_by_region
+        where release_id = $release_id
+    )"""
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        name="migration_by_region",
+        sheet_en="By region", sheet_ru="По регионам",
+        title_en="Migration of the population by region, {period}, people",
+        title_ru="Миграция населения по регионам, {period}, человек",
+        sql="""
+            select region_code, region_name_{lang} as region_name,
+                arrivals, departures, net_migration,
+                external_arrivals, external_departures, external_net,
+                interregional_arrivals, interregional_departures, interregional_net,
+                intraregional_moves
+            from marts.release_migration_by_region
+            where release_id = $release_id
+            order by region_code""",
+        columns=(
+            CODE, NAME,
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+            Column("external_arrivals", "External: arrivals", "Внешняя: прибыло"),
+            Column("external_departures", "External: departures", "Внешняя: выбыло"),
+            Column("external_net", "External: net", "Внешняя: сальдо"),
+            Column("interregional_arrivals", "Interregional: arrivals", "Межрегиональная: прибыло"),
+            Column("interregional_departures", "Interregional: departures", "Межрегиональная: выбыло"),
+            Column("interregional_net", "Interregional: net", "Межрегиональная: сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональная: переехало"),
+        ),
+    ),
+    Table(
+        name="external_migration_by_country",
+        sheet_en="External by country", sheet_ru="Внешняя по странам",
+        title_en="External migration by country, {period}, people (CIS countries first)",
+        title_ru="Внешняя миграция по странам, {period}, человек (сначала страны СНГ)",
+        sql="""
+            select
+                by_country.country_code,
+                dim_country.country_name_{lang} as country_name,
+                case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
+                by_country.arrivals, by_country.departures, by_country.net_migration
+            from marts.release_external_migration_by_country as by_country
+            inner join marts.dim_country as dim_country
+                on by_country.country_code = dim_country.country_code
+            where by_country.release_id = $release_id
+            order by by_country.is_cis desc, by_country.arrivals desc,
+                by_country.departures desc, by_country.country_code""",
+        columns=(
+            Column("country_code", "ISO code", "Код ISO", "text"),
+            Column("country_name", "Country", "Страна", "text"),
+            Column("country_group", "Group", "Группа", "text"),
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+        ),
+    ),
+    Table(
+        name="external_migration_by_ethnic_group",
+        sheet_en="Ethnic structure %", sheet_ru="Этнический состав, %",
+        title_en="Structure of external migration by ethnic group, {period}, % of the total",
+        title_ru="Структура внешней миграции по этносам, {period}, в процентах к итогу",
+        sql="""
+            select
+                by_group.ethnic_group_code,
+                dim_ethnic_group.ethnic_group_name_{lang} as ethnic_group_name,
+                by_group.arrivals_share_pct, by_group.departures_share_pct,
+                by_group.arrivals, by_group.departures
+            from marts.release_external_migration_by_ethnic_group as by_group
+            inner join marts.dim_ethnic_group as dim_ethnic_group
+                on by_group.ethnic_group_code = dim_ethnic_group.ethnic_group_code
+            where by_group.release_id = $release_id
+            order by by_group.ethnic_group_code""",
+        columns=(
+            Column("ethnic_group_code", "Code", "Код", "text"),
+            Column("ethnic_group_name", "Ethnic group", "Этнос", "text"),
+            Column("arrivals_share_pct", "Arrivals, %", "Прибыло, %", "pct"),
+            Column("departures_share_pct", "Departures, %", "Выбыло, %", "pct"),
+            Column("arrivals", "Arrivals, people", "Прибыло, человек"),
+            Column("departures", "Departures, people", "Выбыло, человек"),
+        ),
+    ),
+    Table(
+        name="interregional_net_by_region",
+        sheet_en="Interregional net", sheet_ru="Межрегиональное сальдо",
+        title_en="Interregional migration by region, {period}, people",
+        title_ru="Межрегиональная миграция по регионам, {period}, человек",
+        sql="""
+            select region_code, region_name_{lang} as region_name,
+                interregional_arrivals, interregional_departures, interregional_net
+            from marts.release_interregional_net_by_region
+            where release_id = $release_id
+            order by region_code""",
+        columns=(
+            CODE, NAME,
+            Column("interregional_arrivals", "Arrived from other regions", "Прибыло из других регионов"),
+            Column("interregional_departures", "Left for other regions", "Выбыло в другие регионы"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
+        ),
+    ),
+    Table(
+        name="interregional_flows",
+        sheet_en="Interregional flows", sheet_ru="Межрегиональные потоки",
+        title_en="Interregional moves by region of origin (rows) and destination (columns), {period}, people",
+        title_ru="Межрегиональные переезды по региону выбытия (строки) и прибытия (столбцы), {period}, человек",
+        sql="""
+            with {release_region_names}
+            select
+                flows.origin_region_code,
+                origins.region_name as origin_region_name,
+                flows.destination_region_code,
+                destinations.region_name as destination_region_name,
+                flows.migrants
+            from marts.release_interregional_flows as flows
+            left join release_region_names as origins
+                on flows.origin_region_code = origins.region_code
+            left join release_region_names as destinations
+                on flows.destination_region_code = destinations.region_code
+            where flows.release_id = $release_id
+            order by flows.origin_region_code, flows.destination_region_code""",
+        columns=(
+            Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text"),
+            Column("origin_region_name", "From: region", "Откуда: регион", "text"),
+            Column("destination_region_code", "To: KATO code", "Куда: код КАТО", "text"),
+            Column("destination_region_name", "To: region", "Куда: регион", "text"),
+            Column("migrants", "People", "Человек"),
+        ),
+        matrix=Matrix(
+            row_key="origin_region_code", row_label="origin_region_name",
+            column_key="destination_region_code", column_label="destination_region_name",
+            value="migrants",
+            corner_en="From \\ to", corner_ru="Откуда \\ куда",
+        ),
+    ),
+    Table(
+        name="external_migration_annual",
+        sheet_en="Annual external", sheet_ru="Внешняя по годам",
+        title_en="External migration of the population by year, people",
+        title_ru="Внешняя миграция населения по годам, человек",
+        sql="""
+            select year, arrivals, departures, net_migration,
+                cis_arrivals_share_pct, cis_departures_share_pct,
+                arrivals_change_pct, departures_change_pct,
+                arrivals_per_1000, departures_per_1000, net_migration_per_1000
+            from marts.external_migration_annual
+            where year < $period_year or (year = $period_year and $period_end_month = 12)
+            order by year""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
+            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
+            Column("arrivals_change_pct", "Arrivals, change on previous year, %",
+                   "Прибыло, изменение к предыдущему году, %", "pct"),
+            Column("departures_change_pct", "Departures, change on previous year, %",
+                   "Выбыло, изменение к предыдущему году, %", "pct"),
+            Column("arrivals_per_1000", "Arrivals per 1,000 population",
+                   "Прибыло на 1000 человек населения", "pct"),
+            Column("departures_per_1000", "Departures per 1,000 population",
+                   "Выбыло на 1000 человек населения", "pct"),
+            Column("net_migration_per_1000", "Net migration per 1,000 population",
+                   "Сальдо миграции на 1000 человек населения", "pct"),
+        ),
+    ),
+    Table(
+        name="external_migration_by_country_annual",
+        sheet_en="Annual by country", sheet_ru="По странам по годам",
+        title_en="External migration by country and year, people (CIS countries first)",
+        title_ru="Внешняя миграция по странам и годам, человек (сначала страны СНГ)",
+        sql="""
+            select
+                by_country.year,
+                by_country.country_code,
+                dim_country.country_name_{lang} as country_name,
+                case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
+                by_country.arrivals, by_country.departures, by_country.net_migration
+            from marts.external_migration_by_country_annual as by_country
+            inner join marts.dim_country as dim_country
+                on by_country.country_code = dim_country.country_code
+            where by_country.year < $period_year
+                or (by_country.year = $period_year and $period_end_month = 12)
+            order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
+                by_country.departures desc, by_country.country_code""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            Column("country_code", "ISO code", "Код ISO", "text"),
+            Column("country_name", "Country", "Страна", "text"),
+            Column("country_group", "Group", "Группа", "text"),
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+        ),
+    ),
+    Table(
+        name="net_migration_by_region_annual",
+        sheet_en="Annual net by region", sheet_ru="Сальдо по регионам, годы",
+        title_en="Net migration by region and year, people",
+        title_ru="Сальдо миграции по регионам и годам, человек",
+        sql="""
+            with {release_region_names},
+            dim_region_names as (
+                select region_code, region_name_{lang} as region_name from marts.dim_region
+            )
+            select
+                annual.year, annual.region_code,
+                coalesce(release_region_names.region_name, dim_region_names.region_name)
+                    as region_name,
+                annual.arrivals, annual.departures, annual.net_migration,
+                annual.external_net, annual.interregional_net, annual.intraregional_moves
+            from marts.net_migration_by_region_annual as annual
+            left join release_region_names
+                on annual.region_code = release_region_names.region_code
+            left join dim_region_names
+                on annual.region_code = dim_region_names.region_code
+            where annual.year < $period_year
+                or (annual.year = $period_year and $period_end_month = 12)
+            order by annual.year, annual.region_code""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            CODE, NAME,
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+            Column("external_net", "External net", "Сальдо внешней миграции"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+        ),
+    ),
+    Table(
+        name="net_migration_by_region_monthly",
+        sheet_en="Monthly net by region", sheet_ru="Сальдо по регионам, месяцы",
+        title_en="Migration population growth (net migration) by region and month, people",
+        title_ru="Миграционный прирост (сальдо миграции) по регионам и месяцам, человек",
+        sql="""
+            with {release_region_names},
+            dim_region_names as (
+                select region_code, region_name_{lang} as region_name from marts.dim_region
+            )
+            select
+                monthly.year, monthly.month, monthly.region_code,
+                coalesce(release_region_names.region_name, dim_region_names.region_name)
+                    as region_name,
+                monthly.arrivals, monthly.departures, monthly.net_migration,
+                monthly.external_net, monthly.interregional_net, monthly.intraregional_moves
+            from marts.net_migration_monthly as monthly
+            left join release_region_names
+                on monthly.region_code = release_region_names.region_code
+            left join dim_region_names
+                on monthly.region_code = dim_region_names.region_code
+            where monthly.year < $period_year
+                or (monthly.year = $period_year and monthly.month <= $period_end_month)
+            order by monthly.year, monthly.month, monthly.region_code""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            Column("month", "Month", "Месяц", "text"),
+            CODE, NAME,
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+            Column("external_net", "External net", "Сальдо внешней миграции"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+        ),
+    ),
+    Table(
+        name="external_migration_monthly",
+        sheet_en="Monthly external", sheet_ru="Внешняя по месяцам",
+        title_en="External migration of the population by month, people",
+        title_ru="Внешняя миграция населения по месяцам, человек",
+        sql="""
+            select year, month, arrivals, departures, net_migration,
+                cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct
+            from marts.external_migration_monthly
+            where year < $period_year or (year = $period_year and month <= $period_end_month)
+            order by year, month""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            Column("month", "Month", "Месяц", "text"),
+            Column("arrivals", "Arrivals", "Прибыло"),
+            Column("departures", "Departures", "Выбыло"),
+            Column("net_migration", "Net migration", "Сальдо миграции"),
+            Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ"),
+            Column("cis_departures", "Departures to CIS", "Выбыло в СНГ"),
+            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
+            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
+        ),
+    ),
+    Table(
+        name="internal_migration_monthly",
+        sheet_en="Monthly internal", sheet_ru="Внутренняя по месяцам",
+        title_en="Internal migration of the population by month, people",
+        title_ru="Внутренняя миграция населения по месяцам, человек",
+        sql="""
+            select year, month, internal_migrants, interregional_migrants, intraregional_migrants
+            from marts.internal_migration_monthly
+            where year < $period_year or (year = $period_year and month <= $period_end_month)
+            order by year, month""",
+        columns=(
+            Column("year", "Year", "Год", "text"),
+            Column("month", "Month", "Месяц", "text"),
+            Column("internal_migrants", "People moving within the country",
+                   "Переехало внутри страны"),
+            Column("interregional_migrants", "Of which between regions", "в том числе между регионами"),
+            Column("intraregional_migrants", "Of which within a region", "в том числе внутри региона"),
+        ),
+    ),
+)
+
+GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны")}
+
+
+def table_query(table: Table, lang: str) -> str:
+    cis, other = GROUP_LABELS[lang]
+    return (table.query(lang)
+            .replace("{release_region_names}", RELEASE_REGION_NAMES.strip().replace("{lang}", lang))
+            .replace("{cis}", cis)
+            .replace("{other}", other))

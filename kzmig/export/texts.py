@@ -1,0 +1,372 @@
+"""The words of the release: the key points (Markdown) and the glossary and notes sheet.
+
+Every figure in the key points is a column of marts.release_key_points or a row of
+marts.release_interregional_net_by_region; this module only puts them into sentences,
+rounding percentages for display.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kzmig.export.formatting import (
+    MINUS,
+    NBSP,
+    format_integer,
+    format_percent,
+    people,
+    period_label,
+    russian_plural,
+)
+
+
+@dataclass(frozen=True)
+class KeyPoints:
+    """One row of marts.release_key_points, the comparison release's period, and the
+    regions with a positive interregional net (name, net), largest first."""
+
+    release_id: str
+    period_year: int
+    period_end_month: int
+    vintage: str
+    cutoff_at: object
+    arrivals: int
+    departures: int
+    net_migration: int
+    arrivals_change_pct: float | None
+    departures_change_pct: float | None
+    cis_arrivals_share_pct: float | None
+    cis_departures_share_pct: float | None
+    internal_migrants: int
+    internal_migrants_change_pct: float | None
+    regions_with_positive_interregional_net: int
+    comparison_release_id: str | None
+    comparison_period_year: int | None
+    positive_regions: tuple[tuple[str, int], ...]
+
+
+def _change_en(subject: str, change: float | None) -> str:
+    """'the number of arrivals increased by 46.9%'; subject in lower case."""
+    if change is None:
+        return f"the change in {subject} is not available (the base is zero)"
+    shown = format_percent(change, "en")
+    if shown == "0.0%":
+        return f"{subject} did not change (0.0%)"
+    verb = "increased" if change > 0 else "decreased"
+    return f"{subject} {verb} by {shown.lstrip(MINUS)}"
+
+
+def _change_ru(subject: str, change: float | None) -> str:
+    """'число прибывших увеличилось на 46,9%'; the subject starts with 'число'."""
+    if change is None:
+        genitive = "числа" + subject.removeprefix("число")
+        return f"изменение {genitive} — нет данных (база сравнения равна нулю)"
+    shown = format_percent(change, "ru")
+    if shown == "0,0%":
+        return f"{subject} не изменилось (0,0%)"
+    verb = "увеличилось" if change > 0 else "уменьшилось"
+    return f"{subject} {verb} на{NBSP}{shown.lstrip(MINUS)}"
+
+
+def _share(value: float | None, lang: str) -> str:
+    shown = format_percent(value, lang)
+    if shown is None:
+        return NOT_AVAILABLE[lang]
+    return shown
+
+
+def _signed(value: float | None, lang: str) -> str:
+    shown = format_percent(value, lang, signed=True)
+    if shown is None:
+        return NOT_AVAILABLE[lang]
+    return shown
+
+
+NOT_AVAILABLE = {"en": "not available", "ru": "нет данных"}
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    last = " and " if lang == "en" else " и "
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def _capitalised(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: str) -> str:
+    """The key points of the release as Markdown: sentences, then the figures as a table."""
+    if lang == "ru":
+        return _key_points_ru(points, build_finished_at)
+    return _key_points_en(points, build_finished_at)
+
+
+def _key_points_en(p: KeyPoints, built: str) -> str:
+    period = period_label(p.period_year, p.period_end_month, "en")
+    compared = (f"the same period of {p.comparison_period_year}" if p.comparison_period_year
+                else "the same period of the previous year")
+    moved = f"{people(p.internal_migrants, 'en')} moved within the country in {period}"
+    if p.comparison_release_id is None:
+        changes = (f"Changes on {compared} are not available: the warehouse holds no "
+                   f"{p.vintage} release for that period.")
+        internal = _capitalised(moved) + "."
+    else:
+        changes = (
+            f"Compared with {compared}, "
+            f"{_change_en('the number of arrivals in Kazakhstan', p.arrivals_change_pct)} and "
+            f"{_change_en('the number of departures from Kazakhstan', p.departures_change_pct)}.")
+        internal = (
+            f"Compared with {compared}, "
+            f"{_change_en('the number of people moving within the country', p.internal_migrants_change_pct)}"
+            f": {moved}.")
+    cis = _capitalised(
+        (f"arrivals from the CIS countries made up {_share(p.cis_arrivals_share_pct, 'en')} "
+         "of all arrivals" if p.cis_arrivals_share_pct is not None
+         else "there were no arrivals from abroad")
+        + ", and "
+        + (f"departures to the CIS countries {_share(p.cis_departures_share_pct, 'en')} "
+           "of all departures" if p.cis_departures_share_pct is not None
+           else "there were no departures abroad")
+        + ".")
+    count = p.regions_with_positive_interregional_net
+    regions = [f"{name} ({people(net, 'en')})" for name, net in p.positive_regions]
+    if count == 0:
+        interregional = "No region gained population from moves between regions."
+    else:
+        interregional = (f"Moves between regions left a positive net migration in {count} "
+                         f"region{'s' if count != 1 else ''} of the country: "
+                         f"{_join(regions, 'en')}.")
+    comparison_note = (f": this release with release {p.comparison_release_id}."
+                       if p.comparison_release_id else
+                       "; no comparison release is held for this period, so changes are not "
+                       "available.")
+    lines = [
+        f"# Migration of the population of the Republic of Kazakhstan, {period}",
+        "",
+        f"Release {p.release_id} ({p.vintage} figures), data as of {p.cutoff_at}; "
+        f"built {built} UTC.",
+        "",
+        "## Key points",
+        "",
+        f"- In {period}, {people(p.arrivals, 'en')} arrived in Kazakhstan from abroad and "
+        f"{people(p.departures, 'en')} left the country for abroad: a net migration of "
+        f"{people(p.net_migration, 'en')}.",
+        f"- {changes}",
+        f"- {cis}",
+        f"- {internal}",
+        f"- {interregional}",
+        "",
+        "## Figures",
+        "",
+        "| Indicator | Value |",
+        "|---|---:|",
+        f"| Arrivals in the country, people | {format_integer(p.arrivals, 'en')} |",
+        f"| Departures from the country, people | {format_integer(p.departures, 'en')} |",
+        f"| Net migration, people | {format_integer(p.net_migration, 'en')} |",
+        f"| Arrivals, change on {compared} | {_signed(p.arrivals_change_pct, 'en')} |",
+        f"| Departures, change on {compared} | {_signed(p.departures_change_pct, 'en')} |",
+        f"| Share of the CIS countries in arrivals | {_share(p.cis_arrivals_share_pct, 'en')} |",
+        f"| Share of the CIS countries in departures | {_share(p.cis_departures_share_pct, 'en')} |",
+        f"| People moving within the country | {format_integer(p.internal_migrants, 'en')} |",
+        f"| People moving within the country, change on {compared} | "
+        f"{_signed(p.internal_migrants_change_pct, 'en')} |",
+        f"| Regions with a positive interregional net migration | {count} |",
+        "",
+        "### Regions with a positive interregional net migration",
+        "",
+        "| Region | Interregional net, people |",
+        "|---|---:|",
+        *[f"| {name} | {format_integer(net, 'en')} |" for name, net in p.positive_regions],
+        "",
+        "## Notes",
+        "",
+        "- Arrivals and departures are those of the country: moves across the border of "
+        "Kazakhstan. Moves within the country are counted separately.",
+        "- Percentages are rounded to one decimal, halves away from zero. A change compares "
+        "figures of the same vintage" + comparison_note,
+        "- Region names are those in force at the end of the period.",
+        "- The tables of the release are in release.xlsx and in the CSV files; "
+        "release.json describes them.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _key_points_ru(p: KeyPoints, built: str) -> str:
+    title_period = period_label(p.period_year, p.period_end_month, "ru")
+    in_period = period_label(p.period_year, p.period_end_month, "ru", case="prepositional")
+    compared = (f"соответствующим периодом {p.comparison_period_year}{NBSP}года"
+                if p.comparison_period_year else "соответствующим периодом предыдущего года")
+    vintage = {"preliminary": "предварительные", "revised": "уточнённые"}.get(p.vintage, p.vintage)
+    moved = (f"в {in_period} число переехавших внутри страны составило "
+             f"{people(p.internal_migrants, 'ru')}")
+    if p.comparison_release_id is None:
+        changes = (f"Изменения по сравнению с {compared} не приводятся: в хранилище нет "
+                   "выпуска той же редакции за этот период.")
+        internal = _capitalised(moved) + "."
+    else:
+        changes = (
+            f"По сравнению с {compared} "
+            f"{_change_ru('число прибывших в Казахстан', p.arrivals_change_pct)}, "
+            f"{_change_ru('число выбывших из Казахстана', p.departures_change_pct)}.")
+        internal = (
+            f"По сравнению с {compared} "
+            f"{_change_ru('число переехавших внутри страны', p.internal_migrants_change_pct)}: "
+            f"{moved}.")
+    cis = (
+        (f"Доля стран СНГ среди всех прибывших в страну составила "
+         f"{_share(p.cis_arrivals_share_pct, 'ru')}" if p.cis_arrivals_share_pct is not None
+         else "Прибывших из-за рубежа не было")
+        + ", "
+        + (f"среди всех выбывших из страны — {_share(p.cis_departures_share_pct, 'ru')}"
+           if p.cis_departures_share_pct is not None else "выбывших за рубеж не было")
+        + ".")
+    count = p.regions_with_positive_interregional_net
+    regions = [f"{name} ({people(net, 'ru')})" for name, net in p.positive_regions]
+    if count == 0:
+        interregional = "Ни в одном регионе межрегиональные переезды не дали положительного сальдо."
+    else:
+        word = russian_plural(count, ("регионе", "регионах", "регионах"))
+        interregional = (f"По межрегиональным переездам положительное сальдо миграции сложилось "
+                         f"в {count}{NBSP}{word} страны: {_join(regions, 'ru')}.")
+    comparison_note = (f": этот выпуск с выпуском {p.comparison_release_id}."
+                       if p.comparison_release_id else
+                       "; выпуска для сравнения за этот период нет, поэтому изменения не "
+                       "приводятся.")
+    lines = [
+        f"# Миграция населения Республики Казахстан за {title_period}",
+        "",
+        f"Выпуск {p.release_id} ({vintage} данные), данные на {p.cutoff_at}; "
+        f"сборка {built} UTC.",
+        "",
+        "## Основные итоги",
+        "",
+        f"- В {in_period} число прибывших в Казахстан из-за рубежа составило "
+        f"{people(p.arrivals, 'ru')}, число выбывших из страны за рубеж — "
+        f"{people(p.departures, 'ru')}; сальдо миграции — {people(p.net_migration, 'ru')}.",
+        f"- {changes}",
+        f"- {cis}",
+        f"- {internal}",
+        f"- {interregional}",
+        "",
+        "## Показатели",
+        "",
+        "| Показатель | Значение |",
+        "|---|---:|",
+        f"| Прибыло в страну, человек | {format_integer(p.arrivals, 'ru')} |",
+        f"| Выбыло из страны, человек | {format_integer(p.departures, 'ru')} |",
+        f"| Сальдо миграции, человек | {format_integer(p.net_migration, 'ru')} |",
+        f"| Прибывшие, изменение по сравнению с {compared} | {_signed(p.arrivals_change_pct, 'ru')} |",
+        f"| Выбывшие, изменение по сравнению с {compared} | {_signed(p.departures_change_pct, 'ru')} |",
+        f"| Доля стран СНГ среди прибывших | {_share(p.cis_arrivals_share_pct, 'ru')} |",
+        f"| Доля стран СНГ среди выбывших | {_share(p.cis_departures_share_pct, 'ru')} |",
+        f"| Переехало внутри страны, человек | {format_integer(p.internal_migrants, 'ru')} |",
+        f"| Переехавшие внутри страны, изменение по сравнению с {compared} | "
+        f"{_signed(p.internal_migrants_change_pct, 'ru')} |",
+        f"| Регионов с положительным сальдо межрегиональной миграции | {count} |",
+        "",
+        "### Регионы с положительным сальдо межрегиональной миграции",
+        "",
+        "| Регион | Межрегиональное сальдо, человек |",
+        "|---|---:|",
+        *[f"| {name} | {format_integer(net, 'ru')} |" for name, net in p.positive_regions],
+        "",
+        "## Примечания",
+        "",
+        "- Прибывшие и выбывшие — это миграция страны: переезды через границу Казахстана. "
+        "Переезды внутри страны учитываются отдельно.",
+        "- Проценты округлены до одного знака после запятой, половины — от нуля. Изменение "
+        "сравнивает данные одной редакции" + comparison_note,
+        "- Названия регионов — действовавшие на конец периода.",
+        "- Таблицы выпуска — в файле release.xlsx и в файлах CSV; их описание — в release.json.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# The glossary and methodological notes sheet, in our own words.
+GLOSSARY = {
+    "en": [
+        ("Glossary", None),
+        ("Population migration", "Moving of people from one place to another with a change of "
+         "permanent residence, across the border of a region or of the country."),
+        ("Arrivals", "People who registered at a new permanent residence in a territory during the "
+         "period, coming from outside that territory."),
+        ("Departures", "People who left a territory for a permanent residence outside it during the "
+         "period."),
+        ("Net migration", "Arrivals minus departures; positive when a territory gains population "
+         "from migration (migration population growth)."),
+        ("External migration", "Moves between Kazakhstan and other countries. The arrivals and "
+         "departures of the country are external moves."),
+        ("Internal migration", "Moves within Kazakhstan: interregional between two regions, "
+         "intraregional within one region. An intraregional move is at once an arrival and a "
+         "departure of its region."),
+        ("CIS countries", "Azerbaijan, Armenia, Belarus, Kyrgyzstan, Moldova, Russia, Tajikistan, "
+         "Turkmenistan, Uzbekistan and Ukraine, as in the statistical tables."),
+        ("Methodological notes", None),
+        ("Source", "Statistical arrival and departure coupons filled in by the migration service "
+         "when a person registers at, or leaves for abroad from, a place of permanent residence. "
+         "A departure coupon exists only for emigration; a move within the country is recorded "
+         "on the arrival coupon, which names the previous residence."),
+        ("Release period and cut-off", "A release covers January to the last month of its period "
+         "and counts the coupon versions received up to its cut-off. A revised release repeats a "
+         "period with a later cut-off."),
+        ("Changes", "A change on the corresponding period of the previous year compares releases "
+         "of the same vintage (preliminary with preliminary, revised with revised): "
+         "(current / previous - 1) x 100. It is not available when the base is zero or missing."),
+        ("Percentages", "Shares and changes are stored unrounded in the tables (numbers formatted "
+         "with one decimal); the key points show them rounded to one decimal, halves away "
+         "from zero."),
+        ("Regions", "Regions are identified by the first two digits of the KATO code. Names are "
+         "those in force at the end of the release's period (the capital was Nur-Sultan from "
+         "23.03.2019 to 16.09.2022)."),
+        ("Intensity", "Flows per 1,000 population: the flow divided by the average annual "
+         "population, times 1,000."),
+        ("Dynamic tables", "The tables by year and by month show the warehouse's data as of its "
+         "build (all coupon versions landed, or the build's cut-off), for the years and months up "
+         "to the end of the release's period; the release's own tables are computed as of the "
+         "release's cut-off."),
+    ],
+    "ru": [
+        ("Глоссарий", None),
+        ("Миграция населения", "Перемещение людей с одного места на другое со сменой постоянного "
+         "места жительства через границу региона или страны."),
+        ("Прибывшие", "Лица, зарегистрированные за период по новому постоянному месту жительства "
+         "на территории и прибывшие из-за её пределов."),
+        ("Выбывшие", "Лица, выбывшие за период с территории на постоянное жительство за её "
+         "пределы."),
+        ("Сальдо миграции", "Разность числа прибывших и выбывших; положительное сальдо — "
+         "миграционный прирост населения."),
+        ("Внешняя миграция", "Переезды между Казахстаном и другими странами. Прибывшие в страну "
+         "и выбывшие из неё — это внешняя миграция."),
+        ("Внутренняя миграция", "Переезды внутри Казахстана: межрегиональные — между двумя "
+         "регионами, внутрирегиональные — в пределах одного региона. Внутрирегиональный переезд "
+         "одновременно и прибытие, и выбытие своего региона."),
+        ("Страны СНГ", "Азербайджан, Армения, Беларусь, Кыргызстан, Молдова, Россия, Таджикистан, "
+         "Туркменистан, Узбекистан и Украина, как в статистических таблицах."),
+        ("Методологические пояснения", None),
+        ("Источник", "Статистические талоны прибытия и выбытия, которые миграционная служба "
+         "заполняет при регистрации по постоянному месту жительства или при выезде за рубеж. "
+         "Талон выбытия заполняется только при эмиграции; переезд внутри страны учитывается по "
+         "талону прибытия, в котором указано прежнее место жительства."),
+        ("Период выпуска и дата среза", "Выпуск охватывает период с января по последний месяц "
+         "периода и учитывает версии талонов, полученные до даты среза. Уточнённый выпуск "
+         "повторяет период с более поздней датой среза."),
+        ("Изменения", "Изменение к соответствующему периоду предыдущего года сравнивает выпуски "
+         "одной редакции (предварительный с предварительным, уточнённый с уточнённым): "
+         "(текущее / предыдущее - 1) x 100. При нулевой или отсутствующей базе не приводится."),
+        ("Проценты", "Доли и изменения хранятся в таблицах без округления (числа показаны с одним "
+         "знаком после запятой); в основных итогах они округлены до одного знака, половины — "
+         "от нуля."),
+        ("Регионы", "Регион определяется по первым двум цифрам кода КАТО. Названия — действовавшие "
+         "на конец периода выпуска (столица называлась Нур-Султан с 23.03.2019 по 16.09.2022)."),
+        ("Интенсивность", "Потоки на 1000 человек населения: поток, делённый на среднегодовую "
+         "численность населения, умноженный на 1000."),
+        ("Динамические таблицы", "Таблицы по годам и по месяцам показывают данные хранилища на "
+         "момент его сборки (все поступившие версии талонов или дата среза сборки) за годы и "
+         "месяцы до конца периода выпуска; собственные таблицы выпуска рассчитаны на дату среза "
+         "выпуска."),
+    ],
+}

@@ -1,0 +1,175 @@
+"""Writing the files of a release: CSV, the workbook and release.json. Shaping only."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from kzmig.export.tables import Table
+
+CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
+INTEGER_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0"
+PLAIN_NUMBER_FORMAT = "0"
+MAX_WIDTH = 60
+
+
+@dataclass
+class TableData:
+    table: Table
+    rows: list[tuple]  # in the order of table.columns
+    axis: list[tuple[str, str]] | None = None  # (code, name) of a matrix's rows and columns
+
+
+def csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    return value
+
+
+def write_csv(path: Path, data: TableData) -> None:
+    with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([column.key for column in data.table.columns])
+        for row in data.rows:
+            writer.writerow([csv_value(value) for value in row])
+
+
+def _cell_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _number_format(kind: str, value: object) -> str | None:
+    if kind == "int":
+        return INTEGER_FORMAT
+    if kind == "pct":
+        return PERCENT_FORMAT
+    if isinstance(value, int) and not isinstance(value, bool):
+        return PLAIN_NUMBER_FORMAT  # years and months
+    return None
+
+
+def _display_width(value: object, kind: str) -> int:
+    if value is None:
+        return 0
+    if kind == "int" and isinstance(value, int):
+        return len(f"{value:,}")
+    if kind == "pct" and isinstance(value, (int, float)):
+        return len(f"{value:.1f}")
+    return len(str(value))
+
+
+def _set_widths(sheet, widths: list[int]) -> None:
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, MAX_WIDTH)
+
+
+def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str) -> None:
+    """Row 1: the title; row 2: the headers (frozen); from row 3: one row per mart row."""
+    table = data.table
+    sheet = workbook.create_sheet(title=table.sheet(lang))
+    sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
+    for index, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=2, column=index, value=column.header(lang))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [min(len(column.header(lang)), 24) for column in table.columns]
+    for row_index, row in enumerate(data.rows, start=3):
+        for col_index, (column, value) in enumerate(zip(table.columns, row), start=1):
+            cell = sheet.cell(row=row_index, column=col_index, value=_cell_value(value))
+            number_format = _number_format(column.kind, value)
+            if number_format and value is not None:
+                cell.number_format = number_format
+            widths[col_index - 1] = max(widths[col_index - 1], _display_width(value, column.kind))
+    leading_labels = 0
+    for column in table.columns:
+        if column.kind != "text":
+            break
+        leading_labels += 1
+    sheet.freeze_panes = f"{get_column_letter(min(leading_labels, 2) + 1)}3"
+    _set_widths(sheet, widths)
+
+
+def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str) -> None:
+    """Origin regions down, destination regions across; a pair without moves shows 0 and
+    the diagonal (a region with itself is not an interregional move) stays empty."""
+    table, matrix = data.table, data.table.matrix
+    assert matrix is not None and data.axis is not None
+    keys = [column.key for column in table.columns]
+    row_at, column_at, value_at = (keys.index(matrix.row_key), keys.index(matrix.column_key),
+                                   keys.index(matrix.value))
+    values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
+    sheet = workbook.create_sheet(title=table.sheet(lang))
+    sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
+    corner = matrix.corner_ru if lang == "ru" else matrix.corner_en
+    headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner,
+               *[name for _, name in data.axis]]
+    for index, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=2, column=index, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [len(headers[0]), max([len(corner)] + [len(name) for _, name in data.axis])]
+    widths += [12] * len(data.axis)
+    for row_index, (origin_code, origin_name) in enumerate(data.axis, start=3):
+        sheet.cell(row=row_index, column=1, value=origin_code)
+        sheet.cell(row=row_index, column=2, value=origin_name)
+        for col_index, (destination_code, _) in enumerate(data.axis, start=3):
+            if origin_code == destination_code:
+                continue
+            cell = sheet.cell(row=row_index, column=col_index,
+                              value=values.get((origin_code, destination_code), 0))
+            cell.number_format = INTEGER_FORMAT
+    sheet.freeze_panes = "C3"
+    _set_widths(sheet, widths)
+
+
+def add_text_sheet(workbook: Workbook, title: str, about: list[tuple[str, str]],
+                   entries: list[tuple[str, str | None]]) -> None:
+    """Two columns: a term (bold) and its explanation; section headings in bold alone."""
+    sheet = workbook.create_sheet(title=title)
+    row = 1
+    for term, text in [*about, ("", ""), *entries]:
+        term_cell = sheet.cell(row=row, column=1, value=term or None)
+        if text is None or term in dict(about):
+            term_cell.font = Font(bold=True)
+        if text:
+            sheet.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True,
+                                                                            vertical="top")
+        term_cell.alignment = Alignment(vertical="top")
+        row += 1
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 100
+
+
+def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
+                   text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]]) -> None:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for data in tables:
+        if data.table.matrix is not None:
+            add_matrix_sheet(workbook, data, lang, period)
+        else:
+            add_table_sheet(workbook, data, lang, period)
+    add_text_sheet(workbook, *text_sheet)
+    workbook.save(path)
+
+
+def write_json(path: Path, document: dict) -> None:
+    path.write_text(json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n",
+                    encoding="utf-8")

@@ -1,0 +1,544 @@
+"""`kzmig export`: the release as its readers get it, checked against the marts.
+
+- On the calibrated world, the key points of 2023-12-p (English and Russian) state the
+  published figures, read from the published_figures seed as loaded into the warehouse
+  (the departures change as the warehouse reproduces it, −33.8 %), and the regions with a
+  positive interregional net under the names in force at the end of the period.
+- Every sheet of release.xlsx equals, cell by cell, a query on the marts written here;
+  release.json counts the rows of every CSV.
+- The export refuses a missing warehouse file, a last build that failed or did not
+  complete, and an unknown release id; it never leaves a partial release folder.
+- The build log (audit.build_runs) records success, error and an aborted build.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from kzmig import cli
+from kzmig import export as release_export
+from kzmig.export import formatting, writers
+from kzmig.project import KzmigError
+
+from conftest import FIXTURES_DIR, build_warehouse, query
+
+RELEASE = "2023-12-p"
+FIXTURE_LANDING = FIXTURES_DIR / "landing_csv"
+HEADER = ("coupon_id,coupon_type,registration_date,person_id_hash,sex,birth_date,citizenship,"
+          "ethnicity_code,kato_code,counterpart_country,counterpart_kato_code,reason_code,"
+          "submitted_at,record_status")
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+def number(text: str) -> Decimal:
+    """'25,399' / '25 399' / '−33.8%' / '+46,9%' -> Decimal."""
+    cleaned = (text.strip().replace(formatting.NBSP, "").replace(" ", "").replace("%", "")
+               .replace(formatting.MINUS, "-").replace("+", ""))
+    if "," in cleaned and "." not in cleaned and re.fullmatch(r"-?\d+,\d", cleaned):
+        cleaned = cleaned.replace(",", ".")  # a Russian decimal comma
+    return Decimal(cleaned.replace(",", ""))
+
+
+def markdown_rows(text: str, heading: str) -> list[list[str]]:
+    """The body rows of the first Markdown table after `heading`."""
+    lines = text.splitlines()
+    start = lines.index(heading)
+    rows = []
+    for line in lines[start + 1:]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|") and not line.startswith("|---"):
+            rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows[1:]  # without the header row
+
+
+def published(database: Path, release_id: str) -> dict:
+    """The figures of the published_figures seed for one release, as the warehouse loaded
+    it: the reproduced value where the published one is inconsistent."""
+    rows = query(database, """
+        select figure_code, dimension_code, dimension_rank,
+            coalesce(reproduced_value, published_value) as value
+        from reference.published_figures
+        where release_id = ?
+        order by figure_code, dimension_rank""", [release_id])
+    figures = {code: value for code, dimension, rank, value in rows if dimension is None}
+    figures["interregional_net"] = [(dimension, value) for code, dimension, rank, value in rows
+                                    if code == "interregional_net"]
+    return figures
+
+
+def region_names_in_force(database: Path, on_date: str, lang: str) -> dict[str, str]:
+    """Region names in force on a date, from the reference seeds (not from the marts)."""
+    rows = query(database, f"""
+        select regions.region_code,
+            coalesce(history.region_name_{lang}, regions.region_name_{lang})
+        from reference.regions as regions
+        left join reference.region_name_history as history
+            on regions.region_code = history.region_code
+            and coalesce(history.valid_from_date, date '1900-01-01') <= cast(? as date)
+            and coalesce(history.valid_to_date, date '9999-12-31') >= cast(? as date)""",
+                 [on_date, on_date])
+    return dict(rows)
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding=writers.CSV_ENCODING, newline="") as handle:
+        return list(csv.reader(handle))
+
+
+# --- the calibrated world: figures, workbook, CSV and release.json -----------------------
+
+@pytest.fixture(scope="module")
+def exported(calibrated_warehouse, tmp_path_factory) -> dict[str, Path]:
+    """2023-12-p exported in English and in Russian."""
+    out = tmp_path_factory.mktemp("export")
+    return {lang: release_export.export_release(RELEASE, out / lang, lang=lang,
+                                                warehouse=calibrated_warehouse, quiet=True)
+            for lang in ("en", "ru")}
+
+
+EN_LABELS = {
+    "arrivals": "Arrivals in the country, people",
+    "departures": "Departures from the country, people",
+    "net_migration": "Net migration, people",
+    "arrivals_change_pct": "Arrivals, change on",
+    "departures_change_pct": "Departures, change on",
+    "cis_arrivals_share_pct": "Share of the CIS countries in arrivals",
+    "cis_departures_share_pct": "Share of the CIS countries in departures",
+    "internal_migrants_change_pct": "People moving within the country, change on",
+    "regions_with_positive_interregional_net": "Regions with a positive interregional net migration",
+}
+RU_LABELS = {
+    "arrivals": "Прибыло в страну, человек",
+    "departures": "Выбыло из страны, человек",
+    "net_migration": "Сальдо миграции, человек",
+    "arrivals_change_pct": "Прибывшие, изменение",
+    "departures_change_pct": "Выбывшие, изменение",
+    "cis_arrivals_share_pct": "Доля стран СНГ среди прибывших",
+    "cis_departures_share_pct": "Доля стран СНГ среди выбывших",
+    "internal_migrants_change_pct": "Переехавшие внутри страны, изменение",
+    "regions_with_positive_interregional_net": "Регионов с положительным сальдо",
+}
+FIGURES_HEADING = {"en": "## Figures", "ru": "## Показатели"}
+REGIONS_HEADING = {"en": "### Regions with a positive interregional net migration",
+                   "ru": "### Регионы с положительным сальдо межрегиональной миграции"}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_key_points_table_states_the_published_figures(exported, calibrated_warehouse, lang):
+    text = (exported[lang] / "key_points.md").read_text(encoding="utf-8")
+    expected = published(calibrated_warehouse, RELEASE)
+    labels = EN_LABELS if lang == "en" else RU_LABELS
+    figures = markdown_rows(text, FIGURES_HEADING[lang])
+    for figure_code, label in labels.items():
+        matching = [value for name, value in figures if name.startswith(label)]
+        assert len(matching) == 1, (figure_code, figures)
+        assert number(matching[0]) == expected[figure_code], figure_code
+
+    names = region_names_in_force(calibrated_warehouse, "2023-12-31", lang)
+    regions = markdown_rows(text, REGIONS_HEADING[lang])
+    assert [(name, number(value)) for name, value in regions] == [
+        (names[code], value) for code, value in expected["interregional_net"]]
+
+
+def test_key_points_sentences_state_the_published_figures_in_english(exported, calibrated_warehouse):
+    text = (exported["en"] / "key_points.md").read_text(encoding="utf-8")
+    expected = published(calibrated_warehouse, RELEASE)
+    sentence = re.search(
+        r"In January–December 2023, (\S+) people arrived in Kazakhstan from abroad and (\S+) "
+        r"people left the country for abroad: a net migration of (\S+) people\.", text)
+    assert sentence, text
+    assert [number(group) for group in sentence.groups()] == [
+        expected["arrivals"], expected["departures"], expected["net_migration"]]
+
+    changes = re.search(r"Compared with the same period of 2022, the number of arrivals in "
+                        r"Kazakhstan (increased|decreased) by (\S+)% and the number of departures "
+                        r"from Kazakhstan (increased|decreased) by (\S+)%\.", text)
+    assert changes, text
+    signed = [number(changes[2]) * (1 if changes[1] == "increased" else -1),
+              number(changes[4]) * (1 if changes[3] == "increased" else -1)]
+    assert signed == [expected["arrivals_change_pct"], expected["departures_change_pct"]]
+
+    cis = re.search(r"Arrivals from the CIS countries made up (\S+)% of all arrivals, and "
+                    r"departures to the CIS countries (\S+)% of all departures\.", text)
+    assert cis and [number(cis[1]), number(cis[2])] == [
+        expected["cis_arrivals_share_pct"], expected["cis_departures_share_pct"]]
+
+    internal = re.search(r"the number of people moving within the country (increased|decreased) "
+                         r"by (\S+)%", text)
+    assert internal and number(internal[2]) * (1 if internal[1] == "increased" else -1) == \
+        expected["internal_migrants_change_pct"]
+
+    names = region_names_in_force(calibrated_warehouse, "2023-12-31", "en")
+    listed = re.search(r"positive net migration in (\d+) regions? of the country: (.+)\.\n", text)
+    assert listed and int(listed[1]) == expected["regions_with_positive_interregional_net"]
+    pairs = re.findall(r"([^,(]+?) \((\S+)\u00a0people\)", listed[2])
+    assert [(name.removeprefix("and ").strip(), number(value)) for name, value in pairs] == [
+        (names[code], value) for code, value in expected["interregional_net"]]
+
+
+def test_key_points_sentences_state_the_published_figures_in_russian(exported, calibrated_warehouse):
+    text = (exported["ru"] / "key_points.md").read_text(encoding="utf-8")
+    expected = published(calibrated_warehouse, RELEASE)
+    sentence = re.search(r"В январе–декабре 2023\u00a0года число прибывших в Казахстан из-за рубежа "
+                         r"составило ([\d\u00a0]+)\u00a0человек\w*, число выбывших из страны за "
+                         r"рубеж — ([\d\u00a0]+)\u00a0человек\w*; сальдо миграции — "
+                         r"([−\d\u00a0]+)\u00a0человек\w*\.", text)
+    assert sentence, text
+    assert [number(group) for group in sentence.groups()] == [
+        expected["arrivals"], expected["departures"], expected["net_migration"]]
+    changes = re.search(r"число прибывших в Казахстан (увеличилось|уменьшилось) на\u00a0(\S+)%, "
+                        r"число выбывших из Казахстана (увеличилось|уменьшилось) на\u00a0(\S+)%", text)
+    assert changes, text
+    assert [number(changes[2]) * (1 if changes[1] == "увеличилось" else -1),
+            number(changes[4]) * (1 if changes[3] == "увеличилось" else -1)] == [
+        expected["arrivals_change_pct"], expected["departures_change_pct"]]
+    names = region_names_in_force(calibrated_warehouse, "2023-12-31", "ru")
+    for code, value in expected["interregional_net"]:
+        shown = formatting.format_integer(int(value), "ru")
+        assert f"{names[code]} ({shown}\u00a0человек" in text
+
+
+@pytest.mark.parametrize("release_id, period_end, expected_name", [
+    ("2021-12-p", "2021-12-31", "Nur-Sultan"),
+    ("2022-06-p", "2022-06-30", "Nur-Sultan"),
+    ("2022-09-p", "2022-09-30", "Astana"),
+])
+def test_key_points_name_the_capital_as_at_the_end_of_the_period(
+        calibrated_warehouse, tmp_path, release_id, period_end, expected_name):
+    folder = release_export.export_release(release_id, tmp_path, warehouse=calibrated_warehouse,
+                                           quiet=True)
+    names = region_names_in_force(calibrated_warehouse, period_end, "en")
+    assert names["71"] == expected_name  # the reference data says so
+    regions = dict(markdown_rows((folder / "key_points.md").read_text(encoding="utf-8"),
+                                 REGIONS_HEADING["en"]))
+    capital_net = query(calibrated_warehouse, """
+        select interregional_net from marts.release_interregional_net_by_region
+        where release_id = ? and region_code = '71'""", [release_id])[0][0]
+    if capital_net > 0:
+        assert number(regions[expected_name]) == capital_net
+    workbook = openpyxl.load_workbook(folder / "release.xlsx", read_only=True)
+    by_region = {row[0]: row[1] for row in workbook["By region"].iter_rows(min_row=3, values_only=True)}
+    assert by_region["71"] == expected_name
+
+
+# Each sheet of the workbook and the query on the marts it must equal (written here, apart
+# from the export's own SQL). $release_id, $period_year and $period_end_month are 2023-12-p's.
+SHEET_QUERIES = {
+    "By region": """
+        select region_code, region_name_en, arrivals, departures, net_migration,
+            external_arrivals, external_departures, external_net,
+            interregional_arrivals, interregional_departures, interregional_net, intraregional_moves
+        from marts.release_migration_by_region where release_id = $release_id
+        order by region_code""",
+    "External by country": """
+        select by_country.country_code, dim_country.country_name_en,
+            case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
+            by_country.arrivals, by_country.departures, by_country.net_migration
+        from marts.release_external_migration_by_country as by_country
+        inner join marts.dim_country as dim_country using (country_code)
+        where by_country.release_id = $release_id
+        order by by_country.is_cis desc, by_country.arrivals desc, by_country.departures desc,
+            by_country.country_code""",
+    "Ethnic structure %": """
+        select by_group.ethnic_group_code, dim_ethnic_group.ethnic_group_name_en,
+            by_group.arrivals_share_pct, by_group.departures_share_pct,
+            by_group.arrivals, by_group.departures
+        from marts.release_external_migration_by_ethnic_group as by_group
+        inner join marts.dim_ethnic_group as dim_ethnic_group using (ethnic_group_code)
+        where by_group.release_id = $release_id
+        order by by_group.ethnic_group_code""",
+    "Interregional net": """
+        select region_code, region_name_en, interregional_arrivals, interregional_departures,
+            interregional_net
+        from marts.release_interregional_net_by_region where release_id = $release_id
+        order by region_code""",
+    "Annual external": """
+        select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
+            cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000
+        from marts.external_migration_annual where year <= $period_year order by year""",
+    "Annual by country": """
+        select by_country.year, by_country.country_code, dim_country.country_name_en,
+            case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
+            by_country.arrivals, by_country.departures, by_country.net_migration
+        from marts.external_migration_by_country_annual as by_country
+        inner join marts.dim_country as dim_country using (country_code)
+        where by_country.year <= $period_year
+        order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
+            by_country.departures desc, by_country.country_code""",
+    "Annual net by region": """
+        select annual.year, annual.region_code, dim_region.region_name_en, annual.arrivals,
+            annual.departures, annual.net_migration, annual.external_net, annual.interregional_net,
+            annual.intraregional_moves
+        from marts.net_migration_by_region_annual as annual
+        inner join marts.dim_region as dim_region using (region_code)
+        where annual.year <= $period_year order by annual.year, annual.region_code""",
+    "Monthly net by region": """
+        select monthly.year, monthly.month, monthly.region_code, dim_region.region_name_en,
+            monthly.arrivals, monthly.departures, monthly.net_migration, monthly.external_net,
+            monthly.interregional_net, monthly.intraregional_moves
+        from marts.net_migration_monthly as monthly
+        inner join marts.dim_region as dim_region using (region_code)
+        where monthly.year <= $period_year
+        order by monthly.year, monthly.month, monthly.region_code""",
+    "Monthly external": """
+        select year, month, arrivals, departures, net_migration, cis_arrivals, cis_departures,
+            cis_arrivals_share_pct, cis_departures_share_pct
+        from marts.external_migration_monthly where year <= $period_year order by year, month""",
+    "Monthly internal": """
+        select year, month, internal_migrants, interregional_migrants, intraregional_migrants
+        from marts.internal_migration_monthly where year <= $period_year order by year, month""",
+}
+
+
+def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str) -> None:
+    assert len(sheet_rows) == len(mart_rows), sheet
+    for index, (got, want) in enumerate(zip(sheet_rows, mart_rows)):
+        assert len(got) == len(want), (sheet, index)
+        for column, (cell, value) in enumerate(zip(got, want)):
+            if isinstance(value, float):
+                assert isinstance(cell, float) and cell == pytest.approx(value, rel=1e-12), \
+                    (sheet, index, column)
+            else:
+                assert cell == value, (sheet, index, column, cell, value)
+
+
+def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_warehouse):
+    workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx")
+    parameters = {"release_id": RELEASE, "period_year": 2023, "period_end_month": 12}
+    import duckdb
+
+    with duckdb.connect(str(calibrated_warehouse), read_only=True) as connection:
+        def mart(sql: str) -> list[tuple]:
+            used = {name: value for name, value in parameters.items() if f"${name}" in sql}
+            return connection.execute(sql, used).fetchall()
+
+        checked = set()
+        for sheet_name, sql in SHEET_QUERIES.items():
+            sheet = workbook[sheet_name]
+            assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("3"), sheet_name
+            headers = [cell.value for cell in sheet[2]]
+            assert all(isinstance(header, str) and header for header in headers), sheet_name
+            rows = list(sheet.iter_rows(min_row=3, values_only=True))
+            assert rows, sheet_name
+            assert_same_rows(rows, mart(sql), sheet_name)
+            # counts are stored as numbers with a thousands format, not as text
+            for cell in sheet[3]:
+                if isinstance(cell.value, (int, float)):
+                    assert cell.number_format in ("#,##0", "0.0", "0"), (sheet_name, cell.coordinate)
+            checked.add(sheet_name)
+
+        # the origin-destination matrix: origins down, destinations across
+        sheet = workbook["Interregional flows"]
+        axis = mart("""select region_code, region_name_en from marts.release_migration_by_region
+                       where release_id = $release_id order by region_code""")
+        flows = {(origin, destination): migrants for origin, destination, migrants in mart("""
+            select origin_region_code, destination_region_code, migrants
+            from marts.release_interregional_flows where release_id = $release_id""")}
+        assert [cell.value for cell in sheet[2]][2:] == [name for _, name in axis]
+        assert sheet.freeze_panes == "C3"
+        matrix = list(sheet.iter_rows(min_row=3, values_only=True))
+        assert [(row[0], row[1]) for row in matrix] == axis
+        for row, (origin, _) in zip(matrix, axis):
+            for cell, (destination, _) in zip(row[2:], axis):
+                expected = None if origin == destination else flows.get((origin, destination), 0)
+                assert cell == expected, (origin, destination)
+        assert sum(flows.values()) == sum(cell for row in matrix for cell in row[2:] if cell)
+        checked.add("Interregional flows")
+
+    glossary = workbook["Glossary and notes"]
+    texts = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
+    assert RELEASE in texts and "Net migration" in texts
+    checked.add("Glossary and notes")
+    assert set(workbook.sheetnames) == checked
+
+
+def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated_warehouse):
+    folder = exported["en"]
+    document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    release = query(calibrated_warehouse, """
+        select vintage, cast(cutoff_at as varchar) from marts.release_key_points
+        where release_id = ?""", [RELEASE])[0]
+    invocation_id, finished_at = query(calibrated_warehouse, """
+        select invocation_id, finished_at from audit.build_runs
+        order by started_at desc limit 1""")[0]
+    assert (document["release_id"], document["vintage"], document["cutoff_at"]) == (RELEASE, *release)
+    assert document["build"]["invocation_id"] == invocation_id
+    assert datetime.datetime.fromisoformat(document["build"]["finished_at"]) == finished_at
+    assert document["build"]["status"] == "success"
+    csv_files = sorted(path.name for path in folder.glob("*.csv"))
+    assert csv_files == sorted(table["csv"] for table in document["tables"])
+    for table in document["tables"]:
+        rows = read_csv(folder / table["csv"])
+        assert rows[0] == table["columns"]
+        assert len(rows) - 1 == table["rows"], table["name"]
+    by_region = next(table for table in document["tables"] if table["name"] == "migration_by_region")
+    assert by_region["rows"] == query(calibrated_warehouse, """
+        select count(*) from marts.release_migration_by_region where release_id = ?""", [RELEASE])[0][0]
+
+
+# --- refusals, atomic writing and the build log, on the small fixture world ---------------
+
+@pytest.fixture(scope="module")
+def fixture_warehouse(tmp_path_factory) -> Path:
+    """The hand-written fixture extracts, built once for this module."""
+    return build_warehouse(tmp_path_factory.mktemp("export_fixture_build"), FIXTURE_LANDING)
+
+
+def copy_warehouse(source: Path, workdir: Path) -> Path:
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = workdir / "warehouse.duckdb"
+    shutil.copyfile(source, target)
+    return target
+
+
+def build_log(database: Path) -> list[tuple]:
+    return query(database, """select command, status, finished_at is not null, failed_count
+                              from audit.build_runs order by started_at""")
+
+
+def test_the_build_log_records_a_successful_build(fixture_warehouse):
+    assert build_log(fixture_warehouse)[-1] == ("build", "success", True, 0)
+
+
+def test_export_refuses_a_missing_warehouse_file(tmp_path, capsys):
+    missing = tmp_path / "nowhere.duckdb"
+    code = cli.main(["export", "--release", RELEASE, "--warehouse", str(missing),
+                     "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert f"no warehouse file at {missing}" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_export_refuses_an_unknown_release_and_lists_the_known_ones(fixture_warehouse, tmp_path, capsys):
+    code = cli.main(["export", "--release", "1999-12-p", "--warehouse", str(fixture_warehouse),
+                     "--out", str(tmp_path / "out")])
+    assert code == 1
+    error = capsys.readouterr().err
+    assert "unknown release '1999-12-p'" in error
+    known = [row[0] for row in query(fixture_warehouse, "select release_id from marts.release_key_points")]
+    assert known and all(release_id in error for release_id in known)
+    assert not (tmp_path / "out" / "1999-12-p").exists()
+
+
+def test_list_shows_the_releases_the_warehouse_holds(fixture_warehouse, capsys):
+    assert cli.main(["export", "--list", "--warehouse", str(fixture_warehouse)]) == 0
+    listed = [line.split()[0] for line in capsys.readouterr().out.splitlines()[1:]]
+    assert listed == [row[0] for row in query(fixture_warehouse, """
+        select release_id from marts.release_key_points
+        order by period_year, period_end_month, cutoff_at, release_id""")]
+
+
+def test_export_refuses_when_the_last_build_did_not_complete(fixture_warehouse, tmp_path, capsys):
+    """A malformed delivery stops the next build in its on-run-start hook: its log row
+    stays 'running', and the export refuses the warehouse although the marts of the
+    previous build are still there."""
+    workdir = tmp_path / "build"
+    database = copy_warehouse(fixture_warehouse, workdir)
+    malformed = tmp_path / "malformed"
+    malformed.mkdir()
+    (malformed / "coupons_2023_01.csv").write_text(
+        HEADER + "\nC1,A,2023-01-05,,M,,,001,751110000,RUS,,01,not-a-timestamp,active\n",
+        encoding="utf-8")
+    with pytest.raises(KzmigError):
+        build_warehouse(workdir, malformed)
+    assert build_log(database)[-1] == ("build", "running", False, None)
+    code = cli.main(["export", "--release", RELEASE, "--warehouse", str(database),
+                     "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "did not complete" in capsys.readouterr().err
+    assert not (tmp_path / "out" / RELEASE).exists()
+
+
+def test_export_refuses_when_the_last_build_failed(fixture_warehouse, tmp_path, capsys):
+    """A cut-off that is not a timestamp makes the models fail: the build runs to its end
+    and records 'error'; the export refuses."""
+    workdir = tmp_path / "build"
+    database = copy_warehouse(fixture_warehouse, workdir)
+    with pytest.raises(KzmigError):
+        build_warehouse(workdir, FIXTURE_LANDING, cutoff="2023-99-99T99:99:99")
+    command, status, finished, failed = build_log(database)[-1]
+    assert (command, status, finished) == ("build", "error", True) and failed > 0
+    code = cli.main(["export", "--release", RELEASE, "--warehouse", str(database),
+                     "--out", str(tmp_path / "out")])
+    assert code == 1
+    assert "did not succeed" in capsys.readouterr().err
+    assert not (tmp_path / "out" / RELEASE).exists()
+
+
+def test_a_failure_while_writing_leaves_no_partial_folder(fixture_warehouse, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+
+    def failing_workbook(*args, **kwargs):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(writers, "write_workbook", failing_workbook)
+    with pytest.raises(OSError, match="simulated"):
+        release_export.export_release(RELEASE, out, warehouse=fixture_warehouse, quiet=True)
+    assert list(out.iterdir()) == []
+
+
+def test_a_failed_export_keeps_the_previous_release_folder_whole(fixture_warehouse, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    folder = release_export.export_release(RELEASE, out, warehouse=fixture_warehouse, quiet=True)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    assert {"key_points.md", "release.xlsx", "release.json"} <= set(before)
+
+    def failing_csv(path, data):
+        if data.table.name == "interregional_flows":
+            raise OSError("disk full (simulated)")
+        return original_csv(path, data)
+
+    original_csv = writers.write_csv
+    monkeypatch.setattr(writers, "write_csv", failing_csv)
+    with pytest.raises(OSError, match="simulated"):
+        release_export.export_release(RELEASE, out, lang="ru", warehouse=fixture_warehouse, quiet=True)
+    assert [path.name for path in out.iterdir()] == [RELEASE]
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+    monkeypatch.setattr(writers, "write_csv", original_csv)
+    release_export.export_release(RELEASE, out, lang="ru", warehouse=fixture_warehouse, quiet=True)
+    assert [path.name for path in out.iterdir()] == [RELEASE]
+    assert "Основные итоги" in (folder / "key_points.md").read_text(encoding="utf-8")
+
+
+def test_export_latest_takes_the_greatest_period_revised_first(fixture_warehouse, tmp_path, capsys):
+    releases = query(fixture_warehouse, """
+        select release_id, period_year, period_end_month, vintage from marts.release_key_points""")
+    latest = max(releases, key=lambda release: (release[1], release[2], release[3] == "revised"))[0]
+    folder = release_export.export_latest(tmp_path, warehouse=fixture_warehouse)
+    assert folder == tmp_path / latest
+    assert str(folder) in capsys.readouterr().out
+    assert json.loads((folder / "release.json").read_text(encoding="utf-8"))["release_id"] == latest
+
+
+# --- display rounding and number formats ---------------------------------------------------
+
+@pytest.mark.parametrize("value, shown", [
+    (33.75, "33.8"), (-33.75, "-33.8"), (0.05, "0.1"), (-0.05, "-0.1"), (2.675, "2.7"),
+    (46.94999999, "46.9"), (-33.7624, "-33.8"), (86.25, "86.3"), (0.0, "0.0"),
+])
+def test_percentages_are_rounded_half_away_from_zero(value, shown):
+    assert str(formatting.round_half_away_from_zero(value, 1)) == shown
+
+
+def test_numbers_and_percentages_in_text():
+    assert formatting.format_integer(25399, "en") == "25,399"
+    assert formatting.format_integer(-21227, "ru") == "\u221221\u00a0227"
+    assert formatting.format_percent(-33.7624, "ru", signed=True) == "\u221233,8%"
+    assert formatting.format_percent(46.91, "en", signed=True) == "+46.9%"
+    assert formatting.format_percent(None, "en") is None
+    assert [formatting.people(count, "ru") for count in (1, 3, 11, 22, 9344)] == [
+        "1\u00a0человек", "3\u00a0человека", "11\u00a0человек", "22\u00a0человека",
+        "9\u00a0344\u00a0человека"]
