@@ -266,7 +266,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         (about_labels[0], None),
         (about_labels[1], points.release_id),
         (about_labels[2], period),
-        (about_labels[3], points.vintage),
+        (about_labels[3], texts.VINTAGE_NAMES[lang].get(points.vintage, points.vintage)),
         (about_labels[4], f"{points.cutoff_at}"),
         (about_labels[5], built),
     ]

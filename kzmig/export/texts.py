@@ -84,6 +84,12 @@ def _signed(value: float | None, lang: str) -> str:
 
 NOT_AVAILABLE = {"en": "not available", "ru": "нет данных"}
 
+VINTAGE_NAMES = {
+    "en": {"preliminary": "preliminary", "revised": "revised"},
+    "ru": {"preliminary": "предварительный", "revised": "уточнённый"},
+    "ru_plural": {"preliminary": "предварительные", "revised": "уточнённые"},
+}
+
 
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
@@ -199,7 +205,7 @@ def _key_points_ru(p: KeyPoints, built: str) -> str:
     in_period = period_label(p.period_year, p.period_end_month, "ru", case="prepositional")
     compared = (f"соответствующим периодом {p.comparison_period_year}{NBSP}года"
                 if p.comparison_period_year else "соответствующим периодом предыдущего года")
-    vintage = {"preliminary": "предварительные", "revised": "уточнённые"}.get(p.vintage, p.vintage)
+    vintage = VINTAGE_NAMES["ru_plural"].get(p.vintage, p.vintage)
     moved = (f"в {in_period} число переехавших внутри страны составило "
              f"{people(p.internal_migrants, 'ru')}")
     if p.comparison_release_id is None:
