@@ -36,6 +36,27 @@ reasons as (
 
 ),
 
+versions_coded as (
+
+    select
+        *,
+        case
+            when {{ regexp_full_match('kato_code', '[0-9]{9}') }}
+                then substr(kato_code, 1, 2)
+        end as kato_region_code,
+        case
+            when {{ regexp_full_match('counterpart_kato_code', '[0-9]{9}') }}
+                then substr(counterpart_kato_code, 1, 2)
+        end as counterpart_kato_region_code,
+        case
+            when sex_raw in ('1', 'M') then 'M'
+            when sex_raw in ('2', 'F') then 'F'
+            else 'U'
+        end as sex_code
+    from versions
+
+),
+
 iso_countries as (
 
     select
@@ -49,7 +70,7 @@ iso_countries as (
 versions_looked_up as (
 
     select
-        versions.*,
+        versions_coded.*,
         kato_regions.region_code as region_code,
         counterpart_regions.region_code as counterpart_region_code,
         counterpart_countries.country_code as counterpart_iso_country_code,
@@ -57,37 +78,37 @@ versions_looked_up as (
         citizenship_countries.country_code as citizenship_iso_country_code,
         ethnic_groups.ethnic_group_code as classified_ethnic_group_code,
         reasons.reason_code as listed_reason_code
-    from versions
+    from versions_coded
     left join regions as kato_regions
         on
-            versions.kato_region_code = kato_regions.region_code
+            versions_coded.kato_region_code = kato_regions.region_code
             and (
                 kato_regions.valid_from_date is null
-                or versions.registration_date >= kato_regions.valid_from_date
+                or versions_coded.registration_date >= kato_regions.valid_from_date
             )
             and (
                 kato_regions.valid_to_date is null
-                or versions.registration_date <= kato_regions.valid_to_date
+                or versions_coded.registration_date <= kato_regions.valid_to_date
             )
     left join regions as counterpart_regions
         on
-            versions.counterpart_kato_region_code = counterpart_regions.region_code
+            versions_coded.counterpart_kato_region_code = counterpart_regions.region_code
             and (
                 counterpart_regions.valid_from_date is null
-                or versions.registration_date >= counterpart_regions.valid_from_date
+                or versions_coded.registration_date >= counterpart_regions.valid_from_date
             )
             and (
                 counterpart_regions.valid_to_date is null
-                or versions.registration_date <= counterpart_regions.valid_to_date
+                or versions_coded.registration_date <= counterpart_regions.valid_to_date
             )
     left join iso_countries as counterpart_countries
-        on versions.counterpart_country_code = counterpart_countries.country_code
+        on versions_coded.counterpart_country_code = counterpart_countries.country_code
     left join iso_countries as citizenship_countries
-        on versions.citizenship_raw = citizenship_countries.country_code
+        on versions_coded.citizenship_raw = citizenship_countries.country_code
     left join ethnic_groups
-        on versions.ethnicity_code_raw = ethnic_groups.ethnic_group_code
+        on versions_coded.ethnicity_code_raw = ethnic_groups.ethnic_group_code
     left join reasons
-        on versions.reason_code_raw = reasons.reason_code
+        on versions_coded.reason_code_raw = reasons.reason_code
 
 ),
 
@@ -120,7 +141,7 @@ versions_checked as (
 
 ),
 
-versions_coded as (
+versions_classified as (
 
     select
         *,
@@ -193,7 +214,7 @@ final as (
         coalesce(citizenship_iso_country_code, 'XXX') as citizenship_code,
         coalesce(listed_reason_code, '99') as reason_code
 
-    from versions_coded
+    from versions_classified
 
 )
 

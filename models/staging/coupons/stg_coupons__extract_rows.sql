@@ -38,29 +38,16 @@ typed as (
         coupon_id,
         person_id_hash,
 
-        ---------- codes (trimmed, case-normalised; validity is checked downstream)
+        ---------- codes as sent, trimmed and case-normalised (checked and recoded downstream)
         coupon_type_code,
         record_status_code,
         sex_raw,
-        case
-            when sex_raw in ('1', 'M') then 'M'
-            when sex_raw in ('2', 'F') then 'F'
-            else 'U'
-        end as sex_code,
         citizenship_raw,
         ethnicity_code_raw,
         reason_code_raw,
         kato_code,
-        case
-            when {{ regexp_full_match('kato_code', '[0-9]{9}') }}
-                then substr(kato_code, 1, 2)
-        end as kato_region_code,
         counterpart_country_code,
         counterpart_kato_code,
-        case
-            when {{ regexp_full_match('counterpart_kato_code', '[0-9]{9}') }}
-                then substr(counterpart_kato_code, 1, 2)
-        end as counterpart_kato_region_code,
 
         ---------- dates
         registration_date_raw,
