@@ -124,7 +124,8 @@ def last_build(connection) -> dict:
         raise KzmigError("the warehouse has no build log (audit.build_runs): it was not built by "
                          "this project's dbt build; rebuild it (kzmig build)")
     rows = _records(connection, """
-        select invocation_id, command, target_name, started_at, finished_at, status, failed_count
+        select invocation_id, command, target_name, started_at, finished_at, status, failed_count,
+            data_cutoff
         from audit.build_runs
         order by started_at desc, finished_at desc nulls first
         limit 1""")
@@ -258,9 +259,11 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         writers.write_csv(folder / f"{item.table.name}.csv", item)
     about_labels = {
         "en": ("About this release", "Release", "Period", "Vintage", "Cut-off of the data",
-               "Built (UTC)", "Glossary and notes"),
+               "Built (UTC)", "Glossary and notes", "Cut-off of the dynamic tables",
+               "none: every coupon version landed"),
         "ru": ("О выпуске", "Выпуск", "Период", "Редакция", "Дата среза данных",
-               "Сборка (UTC)", "Глоссарий и пояснения"),
+               "Сборка (UTC)", "Глоссарий и пояснения", "Дата среза динамических таблиц",
+               "нет: все поступившие версии талонов"),
     }[lang]
     about = [
         (about_labels[0], None),
@@ -269,6 +272,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         (about_labels[3], texts.VINTAGE_NAMES[lang].get(points.vintage, points.vintage)),
         (about_labels[4], f"{points.cutoff_at}"),
         (about_labels[5], built),
+        (about_labels[7], build["data_cutoff"] or about_labels[8]),
     ]
     writers.write_workbook(folder / "release.xlsx", data, lang,
                            f"{period} ({points.release_id})",
@@ -289,6 +293,9 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "started_at": build["started_at"],
             "finished_at": build["finished_at"],
             "status": build["status"],
+            # the cut-off of the build (null: everything landed), which the dynamic tables
+            # (by year and by month) reflect; the release's own tables use cutoff_at
+            "data_cutoff": build["data_cutoff"],
         },
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
         "files": {

@@ -40,10 +40,14 @@
             started_at {{ dbt.type_timestamp() }} not null,
             finished_at {{ dbt.type_timestamp() }},
             status {{ dbt.type_string() }} not null,
-            failed_count {{ dbt.type_int() }}
+            failed_count {{ dbt.type_int() }},
+            data_cutoff {{ dbt.type_string() }}
         );
+        {#- a log created before data_cutoff existed gets it (portable: DuckDB and PostgreSQL) -#}
+        alter table {{ build_runs }} add column if not exists data_cutoff {{ dbt.type_string() }};
         insert into {{ build_runs }} (
-            invocation_id, command, target_name, started_at, finished_at, status, failed_count
+            invocation_id, command, target_name, started_at, finished_at, status, failed_count,
+            data_cutoff
         )
         values (
             '{{ invocation_id }}',
@@ -52,9 +56,21 @@
             {{ build_runs_timestamp(run_started_at or modules.datetime.datetime.now(modules.pytz.utc)) }},
             null,
             'running',
-            null
+            null,
+            {{ build_runs_cutoff() }}
         );
         {{ build_runs_commit() }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro build_runs_cutoff() -%}
+    {#- var('cutoff') of the build as text, or null when everything landed counts. -#}
+    {%- set cutoff = var('cutoff', none) -%}
+    {%- if cutoff is none or (cutoff | string | trim | lower) in ('', 'none', 'null') -%}
+        null
+    {%- else -%}
+        '{{ cutoff | string | trim | replace("'", "''") }}'
     {%- endif -%}
 {%- endmacro %}
 

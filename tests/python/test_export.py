@@ -408,8 +408,13 @@ def build_log(database: Path) -> list[tuple]:
                               from audit.build_runs order by started_at""")
 
 
-def test_the_build_log_records_a_successful_build(fixture_warehouse):
+def test_the_build_log_records_a_successful_build(fixture_warehouse, tmp_path):
     assert build_log(fixture_warehouse)[-1] == ("build", "success", True, 0)
+    # `kzmig build` runs `dbt seed` before `dbt build`: only the build is logged
+    assert [row[0] for row in build_log(fixture_warehouse)] == ["build"]
+    folder = release_export.export_release(RELEASE, tmp_path, warehouse=fixture_warehouse, quiet=True)
+    document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    assert document["build"]["status"] == "success" and document["build"]["data_cutoff"] is None
 
 
 def test_export_refuses_a_missing_warehouse_file(tmp_path, capsys):
@@ -470,6 +475,8 @@ def test_export_refuses_when_the_last_build_failed(fixture_warehouse, tmp_path, 
         build_warehouse(workdir, FIXTURE_LANDING, cutoff="2023-99-99T99:99:99")
     command, status, finished, failed = build_log(database)[-1]
     assert (command, status, finished) == ("build", "error", True) and failed > 0
+    assert query(database, "select data_cutoff from audit.build_runs order by started_at desc limit 1") == [
+        ("2023-99-99T99:99:99",)]
     code = cli.main(["export", "--release", RELEASE, "--warehouse", str(database),
                      "--out", str(tmp_path / "out")])
     assert code == 1
