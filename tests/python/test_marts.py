@@ -1,0 +1,288 @@
+"""The marts on the hand-written fixture world.
+
+- The three named monthly marts equal what the extract spec's counting rules give on the
+  fixture's expected counted coupons (tests/fixtures/expected_counted_coupons.csv, written
+  by hand), with a row for every region in force in every month of the month spine.
+- Built on the landing folder as it stood at the cut-off of release 2023-03-p (the
+  deliveries up to March), the monthly marts re-aggregated over January–March equal that
+  release's tables; and the full build (with the May correction) still reproduces that
+  release exactly, while its monthly marts see the correction.
+- The three named marts hold exactly the columns the issue names, and `dbt docs generate`
+  shows every public mart and every column described.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import json
+import os
+import shutil
+from collections import Counter, defaultdict
+from pathlib import Path
+from unittest import mock
+
+import pytest
+
+from kzmig.project import PROJECT_DIR, dbt_vars, run_dbt
+
+from conftest import FIXTURES_DIR, build_warehouse, query
+
+FIXTURE_LANDING = FIXTURES_DIR / "landing_csv"
+RELEASE = "2023-03-p"
+RELEASE_CUTOFF = "2023-04-30 23:59:59"
+
+NAMED_MART_COLUMNS = {
+    "net_migration_monthly": [
+        "year", "month", "region_code", "arrivals", "departures", "net_migration",
+        "external_arrivals", "external_departures", "external_net", "interregional_arrivals",
+        "interregional_departures", "interregional_net", "intraregional_moves",
+    ],
+    "external_migration_by_country_monthly": [
+        "year", "month", "country_code", "is_cis", "arrivals", "departures", "net_migration",
+    ],
+    "interregional_flows_monthly": [
+        "year", "month", "origin_region_code", "destination_region_code", "migrants",
+    ],
+}
+
+
+# --- fixtures ----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory) -> Path:
+    """The fixture world built with every delivery (no cut-off)."""
+    return build_warehouse(tmp_path_factory.mktemp("marts_full"), FIXTURE_LANDING)
+
+
+@pytest.fixture(scope="module")
+def release_cutoff_build(tmp_path_factory) -> Path:
+    """The fixture world as it had landed by the cut-off of release 2023-03-p."""
+    workdir = tmp_path_factory.mktemp("marts_cutoff")
+    landing = workdir / "landing"
+    landing.mkdir()
+    cutoff = datetime.datetime.fromisoformat(RELEASE_CUTOFF)
+    for delivery in sorted(FIXTURE_LANDING.glob("coupons_*.csv")):
+        with open(delivery, newline="", encoding="utf-8-sig") as handle:
+            submitted = [datetime.datetime.fromisoformat(row["submitted_at"].strip()) for row in csv.DictReader(handle)]
+        if max(submitted) <= cutoff:
+            shutil.copy(delivery, landing / delivery.name)
+    assert 0 < len(list(landing.iterdir())) < len(list(FIXTURE_LANDING.glob("coupons_*.csv")))
+    return build_warehouse(workdir, landing)
+
+
+@pytest.fixture(scope="module")
+def expected_coupons() -> list[dict]:
+    with open(FIXTURES_DIR / "expected_counted_coupons.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def regions_in_force(first_day: datetime.date, last_day: datetime.date) -> set[str]:
+    """Regions of the regions seed in force on at least one day of [first_day, last_day]."""
+    in_force = set()
+    with open(PROJECT_DIR / "seeds" / "reference" / "regions.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            starts = datetime.date.fromisoformat(row["valid_from_date"]) if row["valid_from_date"] else None
+            ends = datetime.date.fromisoformat(row["valid_to_date"]) if row["valid_to_date"] else None
+            if (starts is None or starts <= last_day) and (ends is None or ends >= first_day):
+                in_force.add(row["region_code"])
+    return in_force
+
+
+def month_spine(coupons: list[dict]) -> list[tuple[int, int]]:
+    indexes = [int(row["registration_year"]) * 12 + int(row["registration_month"]) - 1 for row in coupons]
+    return [(index // 12, index % 12 + 1) for index in range(min(indexes), max(indexes) + 1)]
+
+
+def last_day_of(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+# --- the named monthly marts against the hand-written expected coupons -------------------
+
+def test_net_migration_monthly_applies_the_region_rule_to_the_expected_coupons(full_build, expected_coupons):
+    expected: dict[tuple, Counter] = defaultdict(Counter)
+    for row in expected_coupons:
+        month = (int(row["registration_year"]), int(row["registration_month"]))
+        if row["flow_code"] == "external":
+            side = "external_arrivals" if row["coupon_type_code"] == "A" else "external_departures"
+            expected[(*month, row["region_code"])][side] += 1
+        elif row["flow_code"] == "interregional":
+            expected[(*month, row["region_code"])]["interregional_arrivals"] += 1
+            expected[(*month, row["counterpart_region_code"])]["interregional_departures"] += 1
+        else:
+            expected[(*month, row["region_code"])]["intraregional_moves"] += 1
+
+    expected_keys = {
+        (year, month, region)
+        for year, month in month_spine(expected_coupons)
+        for region in regions_in_force(datetime.date(year, month, 1), last_day_of(year, month))
+    }
+    rows = query(full_build, """
+        select year, month, region_code, arrivals, departures, net_migration,
+               external_arrivals, external_departures, interregional_arrivals,
+               interregional_departures, intraregional_moves
+        from marts.net_migration_monthly
+    """)
+    assert {(year, month, region) for year, month, region, *_ in rows} == expected_keys
+    assert len(rows) == len(expected_keys)
+    # the fixture spans January 2018 (one late coupon of South Kazakhstan region) to March 2023
+    assert (2018, 6, "51") in expected_keys and (2018, 6, "61") in expected_keys
+    assert (2018, 7, "51") not in expected_keys
+
+    for year, month, region, arrivals, departures, net, ext_a, ext_d, inter_a, inter_d, intra in rows:
+        counts = expected.get((year, month, region), Counter())
+        assert (ext_a, ext_d, inter_a, inter_d, intra) == (
+            counts["external_arrivals"], counts["external_departures"],
+            counts["interregional_arrivals"], counts["interregional_departures"],
+            counts["intraregional_moves"],
+        ), (year, month, region)
+        assert arrivals == ext_a + inter_a + intra
+        assert departures == ext_d + inter_d + intra
+        assert net == arrivals - departures
+    assert sum(row[3] for row in rows) > 0
+
+
+def test_country_and_flow_marts_equal_the_expected_coupons(full_build, expected_coupons):
+    by_country: dict[tuple, Counter] = defaultdict(Counter)
+    flows: Counter = Counter()
+    for row in expected_coupons:
+        month = (int(row["registration_year"]), int(row["registration_month"]))
+        if row["flow_code"] == "external":
+            side = "arrivals" if row["coupon_type_code"] == "A" else "departures"
+            by_country[(*month, row["counterpart_country_code"], row["is_cis"] == "true")][side] += 1
+        elif row["flow_code"] == "interregional":
+            flows[(*month, row["counterpart_region_code"], row["region_code"])] += 1
+
+    countries = query(full_build, """
+        select year, month, country_code, is_cis, arrivals, departures, net_migration
+        from marts.external_migration_by_country_monthly
+    """)
+    assert {
+        (year, month, country, cis): (arrivals, departures, net)
+        for year, month, country, cis, arrivals, departures, net in countries
+    } == {
+        key: (counts["arrivals"], counts["departures"], counts["arrivals"] - counts["departures"])
+        for key, counts in by_country.items()
+    }
+
+    od_rows = query(full_build, """
+        select year, month, origin_region_code, destination_region_code, migrants
+        from marts.interregional_flows_monthly
+    """)
+    assert {tuple(row[:4]): row[4] for row in od_rows} == dict(flows)
+
+
+# --- release tables: re-aggregated monthly marts, reproducibility after later deliveries ---
+
+REGION_COLUMNS = ("arrivals, departures, net_migration, external_arrivals, external_departures, external_net, "
+                  "interregional_arrivals, interregional_departures, interregional_net, intraregional_moves")
+
+
+def release_tables(database: Path, release_id: str) -> dict[str, set]:
+    return {
+        "regions": set(query(database, f"""
+            select region_code, {REGION_COLUMNS} from marts.release_migration_by_region
+            where release_id = ? and arrivals + departures > 0""", [release_id])),
+        "countries": set(query(database, """
+            select country_code, is_cis, arrivals, departures, net_migration
+            from marts.release_external_migration_by_country where release_id = ?""", [release_id])),
+        "flows": set(query(database, """
+            select origin_region_code, destination_region_code, migrants
+            from marts.release_interregional_flows where release_id = ?""", [release_id])),
+        "key_points": set(query(database, """
+            select arrivals, departures, net_migration, cis_arrivals_share_pct, cis_departures_share_pct,
+                   internal_migrants, regions_with_positive_interregional_net
+            from marts.release_key_points where release_id = ?""", [release_id])),
+    }
+
+
+def test_monthly_marts_add_up_to_the_release_built_at_its_cutoff(release_cutoff_build):
+    year, last_month = 2023, 3
+    summed_regions = set(query(release_cutoff_build, f"""
+        select region_code, {", ".join(f"sum({column.strip()})" for column in REGION_COLUMNS.split(","))}
+        from marts.net_migration_monthly
+        where year = ? and month <= ?
+        group by region_code
+        having sum(arrivals) + sum(departures) > 0""", [year, last_month]))
+    summed_countries = set(query(release_cutoff_build, """
+        select country_code, is_cis, sum(arrivals), sum(departures), sum(net_migration)
+        from marts.external_migration_by_country_monthly
+        where year = ? and month <= ?
+        group by country_code, is_cis""", [year, last_month]))
+    summed_flows = set(query(release_cutoff_build, """
+        select origin_region_code, destination_region_code, sum(migrants)
+        from marts.interregional_flows_monthly
+        where year = ? and month <= ?
+        group by origin_region_code, destination_region_code""", [year, last_month]))
+
+    tables = release_tables(release_cutoff_build, RELEASE)
+    assert tables["regions"] == summed_regions
+    assert tables["countries"] == summed_countries
+    assert tables["flows"] == summed_flows
+    (arrivals, departures, *_), = tables["key_points"]
+    assert arrivals == sum(row[2] for row in summed_countries)
+    assert departures == sum(row[3] for row in summed_countries)
+    assert arrivals > 0 and summed_flows
+
+
+def test_a_release_is_reproduced_after_later_deliveries(full_build, release_cutoff_build):
+    at_cutoff = release_tables(release_cutoff_build, RELEASE)
+    later = release_tables(full_build, RELEASE)
+    assert later == at_cutoff
+    # ... while the monthly marts of the full build do see the later correction
+    monthly_full = query(full_build, """
+        select country_code, sum(arrivals) from marts.external_migration_by_country_monthly
+        where year = 2023 and month <= 3 group by country_code order by country_code""")
+    monthly_cutoff = query(release_cutoff_build, """
+        select country_code, sum(arrivals) from marts.external_migration_by_country_monthly
+        where year = 2023 and month <= 3 group by country_code order by country_code""")
+    assert monthly_full != monthly_cutoff
+
+
+def test_published_figures_compared_has_one_row_per_published_figure(full_build):
+    with open(PROJECT_DIR / "seeds" / "reference" / "published_figures.csv", newline="", encoding="utf-8") as handle:
+        published = [(row["release_id"], row["figure_code"], row["dimension_code"] or None) for row in csv.DictReader(handle)]
+    compared = query(full_build, "select release_id, figure_code, dimension_code from audit.published_figures_compared")
+    assert sorted(compared, key=str) == sorted(published, key=str)
+
+
+# --- contract and documentation -----------------------------------------------------------
+
+def test_named_marts_hold_exactly_the_contract_columns(full_build):
+    for table, columns in NAMED_MART_COLUMNS.items():
+        actual = query(full_build, """
+            select column_name from information_schema.columns
+            where table_schema = 'marts' and table_name = ? order by ordinal_position""", [table])
+        assert [name for (name,) in actual] == columns, table
+
+
+def test_docs_describe_every_public_mart_and_column(full_build):
+    workdir = full_build.parent
+    environment = {
+        "DBT_DUCKDB_PATH": str(full_build),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
+        "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
+    }
+    with mock.patch.dict(os.environ, environment):
+        run_dbt(["docs", "generate", "--vars", dbt_vars(FIXTURE_LANDING)], quiet=True)
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text(encoding="utf-8"))
+    catalog = json.loads((workdir / "target" / "catalog.json").read_text(encoding="utf-8"))
+
+    public_marts = {
+        unique_id: node for unique_id, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
+    assert set(NAMED_MART_COLUMNS) <= {node["name"] for node in public_marts.values()}
+    for unique_id, node in public_marts.items():
+        assert node["access"] == "public", node["name"]
+        assert node["config"]["contract"]["enforced"], node["name"]
+        assert node["description"].strip(), node["name"]
+        built_columns = {name.lower() for name in catalog["nodes"][unique_id]["columns"]}
+        documented = {name.lower(): column for name, column in node["columns"].items()}
+        assert built_columns == set(documented), node["name"]
+        for name, column in documented.items():
+            assert column["description"].strip(), f"{node['name']}.{name}"
+            assert column["data_type"], f"{node['name']}.{name}"
