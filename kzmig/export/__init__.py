@@ -311,6 +311,8 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                 "csv": f"{item.table.name}.csv",
                 "sheet": item.table.sheet(lang),
                 "rows": len(item.rows),
+                # 'release': as of the release's cut-off; 'build': the warehouse as built
+                "data_as_of": "build" if item.table.dynamic else "release",
                 "columns": [column.key for column in item.table.columns],
             }
             for item in data

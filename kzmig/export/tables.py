@@ -10,9 +10,13 @@ carried by the release marts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 LANGUAGES = ("en", "ru")
+DYNAMIC_NOTE = {
+    "en": " (the warehouse's data as of its build; see the notes)",
+    "ru": " (данные хранилища на момент сборки; см. пояснения)",
+}
 
 
 @dataclass(frozen=True)
@@ -36,13 +40,16 @@ class Table:
     sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
     columns: tuple[Column, ...]
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
-    notes: tuple[str, ...] = field(default=())
+    # a dynamic table (by year or by month) reads the monthly/annual marts, which hold the
+    # warehouse's data as of its build, not as of the release's cut-off: its title says so
+    dynamic: bool = False
 
     def sheet(self, lang: str) -> str:
         return self.sheet_ru if lang == "ru" else self.sheet_en
 
     def title(self, lang: str, period: str) -> str:
-        return (self.title_ru if lang == "ru" else self.title_en).format(period=period)
+        title = (self.title_ru if lang == "ru" else self.title_en).format(period=period)
+        return title + DYNAMIC_NOTE[lang] if self.dynamic else title
 
     def query(self, lang: str) -> str:
         return self.sql.replace("{lang}", lang)
@@ -209,6 +216,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="external_migration_annual",
+        dynamic=True,
         sheet_en="Annual external", sheet_ru="Внешняя по годам",
         title_en="External migration of the population by year, people",
         title_ru="Внешняя миграция населения по годам, человек",
@@ -241,6 +249,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="external_migration_by_country_annual",
+        dynamic=True,
         sheet_en="Annual by country", sheet_ru="По странам по годам",
         title_en="External migration by country and year, people (CIS countries first)",
         title_ru="Внешняя миграция по странам и годам, человек (сначала страны СНГ)",
@@ -270,6 +279,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="net_migration_by_region_annual",
+        dynamic=True,
         sheet_en="Annual net by region", sheet_ru="Сальдо по регионам, годы",
         title_en="Net migration by region and year, people",
         title_ru="Сальдо миграции по регионам и годам, человек",
@@ -305,6 +315,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="net_migration_by_region_monthly",
+        dynamic=True,
         sheet_en="Monthly net by region", sheet_ru="Сальдо по регионам, месяцы",
         title_en="Migration population growth (net migration) by region and month, people",
         title_ru="Миграционный прирост (сальдо миграции) по регионам и месяцам, человек",
@@ -341,6 +352,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="external_migration_monthly",
+        dynamic=True,
         sheet_en="Monthly external", sheet_ru="Внешняя по месяцам",
         title_en="External migration of the population by month, people",
         title_ru="Внешняя миграция населения по месяцам, человек",
@@ -364,6 +376,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         name="internal_migration_monthly",
+        dynamic=True,
         sheet_en="Monthly internal", sheet_ru="Внутренняя по месяцам",
         title_en="Internal migration of the population by month, people",
         title_ru="Внутренняя миграция населения по месяцам, человек",
