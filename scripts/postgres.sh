@@ -115,7 +115,9 @@ ensure_database() {
     local database="$1"
     if ! database_exists "$database"; then
         log "creating database $database owned by $OWNER"
-        admin_psql -d postgres -c "create database \"$database\" owner \"$OWNER\" encoding 'UTF8' template template0"
+        # Text sorts by code point, as in DuckDB, whatever the cluster's locale.
+        admin_psql -d postgres -c "create database \"$database\" owner \"$OWNER\" template template0 \
+            encoding 'UTF8' locale_provider libc lc_collate 'C' lc_ctype 'C.UTF-8'"
     fi
     admin_psql -d "$database" <<SQL
 -- Nobody connects unless allowed; the owner and the BI role are.
