@@ -69,7 +69,7 @@ with_population as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
+        cast(registration_year as integer) as year,
         cast(months_covered as integer) as months_covered,
         cast(arrivals as bigint) as arrivals,
         cast(departures as bigint) as departures,

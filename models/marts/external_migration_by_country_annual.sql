@@ -26,7 +26,7 @@ country_flows as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
+        cast(registration_year as integer) as year,
         cast(counterpart_country_code as varchar) as country_code,
         cast(is_cis as boolean) as is_cis,
         cast(arrivals as bigint) as arrivals,

@@ -28,8 +28,8 @@ country_flows as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
-        cast(registration_month as integer) as month,  -- noqa: RF04
+        cast(registration_year as integer) as year,
+        cast(registration_month as integer) as month,
         cast(counterpart_country_code as varchar) as country_code,
         cast(is_cis as boolean) as is_cis,
         cast(arrivals as bigint) as arrivals,

@@ -9,8 +9,8 @@ country_flows_monthly as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
-        cast(registration_month as integer) as month,  -- noqa: RF04
+        cast(registration_year as integer) as year,
+        cast(registration_month as integer) as month,
         cast(interregional_migrants + intraregional_migrants as bigint) as internal_migrants,
         cast(interregional_migrants as bigint) as interregional_migrants,
         cast(intraregional_migrants as bigint) as intraregional_migrants

@@ -27,8 +27,8 @@ origin_destination_flows as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
-        cast(registration_month as integer) as month,  -- noqa: RF04
+        cast(registration_year as integer) as year,
+        cast(registration_month as integer) as month,
         cast(origin_region_code as varchar) as origin_region_code,
         cast(destination_region_code as varchar) as destination_region_code,
         cast(migrants as bigint) as migrants

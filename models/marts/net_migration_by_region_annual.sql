@@ -32,7 +32,7 @@ annual_sums as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
+        cast(registration_year as integer) as year,
         cast(region_code as varchar) as region_code,
         cast(months_covered as integer) as months_covered,
         cast(arrivals as bigint) as arrivals,

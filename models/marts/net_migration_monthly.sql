@@ -9,8 +9,8 @@ region_flows_monthly as (
 final as (
 
     select
-        cast(registration_year as integer) as year,  -- noqa: RF04
-        cast(registration_month as integer) as month,  -- noqa: RF04
+        cast(registration_year as integer) as year,
+        cast(registration_month as integer) as month,
         cast(region_code as varchar) as region_code,
         cast(arrivals as bigint) as arrivals,
         cast(departures as bigint) as departures,
