@@ -1,18 +1,23 @@
 {#-
-    Stop the build when a row of the landing relation has a submitted_at that is not a real
-    timestamp written YYYY-MM-DDTHH:MM:SS (after trimming): the delivery is malformed. The
-    error names the first such row (file name order, then row order) and how many there are.
-    Portable SQL: runs on the DuckDB view and on the PostgreSQL table alike.
+    The first row (file name order, then row order) of the landing relation whose
+    submitted_at is not a real timestamp written YYYY-MM-DDTHH:MM:SS (after trimming), with
+    the number of such rows; none when there is none.
+    Portable SQL: runs on the DuckDB files and on the PostgreSQL table alike.
+    Arguments:
+      landing_rows: the landing relation, or a parenthesised, aliased query of the same shape.
 -#}
-{% macro validate_landing_relation() %}
-    {%- set relation = landing_relation() -%}
-    {%- set existing = adapter.get_relation(
-        database=relation.database, schema=relation.schema, identifier=relation.identifier
-    ) -%}
-    {%- if existing is none -%}
-        {{ exceptions.raise_compiler_error(
-            "no coupon extracts: " ~ relation ~ " does not exist (on PostgreSQL, run kzmig load first)"
-        ) }}
+{% macro find_malformed_submission(landing_rows) %}
+    {%- if landing_rows is not string -%}
+        {%- set existing = adapter.get_relation(
+            database=landing_rows.database, schema=landing_rows.schema,
+            identifier=landing_rows.identifier
+        ) -%}
+        {%- if existing is none -%}
+            {{ exceptions.raise_compiler_error(
+                "no coupon extracts: " ~ landing_rows
+                ~ " does not exist (on PostgreSQL, run kzmig load first)"
+            ) }}
+        {%- endif -%}
     {%- endif -%}
 
     {%- set malformed_query -%}
@@ -25,7 +30,7 @@
                 source_row,
                 submitted_at,
                 {{ trim_to_null('submitted_at') }} as submitted_at_text
-            from {{ relation }}
+            from {{ landing_rows }}
 
         ),
 
@@ -48,18 +53,24 @@
             submitted_at,
             count(*) over () as malformed_row_count
         from malformed_rows
-        order by source_file, source_row
+        order by {{ binary_text('source_file') }}, source_row
         limit 1
     {%- endset -%}
 
     {%- set malformed = run_query(malformed_query) -%}
-    {%- if malformed.rows | length > 0 -%}
-        {%- set first = malformed.rows[0] -%}
+    {{ return(malformed.rows[0] if malformed.rows | length > 0 else none) }}
+{% endmacro %}
+
+
+{#- Stop the build on a row found by find_malformed_submission: the delivery is malformed. -#}
+{% macro raise_malformed_submission(malformed) %}
+    {%- if malformed is not none -%}
         {{ exceptions.raise_compiler_error(
-            "malformed delivery: " ~ first['source_file'] ~ " row " ~ first['source_row']
-            ~ ": submitted_at " ~ ("'" ~ first['submitted_at'] ~ "'" if first['submitted_at'] is not none else 'empty')
+            "malformed delivery: " ~ malformed['source_file'] ~ " row " ~ malformed['source_row']
+            ~ ": submitted_at "
+            ~ ("'" ~ malformed['submitted_at'] ~ "'" if malformed['submitted_at'] is not none else 'empty')
             ~ " is not a valid timestamp YYYY-MM-DDTHH:MM:SS ("
-            ~ first['malformed_row_count'] ~ " malformed row(s) in the landing folder)"
+            ~ malformed['malformed_row_count'] ~ " malformed row(s) in the landing folder)"
         ) }}
     {%- endif -%}
 {% endmacro %}
