@@ -18,6 +18,7 @@ not root); otherwise a server that cannot be started is a failure, not a skip.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import decimal
 import math
@@ -262,6 +263,73 @@ def test_bi_reader_cannot_create_or_change_anything(postgres_warehouse):
                       f'delete from marts."{table}"']:
         with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied"):
             select_as_bi_reader(postgres_warehouse, statement)
+
+
+# --- the hand-written extracts: every rule of the spec on PostgreSQL ----------------------
+
+FIXTURE_LANDING = PROJECT_DIR / "tests" / "fixtures" / "landing_csv"
+FIXTURE_DATABASE = "kz_migration_fixture_test"
+FEBRUARY_CUTOFF = "2023-02-28T23:59:59"
+
+
+def read_fixture(name: str) -> list[dict[str, str]]:
+    with open(PROJECT_DIR / "tests" / "fixtures" / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@pytest.fixture(scope="module")
+def fixture_database(postgres_server) -> str:
+    """The hand-written extracts loaded into a fresh database."""
+    from kzmig.load import load
+
+    with mock.patch.dict(os.environ, fresh_database(FIXTURE_DATABASE)):
+        load(FIXTURE_LANDING, quiet=True)
+    return FIXTURE_DATABASE
+
+
+@pytest.mark.parametrize("cutoff, expected_file", [
+    (None, "expected_outcomes.csv"),
+    (FEBRUARY_CUTOFF, "expected_outcomes_cutoff_2023-02-28.csv"),
+])
+def test_every_fixture_row_gets_its_expected_outcome_on_postgres(fixture_database, tmp_path, cutoff, expected_file):
+    with mock.patch.dict(os.environ, {"KZMIG_PG_DATABASE": fixture_database}):
+        build_warehouse(tmp_path, FIXTURE_LANDING, cutoff=cutoff, target="postgres")
+    built = {(source_file, source_row): (as_text(coupon_id), outcome, as_text(reject_reason))
+             for source_file, source_row, coupon_id, outcome, reject_reason in pg_query(
+                 fixture_database,
+                 "select source_file, source_row, coupon_id, outcome, reject_reason from audit.coupon_outcomes")}
+    expected = {(row["source_file"], int(row["source_row"])): (row["coupon_id"], row["outcome"], row["reject_reason"])
+                for row in read_fixture(expected_file)}
+    assert built == expected
+    if cutoff is None:
+        columns = list(read_fixture("expected_counted_coupons.csv")[0])
+        counted = {row[0]: [as_text(value) for value in row] for row in pg_query(
+            fixture_database, f"select {', '.join(columns)} from intermediate.int_coupons_counted")}
+        assert counted == {row["coupon_id"]: list(row.values()) for row in read_fixture("expected_counted_coupons.csv")}
+
+
+def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_path):
+    from kzmig.load import load
+
+    landing = tmp_path / "landing"
+    write_delivery(landing, "coupons_2024_01.csv",
+                   HEADER + "\nC1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n"
+                   "C2,A,2024-01-05,,1,,,,751110000,RUS,,,31.01.2024 10:00,active\n")
+    with mock.patch.dict(os.environ, fresh_database(LOADER_DATABASE)):
+        load(landing, quiet=True)
+        with pytest.raises(KzmigError, match="malformed delivery: coupons_2024_01.csv row 2"):
+            build_warehouse(tmp_path / "build", landing, target="postgres")
+        built_marts = pg_query(LOADER_DATABASE, "select count(*) from information_schema.tables"
+                                                " where table_schema in ('marts', 'intermediate')")
+    assert built_marts == [(0,)]
 
 
 # --- the loader -----------------------------------------------------------------------
