@@ -41,3 +41,16 @@
         ({{ valid_from }} <= {{ known_at }} and ({{ valid_to }} is null or {{ valid_to }} > {{ known_at }}))
     {%- endif -%}
 {%- endmacro %}
+
+
+{#-
+    True when a row submitted at `submitted_at` lies after the cut-off `known_at` (a SQL
+    timestamp expression); never true without a cut-off (known_at none).
+-#}
+{% macro is_after_cutoff(submitted_at, known_at) -%}
+    {%- if known_at is none -%}
+        false
+    {%- else -%}
+        ({{ submitted_at }} > {{ known_at }})
+    {%- endif -%}
+{%- endmacro %}

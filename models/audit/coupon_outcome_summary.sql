@@ -14,7 +14,7 @@ outcome_categories as (
         select
             {{ loop.index }} as outcome_rank,
             '{{ outcome }}' as outcome,
-            {{ "'" ~ reject_reason ~ "'" if reject_reason else 'cast(null as varchar)' }} as reject_reason
+            {{ "'" ~ reject_reason ~ "'" if reject_reason else 'null' }} as reject_reason
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 

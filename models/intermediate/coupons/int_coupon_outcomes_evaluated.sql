@@ -40,12 +40,10 @@ version_outcomes as (
         versions.source_row,
         versions.coupon_id,
         case
-            {%- if cutoff_at is not none %}
-            when versions.valid_from_at > {{ cutoff_at }} then 'after_cutoff'
-            {%- endif %}
+            when {{ is_after_cutoff('versions.valid_from_at', cutoff_at) }} then 'after_cutoff'
             when not {{ is_known_at('versions.valid_from_at', 'versions.valid_to_at', cutoff_at) }}
                 then 'superseded'
-            when versions.version_outcome <> 'passed' then versions.version_outcome
+            when versions.version_outcome != 'passed' then versions.version_outcome
             when duplicates_at_cutoff.coupon_id is not null then 'duplicate_registration'
             else 'counted'
         end as outcome,
@@ -63,9 +61,7 @@ other_row_outcomes as (
         source_row,
         coupon_id,
         case
-            {%- if cutoff_at is not none %}
-            when submitted_at > {{ cutoff_at }} then 'after_cutoff'
-            {%- endif %}
+            when {{ is_after_cutoff('submitted_at', cutoff_at) }} then 'after_cutoff'
             when is_identical_row then 'identical_row'
             else 'rejected'
         end as outcome,

@@ -68,7 +68,24 @@ identical_rows as (
 final as (
 
     select
-        extract_rows.*,
+        extract_rows.source_file,
+        extract_rows.source_row,
+        extract_rows.coupon_id,
+        extract_rows.person_id_hash,
+        extract_rows.coupon_type_code,
+        extract_rows.record_status_code,
+        extract_rows.sex_raw,
+        extract_rows.citizenship_raw,
+        extract_rows.ethnicity_code_raw,
+        extract_rows.reason_code_raw,
+        extract_rows.kato_code,
+        extract_rows.counterpart_country_code,
+        extract_rows.counterpart_kato_code,
+        extract_rows.registration_date_raw,
+        extract_rows.registration_date,
+        extract_rows.birth_date_raw,
+        extract_rows.birth_date,
+        extract_rows.submitted_at,
         identical_rows.source_row is not null as is_identical_row
     from extract_rows
     left join identical_rows

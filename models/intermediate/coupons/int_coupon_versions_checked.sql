@@ -71,7 +71,7 @@ versions_looked_up as (
 
     select
         versions_coded.*,
-        kato_regions.region_code as region_code,
+        kato_regions.region_code,
         counterpart_regions.region_code as counterpart_region_code,
         counterpart_countries.country_code as counterpart_iso_country_code,
         counterpart_countries.is_cis as counterpart_is_cis,
@@ -119,7 +119,7 @@ versions_checked as (
         case
             when is_conflicting then 'conflicting_versions'
             when record_status_code = 'cancelled' then null
-            when record_status_code is null or record_status_code <> 'active'
+            when record_status_code is null or record_status_code != 'active'
                 then 'invalid_record_status'
             when coupon_type_code is null or coupon_type_code not in ('A', 'D')
                 then 'invalid_coupon_type'
@@ -201,8 +201,8 @@ final as (
         end as counterpart_region_code,
         counterpart_country_code,
         case
-            when counterpart_country_code <> 'KAZ' then 'external'
-            when counterpart_region_code <> region_code then 'interregional'
+            when counterpart_country_code != 'KAZ' then 'external'
+            when counterpart_region_code != region_code then 'interregional'
             when counterpart_region_code = region_code then 'intraregional'
         end as flow_code,
         coalesce(counterpart_is_cis, false) as is_cis,

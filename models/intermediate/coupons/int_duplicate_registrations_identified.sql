@@ -38,7 +38,7 @@ shared_registrations as (
         kato_code
     from passed_registrations
     group by person_id_hash, coupon_type_code, registration_date, kato_code
-    having min(coupon_id) <> max(coupon_id)
+    having min(coupon_id) != max(coupon_id)
 
 ),
 

@@ -48,7 +48,9 @@ release_passed_versions as (
         on
             releases.period_year = versions.registration_year
             and releases.period_end_month >= versions.registration_month
-            and {{ is_known_at('versions.valid_from_at', 'versions.valid_to_at', 'releases.cutoff_at') }}
+            and {{ is_known_at(
+                'versions.valid_from_at', 'versions.valid_to_at', 'releases.cutoff_at'
+            ) }}
     where versions.version_outcome = 'passed'
 
 ),

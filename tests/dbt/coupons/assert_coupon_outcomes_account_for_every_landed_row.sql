@@ -66,7 +66,9 @@ file_balances as (
     full outer join accounted_files
         on landed_files.source_file = accounted_files.source_file
     left join matched_files
-        on coalesce(landed_files.source_file, accounted_files.source_file) = matched_files.source_file
+        on
+            coalesce(landed_files.source_file, accounted_files.source_file)
+            = matched_files.source_file
 
 ),
 
@@ -91,5 +93,5 @@ balances as (
 select *
 from balances
 where
-    accounted_row_count <> landed_row_count
-    or matched_row_count <> landed_row_count
+    accounted_row_count != landed_row_count
+    or matched_row_count != landed_row_count

@@ -24,7 +24,7 @@ outside_period as (
     inner join release_calendar
         on release_coupons.release_id = release_calendar.release_id
     where
-        release_coupons.registration_year <> release_calendar.period_year
+        release_coupons.registration_year != release_calendar.period_year
         or release_coupons.registration_month > release_calendar.period_end_month
         or release_coupons.registration_month < 1
 
