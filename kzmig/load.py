@@ -169,6 +169,17 @@ def _changed_error(delivery: Delivery, loaded_sha256: str) -> KzmigError:
     )
 
 
+def _copy_error(delivery: Delivery, error) -> KzmigError:
+    """A COPY error as a malformed delivery, naming the file and, for CSV, the line."""
+    message = (error.diag.message_primary or str(error)).strip()
+    # COPY counts the lines of what it reads (the header is line 1 of a CSV file).
+    context = re.match(r'COPY \S+, line (\d+)(?:, column \w+)?(?:: "(.*)")?', error.diag.context or "", re.S)
+    if context is None or delivery.file_format != "csv":
+        return KzmigError(f"malformed delivery {delivery.name}: {message}")
+    text = f": {context.group(2)}" if context.group(2) else ""
+    return KzmigError(f"malformed delivery {delivery.name} line {context.group(1)}: {message}{text}")
+
+
 def check_csv_header(delivery: Delivery) -> None:
     with delivery.path.open("rb") as handle:
         first_line = handle.readline()
@@ -281,7 +292,7 @@ def load_delivery(connection, delivery: Delivery) -> int | None:
             else:
                 cursor.copy_expert(_copy_statement("parquet"), parquet_as_csv(open_parquet(delivery)), size=1 << 20)
         except psycopg2.DataError as error:
-            raise KzmigError(f"malformed delivery {delivery.name}: {str(error).strip()}") from error
+            raise _copy_error(delivery, error) from error
         cursor.execute(
             f"""
             insert into landing.coupon_extract_rows (source_file, source_row, {_COLUMN_LIST})

@@ -426,6 +426,28 @@ def test_loader_refuses_a_changed_delivery_and_a_wrong_header(loader_database, t
     assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(1,)]
 
 
+# (the broken line is line 3 of the file; an unterminated quote is noticed at the end, line 4)
+@pytest.mark.parametrize("bad_line, line, message", [
+    (b"C9,A,2024-01-05,,1\n", 3, "missing data for column"),
+    (b"C9,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active,extra\n", 3, "extra data after last"),
+    (b'C9,A,"2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n', 4, "unterminated CSV quoted field"),
+    (b"C9,A,2024-01-05,,1,,,,751110000,R\xc3\x28S,,,2024-01-31T10:00:00,active\n", 3, "invalid byte sequence"),
+])
+def test_loader_stops_on_a_broken_line_naming_the_file(loader_database, tmp_path, bad_line, line, message):
+    from kzmig.load import load
+
+    landing = tmp_path / "landing"
+    good = "C1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n"
+    write_delivery(landing, "coupons_2024_01.csv", HEADER + "\n" + good)
+    (landing / "coupons_2024_02.csv").write_bytes((HEADER + "\n" + good).encode() + bad_line)
+    with pytest.raises(KzmigError, match=f"malformed delivery coupons_2024_02.csv line {line}: .*{message}"):
+        load(landing, quiet=True)
+    # The file before it is loaded; nothing of the broken file is.
+    assert pg_query(loader_database, "select source_file, count(*) from landing.coupon_extract_rows"
+                                     " group by source_file") == [("coupons_2024_01.csv", 1)]
+    assert pg_query(loader_database, "select source_file from landing.loaded_deliveries") == [("coupons_2024_01.csv",)]
+
+
 def test_loader_reads_parquet_deliveries(loader_database, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
