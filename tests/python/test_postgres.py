@@ -192,6 +192,16 @@ def test_every_mart_is_identical_on_duckdb_and_postgres(postgres_warehouse, cali
     assert compared_rows > 0, "every mart is empty: nothing was compared"
 
 
+def test_every_input_row_gets_the_same_outcome_on_both_engines(postgres_warehouse, calibrated_warehouse):
+    """The account of every input row (audit.coupon_outcomes), per file, outcome and reason."""
+    sql = ("select source_file, outcome, coalesce(reject_reason, ''), count(*) from audit.coupon_outcomes"
+           " group by source_file, outcome, reject_reason order by 1, 2, 3")
+    with duckdb.connect(str(calibrated_warehouse), read_only=True) as connection:
+        duckdb_outcomes = connection.execute(sql).fetchall()
+    assert duckdb_outcomes, "the DuckDB build has no outcomes"
+    assert pg_query(postgres_warehouse, sql) == duckdb_outcomes
+
+
 def test_comparison_sees_a_difference():
     """The normalisation that makes the engines comparable does not hide real differences."""
     assert same_value(normalise(decimal.Decimal("12.0")), 12)
