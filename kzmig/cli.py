@@ -9,7 +9,7 @@ import sys
 from kzmig.project import KzmigError
 
 # Each command lives in its own module exposing add_parser(subparsers).
-COMMANDS = ["build", "run", "load", "export"]
+COMMANDS = ["build", "run", "load", "export", "generate"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -216,6 +216,14 @@ class Attributes:
         kato = self.kato(rng, dest)
         counterpart_kato = np.zeros(size, dtype=np.int64)
         counterpart_kato[internal] = self.kato(rng, table["origin"][internal])
+        # A move within a region is between two settlements (or city districts).
+        for _ in range(10):
+            same = internal[counterpart_kato[internal] == kato[internal]]
+            if len(same) == 0:
+                break
+            counterpart_kato[same] = self.kato(rng, table["origin"][same])
+        same = internal[counterpart_kato[internal] == kato[internal]]
+        counterpart_kato[same] += 1
         v1_counterpart_kato = counterpart_kato.copy()
         corrected_origin = np.flatnonzero(table["v1_origin"] != table["origin"])
         v1_counterpart_kato[corrected_origin] = self.kato(rng, table["v1_origin"][corrected_origin])

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from kzmig.project import KzmigError
 from kzmig.generator.reference import Reference, day_number
 
 
-class PlanError(RuntimeError):
+class PlanError(KzmigError):
     """The published figures and the world's choices cannot be reconciled."""
 
 
@@ -292,18 +293,25 @@ class Planner:
                         pattern.arrival_ethnic_release if exact else None)
 
     def _tail(self, last: YearPlan, scale: float) -> YearPlan:
-        """January-March after the last year: 2023's first quarter, grown."""
-        tail = self.world["unpinned"]["tail"]
-        pattern = self._calibrated[self.world["world"]["calibrated_years"][-1]].preliminary[0]
+        """January-March after the last year: that quarter of a calibrated year, or past
+        them, 2023's first quarter grown by the factors of world.toml."""
         year = last.year + 1
-        arrivals = scaled(pattern.arrivals, scale * tail["arrivals_factor"])
-        departures = scaled(pattern.departures, scale * tail["departures_factor"])
-        point = Checkpoint(
-            f"{year}-03-p", 3, "preliminary", seconds(preliminary_cutoff(year, 3)),
-            arrivals, count_for_share(arrivals, tail["cis_arrivals_share_pct"]),
-            departures, count_for_share(departures, tail["cis_departures_share_pct"]),
-            scaled(pattern.internal, scale * tail["internal_factor"]),
-            scaled_net(pattern.net, scale * tail["internal_factor"]))
+        calibrated = self.world["world"]["calibrated_years"]
+        tail = self.world["unpinned"]["tail"]
+        pattern = self._calibrated[min(year, calibrated[-1])].preliminary[0]
+        grown = year > calibrated[-1]
+        factors = {name: (tail[f"{name}_factor"] if grown else 1.0) * scale
+                   for name in ("arrivals", "departures", "internal")}
+        arrivals = scaled(pattern.arrivals, factors["arrivals"])
+        departures = scaled(pattern.departures, factors["departures"])
+        cis_arrivals = (round(arrivals * tail["cis_arrivals_share_pct"] / 100) if grown
+                        else scaled(pattern.cis_arrivals, factors["arrivals"]))
+        cis_departures = (round(departures * tail["cis_departures_share_pct"] / 100) if grown
+                          else scaled(pattern.cis_departures, factors["departures"]))
+        point = Checkpoint(f"{year}-03-p", 3, "preliminary", seconds(preliminary_cutoff(year, 3)),
+                           arrivals, min(cis_arrivals, arrivals), departures, min(cis_departures, departures),
+                           scaled(pattern.internal, factors["internal"]),
+                           scaled_net(pattern.net, factors["internal"]))
         return YearPlan(year, [1, 2, 3], [point], seconds(revised_cutoff(year)), False, scale)
 
 
@@ -362,4 +370,4 @@ def capped_shares(total: int, weights: np.ndarray, cap: int) -> np.ndarray:
 
 
 __all__ = ["capped_shares", "Checkpoint", "Planner", "PlanError", "YearPlan", "count_for_share", "count_for_change",
-           "largest_remainder", "seconds", "shown_change", "shown_share", "replace"]
+           "largest_remainder", "seconds", "shown_change", "shown_share"]

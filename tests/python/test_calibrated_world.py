@@ -1,0 +1,222 @@
+"""The calibrated synthetic world, built into the warehouse, gives every published figure.
+
+The warehouse is built once per session (conftest: `calibrated_world`,
+`calibrated_warehouse`) on the world `kzmig generate` writes by default. The published
+figures are read from the warehouse's own seed table reference.published_figures, and
+each is looked up in the public marts of its release (each release computed at its own
+cut-off by the warehouse): no figure is copied into this file.
+
+Also: the complete lists of regions with a positive interregional net (every other
+region negative), the published ranks (top countries, regions and ethnic groups), the
+warehouse's own comparison (audit.published_figures_compared), and the audit account of
+every input row against the generator's manifest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+
+from conftest import query
+from kzmig.generator import MANIFEST
+
+# Where each published figure lives in the marts: (mart, value column, dimension column).
+FIGURE_SOURCES = {
+    "arrivals": ("marts.release_key_points", "arrivals", None),
+    "departures": ("marts.release_key_points", "departures", None),
+    "net_migration": ("marts.release_key_points", "net_migration", None),
+    "arrivals_change_pct": ("marts.release_key_points", "arrivals_change_pct", None),
+    "departures_change_pct": ("marts.release_key_points", "departures_change_pct", None),
+    "cis_arrivals_share_pct": ("marts.release_key_points", "cis_arrivals_share_pct", None),
+    "cis_departures_share_pct": ("marts.release_key_points", "cis_departures_share_pct", None),
+    "internal_migrants_change_pct": ("marts.release_key_points", "internal_migrants_change_pct", None),
+    "regions_with_positive_interregional_net": ("marts.release_key_points",
+                                                "regions_with_positive_interregional_net", None),
+    "interregional_net": ("marts.release_interregional_net_by_region", "interregional_net", "region_code"),
+    "arrivals_by_country": ("marts.release_external_migration_by_country", "arrivals", "country_code"),
+    "external_arrivals_by_region": ("marts.release_migration_by_region", "external_arrivals", "region_code"),
+    "arrivals_by_ethnic_group": ("marts.release_external_migration_by_ethnic_group", "arrivals",
+                                 "ethnic_group_code"),
+}
+
+
+def shown(value, decimals: int) -> Decimal | None:
+    """As published: rounded to the published decimals, halves away from zero."""
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+@pytest.fixture(scope="module")
+def published(calibrated_warehouse):
+    rows = query(calibrated_warehouse, """
+        select release_id, figure_code, dimension_code, dimension_rank, published_value,
+               published_decimals, is_reproducible, reproduced_value
+        from reference.published_figures
+        order by release_id, figure_code, dimension_rank""")
+    columns = ["release_id", "figure_code", "dimension_code", "dimension_rank", "published_value",
+               "published_decimals", "is_reproducible", "reproduced_value"]
+    return [dict(zip(columns, row)) for row in rows]
+
+
+@pytest.fixture(scope="module")
+def manifest(calibrated_world):
+    with open(calibrated_world / MANIFEST, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def mart_values(database, figure_code: str, release_id: str) -> dict:
+    """{dimension code (None for the country): value} of a figure in a release."""
+    mart, column, dimension = FIGURE_SOURCES[figure_code]
+    dimension_sql = dimension or "null"
+    rows = query(database, f"select {dimension_sql}, {column} from {mart} where release_id = ?", [release_id])
+    return dict(rows)
+
+
+def test_every_release_of_the_calendar_is_computed(calibrated_warehouse):
+    calendar = {row[0] for row in query(calibrated_warehouse, "select release_id from reference.release_calendar")}
+    computed = {row[0] for row in query(calibrated_warehouse, "select release_id from marts.release_key_points")}
+    assert calendar and computed == calendar
+
+
+def test_every_published_figure_is_reproduced(calibrated_warehouse, published):
+    checked, failures = 0, []
+    for figure in published:
+        values = mart_values(calibrated_warehouse, figure["figure_code"], figure["release_id"])
+        got = shown(values.get(figure["dimension_code"]), figure["published_decimals"])
+        if figure["is_reproducible"]:
+            wanted = figure["published_value"]
+        elif figure["reproduced_value"] is not None:
+            wanted = figure["reproduced_value"]  # published inconsistently; the warehouse computes this
+        else:
+            # A change on 2020, before the base year: the warehouse has nothing to compare with.
+            if got is not None:
+                failures.append((figure["release_id"], figure["figure_code"], "expected no value", got))
+            continue
+        checked += 1
+        if got != shown(wanted, figure["published_decimals"]):
+            failures.append((figure["release_id"], figure["figure_code"], figure["dimension_code"], got, wanted))
+    assert failures == []
+    assert checked == sum(1 for figure in published
+                          if figure["is_reproducible"] or figure["reproduced_value"] is not None)
+
+
+# The rank column of each mart with ranked dimensions; a residual category (other or not
+# stated ethnic groups) has no rank there and takes no place.
+RANK_COLUMNS = {
+    "interregional_net": "interregional_net_rank",
+    "arrivals_by_country": "arrivals_rank",
+    "external_arrivals_by_region": "external_arrivals_rank",
+    "arrivals_by_ethnic_group": "arrivals_rank",
+}
+
+
+def test_published_ranks_hold(calibrated_warehouse, published):
+    """A published rank is the figure's place among every ranked value of its table."""
+    failures = []
+    for figure in published:
+        if figure["dimension_rank"] is None or not figure["is_reproducible"]:
+            continue
+        mart, column, dimension = FIGURE_SOURCES[figure["figure_code"]]
+        rank_column = RANK_COLUMNS[figure["figure_code"]]
+        rows = query(calibrated_warehouse,
+                     f"select {dimension}, {column}, {rank_column} from {mart} where release_id = ?",
+                     [figure["release_id"]])
+        ranked = {code: value for code, value, rank in rows if rank is not None}
+        mine = ranked[figure["dimension_code"]]
+        place = 1 + sum(1 for code, value in ranked.items() if code != figure["dimension_code"] and value >= mine)
+        mart_rank = {code: rank for code, _, rank in rows}[figure["dimension_code"]]
+        if (place, mart_rank) != (figure["dimension_rank"], figure["dimension_rank"]):
+            failures.append((figure["release_id"], figure["figure_code"], figure["dimension_code"], place, mart_rank))
+    assert failures == []
+
+
+def test_positive_interregional_net_lists_are_complete(calibrated_warehouse, published):
+    """Where BNS gave the number of regions with a positive interregional net, those
+    listed are the only positive ones and every other region is negative."""
+    complete = {figure["release_id"]: int(figure["published_value"]) for figure in published
+                if figure["figure_code"] == "regions_with_positive_interregional_net"}
+    assert complete
+    for release_id, count in complete.items():
+        listed = {figure["dimension_code"] for figure in published
+                  if figure["release_id"] == release_id and figure["figure_code"] == "interregional_net"}
+        net = mart_values(calibrated_warehouse, "interregional_net", release_id)
+        assert len(listed) == count
+        assert {region for region, value in net.items() if value > 0} == listed, release_id
+        assert all(value < 0 for region, value in net.items() if region not in listed), release_id
+        assert sum(net.values()) == 0
+
+
+def test_warehouse_audit_agrees(calibrated_warehouse):
+    """The warehouse's own published-versus-computed account says the same; the changes
+    on 2020 (before the base year) have no computed value there."""
+    rows = query(calibrated_warehouse, """
+        select release_id, figure_code, dimension_code, computed_value, is_as_expected
+        from audit.published_figures_compared
+        where (is_reproducible or reproduced_value is not null) and not coalesce(is_as_expected, false)
+           or not is_reproducible and reproduced_value is null and computed_value is not null""")
+    assert rows == []
+
+
+def test_audit_account_equals_manifest(calibrated_warehouse, manifest):
+    """Every input row ends in the outcome the generator wrote it for."""
+    rows = query(calibrated_warehouse,
+                 "select outcome, reject_reason, count(*) from audit.coupon_outcomes group by all")
+    outcomes, reasons = Counter(), Counter()
+    for outcome, reason, count in rows:
+        outcomes[outcome] += count
+        if reason is not None:
+            reasons[reason] += count
+    assert sum(outcomes.values()) == manifest["rows"]
+    assert outcomes == Counter({name: count for name, count in manifest["outcomes"].items() if count})
+    assert reasons == Counter({name: count for name, count in manifest["reject_reasons"].items() if count})
+    # Every outcome and every reject reason of the spec occurs (after_cutoff needs a cut-off).
+    assert all(count > 0 for count in manifest["outcomes"].values())
+    assert all(count > 0 for count in manifest["reject_reasons"].values())
+
+
+def test_values_kept_as_unknown_equal_manifest(calibrated_warehouse, manifest):
+    (sex, age, citizenship, ethnic_group, reason), = query(calibrated_warehouse, """
+        select count(*) filter (where sex_code = 'U'), count(*) filter (where age_years is null),
+               count(*) filter (where citizenship_code = 'XXX'), count(*) filter (where ethnic_group_code = '999'),
+               count(*) filter (where reason_code = '99')
+        from intermediate.int_coupons_counted""")
+    assert {"sex": sex, "age": age, "citizenship": citizenship, "ethnic_group": ethnic_group,
+            "reason": reason} == manifest["counted_with_unknown"]
+
+
+def test_releases_give_what_the_generator_built(calibrated_warehouse, manifest):
+    """Also the values the facts leave open (e.g. 2021-03-p, internal migrants of the
+    revised releases) come out as the generator built them."""
+    rows = query(calibrated_warehouse,
+                 "select release_id, arrivals, departures, internal_migrants from marts.release_key_points")
+    for release_id, arrivals, departures, internal in rows:
+        built = manifest["releases"][release_id]
+        assert (arrivals, departures, internal) == (built["arrivals"], built["departures"], built["internal"])
+
+
+def test_world_is_realistic(calibrated_warehouse):
+    """About 0.8 million internal moves a year in 2021-2022 and 1.05 million in 2023,
+    roughly two in five interregional, most of them towards Astana, Almaty and Shymkent;
+    every month populated."""
+    rows = query(calibrated_warehouse, """
+        select registration_year, count(*) filter (where flow_code <> 'external'),
+               count(*) filter (where flow_code = 'interregional'),
+               count(distinct registration_month)
+        from intermediate.int_coupons_counted
+        where registration_year between 2021 and 2023 group by 1 order by 1""")
+    internal = {year: (moves, interregional, months) for year, moves, interregional, months in rows}
+    for year in (2021, 2022):
+        assert 0.75e6 <= internal[year][0] <= 0.9e6
+    assert 1.0e6 <= internal[2023][0] <= 1.1e6
+    for moves, interregional, months in internal.values():
+        assert 0.35 <= interregional / moves <= 0.45
+        assert months == 12
+    top = query(calibrated_warehouse, """
+        select region_code from intermediate.int_coupons_counted
+        where flow_code = 'interregional' and registration_year = 2023
+        group by 1 order by count(*) desc limit 2""")
+    assert {row[0] for row in top} == {"71", "75"}
