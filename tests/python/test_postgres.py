@@ -5,11 +5,15 @@ postgresql package when it is missing), loads the calibrated world with
 `kzmig load --target postgres` into a fresh database, builds it with dbt on the
 postgres target, and then checks that
 
-- every public mart (schema marts) is identical, row by row, to the DuckDB build;
+- every public mart (schema marts) is identical, row by row, to the DuckDB build, and
+  every input row gets the same outcome;
+- the hand-written extracts (tests/fixtures) get every expected outcome on PostgreSQL
+  too, with and without a cut-off, and a malformed delivery stops the build;
 - the read-only role bi_reader reads the marts and gets "permission denied" on
   everything else (the raw landing table, staging, intermediate, audit, reference);
-- loading the same deliveries again loads nothing, and the loader keeps the file
-  name, the row number and the empty-is-NULL convention of the DuckDB path.
+- loading the same deliveries again loads nothing, the loader keeps the file name,
+  the row number and the empty-is-NULL convention of the DuckDB path, and it refuses a
+  changed delivery, a wrong header and a broken line, naming the file.
 
 The server is stopped by scripts/test.sh at the end of the test command. Set
 KZMIG_SKIP_POSTGRES=1 to skip this module (for example on a machine where you are
