@@ -8,7 +8,7 @@ from kzmig.project import DEFAULT_LANDING_DIR, KzmigError, dbt_vars, run_dbt
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("build", help="dbt seed + dbt build of the whole warehouse")
+    parser = subparsers.add_parser("build", help="dbt seed + dbt build of the whole warehouse (on postgres: kzmig load first)")
     parser.add_argument("--landing-dir", default=str(DEFAULT_LANDING_DIR),
                         help="folder of coupon extracts (default: data/landing)")
     parser.add_argument("--cutoff", default=None,
@@ -23,6 +23,12 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False) 
 
     if not Path(landing_dir).is_dir():
         raise KzmigError(f"landing folder {landing_dir} does not exist")
+    if target == "postgres":
+        # PostgreSQL cannot read the files itself: copy new deliveries into the raw
+        # table first (idempotent: a delivery already loaded is skipped).
+        from kzmig.load import load
+
+        load(landing_dir, quiet=quiet)
     variables = ["--vars", dbt_vars(landing_dir, cutoff)]
     flags = ["--warn-error"] if warn_error else []
     run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, quiet=quiet)
