@@ -1,0 +1,437 @@
+"""`kzmig bench`: speed and memory of the warehouse at national scale, against the floor.
+
+For each world (generated once with `kzmig generate --years N --scale K`, uncalibrated, as
+CSV and as Parquet, and reused) and in the same run on the same files, it times, each in a
+subprocess of its own (wall-clock seconds, peak resident memory of the process tree from
+wait4), the median of --runs runs of:
+
+  full         `dbt seed` + `dbt build` (models and data tests) from an empty warehouse,
+               then `kzmig export --latest` (end to end = build + export);
+  floor        floor.sql: every rule of the extract spec in one hand-written DuckDB
+               statement chain (outcomes + the three monthly marts);
+  pandas       the three monthly marts computed with pandas (pandas_marts.py);
+  incremental  `dbt build` of a warehouse built on every delivery but the last, after the
+               last delivery is added to its landing folder.
+
+It checks that the floor, pandas and the warehouse agree exactly on net_migration_monthly,
+external_migration_by_country_monthly and interregional_flows_monthly, that the floor's
+outcome counts equal audit.coupon_outcome_summary, and that the incremental warehouse equals
+the full one; prints the ratios and writes the figures into BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+from kzmig.bench.deliveries import MARTS, delivery_files
+from kzmig.project import PROFILES_DIR, PROJECT_DIR, KzmigError, dbt_executable, dbt_vars
+
+# name: (years, scale) of `kzmig generate`
+SIZES = {"tiny": (1, 0.01), "1y": (1, 1.2), "10y": (10, 2.5)}
+DEFAULT_SIZES = ["1y", "10y"]
+COMPUTATIONS = ["full", "floor", "pandas", "incremental"]
+SEED = 2024
+RESULTS_START = "<!-- kzmig bench: results start -->"
+RESULTS_END = "<!-- kzmig bench: results end -->"
+GIB = 1024 ** 3
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "bench", help="benchmark the warehouse against the single-query floor and pandas",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default=",".join(DEFAULT_SIZES),
+                        help=f"worlds, comma-separated, of {', '.join(SIZES)} (default: 1y,10y)")
+    parser.add_argument("--formats", default="csv,parquet", help="csv, parquet or both (default: both)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each computation; the median counts (default: 3)")
+    parser.add_argument("--only", default=",".join(COMPUTATIONS),
+                        help=f"computations to time (default: {','.join(COMPUTATIONS)})")
+    parser.add_argument("--work-dir", default=str(PROJECT_DIR / "warehouse" / "bench"),
+                        help="generated worlds, warehouses and outputs (default: warehouse/bench, git-ignored)")
+    parser.add_argument("--memory-limit", default="4GB",
+                        help="DuckDB memory_limit of the warehouse and the floor; they spill beyond it (default: 4GB)")
+    parser.add_argument("--output", default=str(PROJECT_DIR / "BENCHMARKS.md"),
+                        help="Markdown file whose results section is rewritten ('-' for none; default: BENCHMARKS.md)")
+    parser.set_defaults(run=run)
+
+
+# --- measuring --------------------------------------------------------------------------------
+
+def measure(command: list[str], log_path: Path, env: dict[str, str] | None = None) -> dict:
+    """Run `command` in its own process; its wall-clock seconds and peak resident memory
+    (wait4's ru_maxrss: the largest of the process and the children it waited for)."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "a", encoding="utf-8") as log:
+        log.write(f"$ {' '.join(command)}\n")
+        log.flush()
+        started = time.monotonic()
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
+        raise KzmigError(f"{' '.join(command[:3])} failed (exit {process.returncode}); log {log_path}:\n{tail}")
+    return {"seconds": seconds, "peak_rss_bytes": usage.ru_maxrss * 1024}
+
+
+def combine(steps: list[dict]) -> dict:
+    """Steps run one after the other: seconds add up, the peak is the largest."""
+    return {"seconds": sum(step["seconds"] for step in steps),
+            "peak_rss_bytes": max(step["peak_rss_bytes"] for step in steps)}
+
+
+def summary(measurements: list[dict]) -> dict:
+    return {"median_seconds": statistics.median(m["seconds"] for m in measurements),
+            "runs_seconds": [round(m["seconds"], 2) for m in measurements],
+            "peak_rss_bytes": max(m["peak_rss_bytes"] for m in measurements)}
+
+
+# --- the computations -------------------------------------------------------------------------
+
+class World:
+    """One generated world and the folders of its runs."""
+
+    def __init__(self, work_dir: Path, size: str, file_format: str):
+        self.size, self.file_format = size, file_format
+        self.years, self.scale = SIZES[size]
+        self.landing = work_dir / "worlds" / f"{size}_{file_format}"
+        self.run_dir = work_dir / "runs" / f"{size}_{file_format}"
+        self.temp_dir = work_dir / "tmp"
+
+    def generate(self) -> dict:
+        manifest_path = self.landing / "manifest.json"
+        if manifest_path.exists():
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            if (manifest.get("years"), manifest.get("scale"), manifest.get("format"), manifest.get("seed")) == (
+                    self.years, self.scale, self.file_format, SEED):
+                return manifest
+        print(f"kzmig bench: generating the {self.size} world ({self.file_format}) into {self.landing}", flush=True)
+        command = [sys.executable, "-m", "kzmig.cli", "generate", "--out", str(self.landing), "--years",
+                   str(self.years), "--scale", str(self.scale), "--format", self.file_format, "--seed", str(SEED),
+                   "--force", "--quiet"]
+        measure(command, self.run_dir / "generate.log")
+        return json.loads(manifest_path.read_text(encoding="utf-8"))
+
+    def dbt_env(self, database: Path, memory_limit: str) -> dict[str, str]:
+        env = os.environ.copy()
+        env.update({
+            "DBT_DUCKDB_PATH": str(database),
+            "DBT_TARGET_PATH": str(self.run_dir / "target"),
+            "DBT_LOG_PATH": str(self.run_dir / "logs"),
+            "KZMIG_DUCKDB_TEMP_DIR": str(self.temp_dir),
+            "KZMIG_DUCKDB_MEMORY_LIMIT": memory_limit,
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        })
+        return env
+
+
+def dbt_command(*args: str) -> list[str]:
+    return [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+
+
+def remove_database(database: Path) -> None:
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
+def full_build(world: World, landing: Path, database: Path, memory_limit: str, log: Path,
+               export_dir: Path | None = None) -> tuple[dict, dict | None]:
+    """dbt seed + dbt build from an empty warehouse (as `kzmig build` runs them); then the
+    export of the latest release when export_dir is given."""
+    remove_database(database)
+    env = world.dbt_env(database, memory_limit)
+    variables = ["--vars", dbt_vars(landing)]
+    seed = measure(dbt_command("seed", "--full-refresh", *variables), log, env)
+    build = measure(dbt_command("build", "--exclude", "resource_type:seed", *variables), log, env)
+    exported = None
+    if export_dir is not None:
+        shutil.rmtree(export_dir, ignore_errors=True)
+        exported = measure([sys.executable, "-m", "kzmig.cli", "export", "--latest", "--out", str(export_dir),
+                            "--warehouse", str(database)], log, env)
+    return combine([seed, build]), exported
+
+
+def floor_run(world: World, out_dir: Path, memory_limit: str, log: Path) -> dict:
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return measure([sys.executable, "-m", "kzmig.bench.floor", str(world.landing), str(out_dir),
+                    "--memory-limit", memory_limit, "--temp-dir", str(world.temp_dir)], log)
+
+
+def pandas_run(world: World, out_dir: Path, log: Path) -> dict:
+    shutil.rmtree(out_dir, ignore_errors=True)
+    return measure([sys.executable, "-m", "kzmig.bench.pandas_marts", str(world.landing), str(out_dir)], log)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def incremental_runs(world: World, runs: int, memory_limit: str, log: Path) -> tuple[dict, Path]:
+    """Build a warehouse on every delivery but the last (not timed), then, `runs` times on a
+    copy of it, add the last delivery to its landing folder and time `dbt build`."""
+    files, _ = delivery_files(world.landing)
+    landing = world.run_dir / "incremental_landing"
+    shutil.rmtree(landing, ignore_errors=True)
+    landing.mkdir(parents=True)
+    for path in files[:-1]:
+        link_or_copy(path, landing / path.name)
+    base = world.run_dir / "incremental_base.duckdb"
+    database = world.run_dir / "incremental.duckdb"
+    full_build(world, landing, base, memory_limit, log)
+    link_or_copy(files[-1], landing / files[-1].name)
+    env = world.dbt_env(database, memory_limit)
+    measurements = []
+    for _ in range(runs):
+        remove_database(database)
+        shutil.copyfile(base, database)
+        measurements.append(measure(dbt_command("build", "--exclude", "resource_type:seed", "--vars",
+                                                dbt_vars(landing)), log, env))
+    return summary(measurements) | {"new_delivery": files[-1].name}, database
+
+
+# --- agreement --------------------------------------------------------------------------------
+
+def differing_rows(connection, left: str, right: str) -> int:
+    """Rows of either relation missing from the other (multiset difference both ways)."""
+    (count,) = connection.execute(
+        f"select (select count(*) from (select * from {left} except all select * from {right}))"
+        f" + (select count(*) from (select * from {right} except all select * from {left}))").fetchone()
+    return count
+
+
+def parquet(path: Path) -> str:
+    return "read_parquet('" + str(path).replace("'", "''") + "')"
+
+
+def check_agreement(database: Path, floor_dir: Path | None, pandas_dir: Path | None,
+                    incremental_database: Path | None) -> dict:
+    """Compare the warehouse's three monthly marts with the floor's and pandas', the floor's
+    outcome counts with audit.coupon_outcome_summary, and the incremental warehouse with the
+    full one. Returns {check: number of differing rows} (0 everywhere = agreement)."""
+    import duckdb
+
+    checks: dict[str, int] = {}
+    connection = duckdb.connect(":memory:")
+    connection.execute(f"attach '{database}' as warehouse (read_only)")
+    rows = {mart: connection.execute(f"select count(*) from warehouse.marts.{mart}").fetchone()[0] for mart in MARTS}
+    for mart in MARTS:
+        warehouse = f"warehouse.marts.{mart}"
+        if floor_dir is not None:
+            checks[f"floor = warehouse: {mart}"] = differing_rows(connection, warehouse, parquet(floor_dir / f"{mart}.parquet"))
+        if pandas_dir is not None:
+            checks[f"pandas = warehouse: {mart}"] = differing_rows(connection, warehouse, parquet(pandas_dir / f"{mart}.parquet"))
+    if floor_dir is not None:
+        checks["floor = warehouse: outcome counts"] = differing_rows(
+            connection,
+            "(select outcome, reject_reason, row_count from warehouse.audit.coupon_outcome_summary where row_count > 0)",
+            f"(select * from {parquet(floor_dir / 'outcome_counts.parquet')} where row_count > 0)")
+    if incremental_database is not None:
+        connection.execute(f"attach '{incremental_database}' as incremental (read_only)")
+        for relation in [*(f"marts.{mart}" for mart in MARTS), "audit.coupon_outcome_summary"]:
+            checks[f"incremental = full: {relation}"] = differing_rows(
+                connection, f"warehouse.{relation}", f"incremental.{relation}")
+    connection.close()
+    return {"differing_rows": checks, "mart_rows": rows}
+
+
+def slowest_nodes(run_dir: Path, count: int = 8) -> list[tuple[str, float]]:
+    """The slowest nodes of the last dbt build (target/run_results.json)."""
+    path = run_dir / "target" / "run_results.json"
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text(encoding="utf-8"))["results"]
+    timed = sorted(((r["unique_id"], r.get("execution_time") or 0.0) for r in results), key=lambda item: -item[1])
+    return [(unique_id.split(".", 2)[-1] if unique_id.startswith("model.") else unique_id, round(seconds, 1))
+            for unique_id, seconds in timed[:count]]
+
+
+# --- one world --------------------------------------------------------------------------------
+
+def bench_world(world: World, runs: int, only: list[str], memory_limit: str) -> dict:
+    manifest = world.generate()
+    world.run_dir.mkdir(parents=True, exist_ok=True)
+    world.temp_dir.mkdir(parents=True, exist_ok=True)
+    log = world.run_dir / "bench.log"
+    log.unlink(missing_ok=True)
+    database = world.run_dir / "warehouse.duckdb"
+    floor_dir, pandas_dir = world.run_dir / "floor", world.run_dir / "pandas"
+    measured: dict[str, list[dict]] = {name: [] for name in ["full", "export", "end_to_end", "floor", "pandas"]}
+    started = dt.datetime.now().astimezone()
+    load_before = os.getloadavg()
+    for number in range(1, runs + 1):
+        # interleaved, so that the load of a shared machine weighs on every computation alike
+        if "full" in only:
+            print(f"kzmig bench: {world.size} {world.file_format} run {number}/{runs}: full dbt build", flush=True)
+            build, exported = full_build(world, world.landing, database, memory_limit, log, world.run_dir / "export")
+            measured["full"].append(build)
+            measured["export"].append(exported)
+            measured["end_to_end"].append(combine([build, exported]))
+        if "floor" in only:
+            print(f"kzmig bench: {world.size} {world.file_format} run {number}/{runs}: floor", flush=True)
+            measured["floor"].append(floor_run(world, floor_dir, memory_limit, log))
+        if "pandas" in only:
+            print(f"kzmig bench: {world.size} {world.file_format} run {number}/{runs}: pandas", flush=True)
+            measured["pandas"].append(pandas_run(world, pandas_dir, log))
+    profile = slowest_nodes(world.run_dir) if "full" in only else []
+    result = {
+        "size": world.size, "format": world.file_format, "years": world.years, "scale": world.scale,
+        "rows": manifest["rows"], "files": len(manifest["files"]), "runs": runs,
+        "started_at": started.isoformat(timespec="seconds"),
+        "load_average_before": [round(value, 2) for value in load_before],
+        "memory_limit": memory_limit,
+        "timings": {name: summary(values) for name, values in measured.items() if values},
+        "slowest_nodes": profile,
+    }
+    incremental_database = None
+    if "incremental" in only:
+        print(f"kzmig bench: {world.size} {world.file_format}: incremental build after one new delivery", flush=True)
+        result["timings"]["incremental"], incremental_database = incremental_runs(world, runs, memory_limit, log)
+    if "full" in only:
+        result["agreement"] = check_agreement(database, floor_dir if "floor" in only else None,
+                                              pandas_dir if "pandas" in only else None, incremental_database)
+    result["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
+    result["ratios"] = ratios(result["timings"])
+    return result
+
+
+def ratios(timings: dict) -> dict:
+    def ratio(numerator: str, denominator: str) -> float | None:
+        if numerator in timings and denominator in timings:
+            return round(timings[numerator]["median_seconds"] / timings[denominator]["median_seconds"], 2)
+        return None
+
+    return {"warehouse / floor": ratio("full", "floor"), "pandas / warehouse": ratio("pandas", "full"),
+            "incremental / full": ratio("incremental", "full")}
+
+
+# --- the report -------------------------------------------------------------------------------
+
+def machine() -> dict:
+    memory_kib = 0
+    with open("/proc/meminfo", encoding="ascii") as meminfo:
+        for line in meminfo:
+            if line.startswith("MemTotal:"):
+                memory_kib = int(line.split()[1])
+    versions = {}
+    for package in ["dbt-core", "dbt-duckdb", "duckdb", "pandas", "pyarrow"]:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    versions["python"] = platform.python_version()
+    return {"cores": os.cpu_count(), "memory_gib": round(memory_kib / 1024 / 1024, 1),
+            "system": f"{platform.system()} {platform.release()} {platform.machine()}", "versions": versions}
+
+
+def seconds_text(timing: dict | None) -> str:
+    if not timing:
+        return "—"
+    return f"{timing['median_seconds']:.1f} s ({', '.join(f'{s:.1f}' for s in timing['runs_seconds'])})"
+
+
+def memory_text(timing: dict | None) -> str:
+    return f"{timing['peak_rss_bytes'] / GIB:.2f} GiB" if timing else "—"
+
+
+def render(report: dict) -> str:
+    lines = [f"Machine: {report['machine']['cores']} cores, {report['machine']['memory_gib']} GiB, "
+             f"{report['machine']['system']}; "
+             + ", ".join(f"{name} {version}" for name, version in report["machine"]["versions"].items()) + ".", ""]
+    for result in report["worlds"]:
+        timings = result["timings"]
+        lines += [
+            f"### {result['size']} world, {result['format'].upper()}: {result['rows']:,} rows in "
+            f"{result['files']} deliveries (`--years {result['years']} --scale {result['scale']}`)",
+            "",
+            f"Started {result['started_at']}; {result['runs']} run(s) of each, interleaved; load average "
+            f"{result['load_average_before'][0]} before, {result['load_average_after'][0]} after; "
+            f"DuckDB memory_limit {result['memory_limit']}.",
+            "",
+            "| computation | median (runs) | peak RSS |",
+            "|---|---|---|",
+        ]
+        labels = {"full": "full dbt build (seed + build with data tests, empty warehouse)",
+                  "export": "`kzmig export --latest`", "end_to_end": "end to end (full build + export)",
+                  "floor": "floor (floor.sql, every rule, one DuckDB statement chain)",
+                  "pandas": "pandas (the three marts)",
+                  "incremental": "incremental `dbt build` after one new delivery"}
+        for name, label in labels.items():
+            if name in timings:
+                suffix = f" ({timings[name]['new_delivery']})" if name == "incremental" else ""
+                lines.append(f"| {label}{suffix} | {seconds_text(timings[name])} | {memory_text(timings[name])} |")
+        lines += ["", "Ratios: " + ", ".join(f"{name} = {value}" for name, value in result["ratios"].items()
+                                             if value is not None) + "."]
+        if "agreement" in result:
+            checks = result["agreement"]["differing_rows"]
+            disagreeing = {name: count for name, count in checks.items() if count}
+            lines.append("")
+            lines.append(("Agreement: all " + str(len(checks)) + " checks equal (0 differing rows): "
+                          if not disagreeing else "Agreement FAILED: ") + "; ".join(
+                f"{name}" + (f" ({count} differing rows)" if count else "") for name, count in checks.items()) + ".")
+            lines.append("Mart rows: " + ", ".join(f"{mart} {rows:,}" for mart, rows in
+                                                   result["agreement"]["mart_rows"].items()) + ".")
+        if result.get("slowest_nodes"):
+            lines += ["", "Slowest nodes of the last full build (dbt run_results.json, seconds): "
+                      + ", ".join(f"`{node}` {seconds}" for node, seconds in result["slowest_nodes"]) + "."]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_report(output: Path, report: dict) -> None:
+    section = f"{RESULTS_START}\n{render(report)}\n{RESULTS_END}"
+    if output.exists():
+        text = output.read_text(encoding="utf-8")
+        if RESULTS_START in text and RESULTS_END in text:
+            before, rest = text.split(RESULTS_START, 1)
+            after = rest.split(RESULTS_END, 1)[1]
+            text = before + section + after
+        else:
+            text = text.rstrip("\n") + "\n\n" + section + "\n"
+    else:
+        text = f"# Benchmarks\n\nWritten by `kzmig bench`.\n\n{section}\n"
+    output.write_text(text, encoding="utf-8")
+
+
+def bench(sizes: list[str], formats: list[str], runs: int, only: list[str], work_dir: Path,
+          memory_limit: str = "4GB", output: Path | None = None) -> dict:
+    unknown = [size for size in sizes if size not in SIZES] + [f for f in formats if f not in ("csv", "parquet")] + [
+        name for name in only if name not in COMPUTATIONS]
+    if unknown or runs < 1:
+        raise KzmigError(f"unknown size, format or computation: {', '.join(unknown) or runs}")
+    work_dir = work_dir.resolve()
+    report = {"machine": machine(), "worlds": []}
+    for size in sizes:
+        for file_format in formats:
+            result = bench_world(World(work_dir, size, file_format), runs, only, memory_limit)
+            report["worlds"].append(result)
+            print(render({"machine": report["machine"], "worlds": [result]}), flush=True)
+            (work_dir / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+            if output is not None:
+                write_report(output, report)
+    return report
+
+
+def run(args: argparse.Namespace) -> int:
+    split = lambda text: [item.strip() for item in text.split(",") if item.strip()]  # noqa: E731
+    report = bench(split(args.sizes), split(args.formats), args.runs, split(args.only), Path(args.work_dir),
+                   args.memory_limit, None if args.output == "-" else Path(args.output))
+    failed = [name for result in report["worlds"] for name, count in
+              result.get("agreement", {}).get("differing_rows", {}).items() if count]
+    if failed:
+        raise KzmigError("the computations disagree: " + "; ".join(failed))
+    return 0
