@@ -9,7 +9,7 @@ import sys
 from kzmig.project import KzmigError
 
 # Each command lives in its own module exposing add_parser(subparsers).
-COMMANDS = ["build", "run", "load", "export", "generate"]
+COMMANDS = ["build", "run", "load", "export", "generate", "bench"]
 
 
 def main(argv: list[str] | None = None) -> int:
