@@ -414,13 +414,20 @@ def bench(sizes: list[str], formats: list[str], runs: int, only: list[str], work
     if unknown or runs < 1:
         raise KzmigError(f"unknown size, format or computation: {', '.join(unknown) or runs}")
     work_dir = work_dir.resolve()
+    work_dir.mkdir(parents=True, exist_ok=True)
     report = {"machine": machine(), "worlds": []}
+    results_path = work_dir / "results.json"
+    if results_path.exists():
+        # the worlds benched by earlier runs stay in the report until benched again
+        report["worlds"] = json.loads(results_path.read_text(encoding="utf-8")).get("worlds", [])
     for size in sizes:
         for file_format in formats:
             result = bench_world(World(work_dir, size, file_format), runs, only, memory_limit)
-            report["worlds"].append(result)
+            report["worlds"] = sorted(
+                [world for world in report["worlds"] if (world["size"], world["format"]) != (size, file_format)]
+                + [result], key=lambda world: (list(SIZES).index(world["size"]), world["format"]))
             print(render({"machine": report["machine"], "worlds": [result]}), flush=True)
-            (work_dir / "results.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+            results_path.write_text(json.dumps(report, indent=2), encoding="utf-8")
             if output is not None:
                 write_report(output, report)
     return report

@@ -162,7 +162,11 @@ select
         when reject_reason is not null then 'rejected'
         else 'passed'
     end as outcome,
-    case when is_conflicting then 'conflicting_versions' else reject_reason end as reject_reason
+    case
+        when is_conflicting then 'conflicting_versions'
+        when record_status = 'cancelled' then null
+        else reject_reason
+    end as reject_reason
 from (
     select
         *,
