@@ -11,6 +11,7 @@ releases as (
 
 month_numbers as (
 
+    -- 1 .. 12 (a double precision on PostgreSQL: cast before use)
     {{ dbt.generate_series(12) }}
 
 ),
@@ -20,7 +21,7 @@ release_months as (
     select
         releases.release_id,
         releases.period_year as registration_year,
-        month_numbers.generated_number as registration_month
+        cast(month_numbers.generated_number as integer) as registration_month
     from releases
     inner join month_numbers
         on releases.period_end_month >= month_numbers.generated_number
