@@ -10,9 +10,13 @@ the build the figures came from, the row count of each table).
 
 The numbers come from SQL: the script reads the marts schema of the DuckDB warehouse
 and only shapes and writes what it reads (it rounds percentages for display in the key
-points, nothing else). The one table outside the marts that it reads is the build log
-audit.build_runs, written by the project's on-run-start/on-run-end hooks: it refuses a
-warehouse whose latest build did not succeed, and names that build in release.json.
+points, nothing else). Every table is as of the release's cut-off: the release's own
+tables, and its dynamic tables by year and by month (the release_* dynamic marts: the
+release's own year from the release, each earlier year from the latest December release
+of that year out by the release's cut-off; release.json lists which). The one table
+outside the marts that it reads is the build log audit.build_runs, written by the
+project's on-run-start/on-run-end hooks: it refuses a warehouse whose latest build did
+not succeed, and names that build in release.json.
 
 It refuses, with an error and exit code 1, when the warehouse file is missing, when the
 last build failed or did not complete, and when the release id is unknown (listing the
@@ -147,6 +151,10 @@ def last_build(connection) -> dict:
 def _require_marts(connection) -> None:
     if not _has_table(connection, "marts", "release_key_points"):
         raise KzmigError("the warehouse has no marts.release_key_points: build it first (kzmig build)")
+    if not _has_table(connection, "marts", "release_external_migration_annual"):
+        raise KzmigError("the warehouse has no marts.release_external_migration_annual (the "
+                         "release's dynamic tables): it was built by an older version; rebuild "
+                         "it (kzmig build)")
 
 
 def list_releases(warehouse: Path | None = None) -> list[dict]:
@@ -193,6 +201,20 @@ def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
                            positive_regions=tuple((name, net) for name, net in positive))
 
 
+def _dynamic_years(connection, release_id: str) -> list[dict]:
+    """The years of the release's dynamic tables and the release each one's figures come
+    from (its own year: the release itself), oldest first."""
+    return _records(connection, """
+        select
+            dynamic.year, dynamic.source_release_id, dynamic.months_covered,
+            source.vintage as source_vintage, source.cutoff_at as source_cutoff_at
+        from marts.release_external_migration_annual as dynamic
+        inner join marts.release_key_points as source
+            on dynamic.source_release_id = source.release_id
+        where dynamic.release_id = ?
+        order by dynamic.year""", [release_id])
+
+
 def _table_data(connection, table: release_tables.Table, lang: str, release: texts.KeyPoints
                 ) -> writers.TableData:
     parameters = {"release_id": release.release_id, "period_year": release.period_year,
@@ -228,8 +250,10 @@ def export_release(release_id: str, out_dir: Path, lang: str = "en",
         _require_marts(connection)
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
+        years = _dynamic_years(connection, release_id)
     target = _write_atomically(Path(out_dir), release_id,
-                               lambda folder: _write_release(folder, points, data, build, lang))
+                               lambda folder: _write_release(folder, points, data, years, build,
+                                                             lang))
     if not quiet:
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
@@ -250,7 +274,7 @@ def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
-                   build: dict, lang: str) -> None:
+                   years: list[dict], build: dict, lang: str) -> None:
     period = period_label(points.period_year, points.period_end_month, lang)
     built = f"{build['finished_at']:%Y-%m-%d %H:%M:%S}"
     (folder / "key_points.md").write_text(texts.key_points_markdown(points, lang, built),
@@ -259,12 +283,17 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         writers.write_csv(folder / f"{item.table.name}.csv", item)
     about_labels = {
         "en": ("About this release", "Release", "Period", "Vintage", "Cut-off of the data",
-               "Built (UTC)", "Glossary and notes", "Cut-off of the dynamic tables",
-               "none: every coupon version landed"),
+               "Built (UTC)", "Glossary and notes", "Dynamic tables: years from releases",
+               "months"),
         "ru": ("О выпуске", "Выпуск", "Период", "Редакция", "Дата среза данных",
-               "Сборка (UTC)", "Глоссарий и пояснения", "Дата среза динамических таблиц",
-               "нет: все поступившие версии талонов"),
+               "Сборка (UTC)", "Глоссарий и пояснения", "Динамические таблицы: годы по выпускам",
+               "мес."),
     }[lang]
+    # e.g. "2021: 2021-12-p; 2022: 2022-12-r; 2023: 2023-09-p (9 months)"
+    sources = "; ".join(
+        f"{year['year']}: {year['source_release_id']}"
+        + ("" if year["months_covered"] == 12 else f" ({year['months_covered']} {about_labels[8]})")
+        for year in years)
     about = [
         (about_labels[0], None),
         (about_labels[1], points.release_id),
@@ -272,7 +301,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         (about_labels[3], texts.VINTAGE_NAMES[lang].get(points.vintage, points.vintage)),
         (about_labels[4], f"{points.cutoff_at}"),
         (about_labels[5], built),
-        (about_labels[7], build["data_cutoff"] or about_labels[8]),
+        (about_labels[7], sources),
     ]
     writers.write_workbook(folder / "release.xlsx", data, lang,
                            f"{period} ({points.release_id})",
@@ -293,8 +322,9 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "started_at": build["started_at"],
             "finished_at": build["finished_at"],
             "status": build["status"],
-            # the cut-off of the build (null: everything landed), which the dynamic tables
-            # (by year and by month) reflect; the release's own tables use cutoff_at
+            # the cut-off of the build (null: everything landed): it limits which releases
+            # the build computes; every table of this release is as of the releases'
+            # own cut-offs (cutoff_at, and dynamic_tables below)
             "data_cutoff": build["data_cutoff"],
         },
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
@@ -303,6 +333,22 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "workbook": "release.xlsx",
         },
         "csv_encoding": writers.CSV_ENCODING,
+        "dynamic_tables": {
+            "description": (
+                "The tables by year and by month, as of this release's cut-off: the release's "
+                "own year holds the release's figures (January to the end of its period); each "
+                "earlier year holds the figures of the latest December release of that year "
+                "whose cut-off is at or before this release's (the revised release once out, "
+                "else the preliminary one). A year with no such release is absent. The tables "
+                "by year show the release's own year only when its period is the whole year."),
+            "years": [
+                {"year": year["year"], "source_release_id": year["source_release_id"],
+                 "source_vintage": year["source_vintage"],
+                 "source_cutoff_at": year["source_cutoff_at"],
+                 "months_covered": year["months_covered"]}
+                for year in years
+            ],
+        },
         "tables": [
             {
                 "name": item.table.name,
@@ -311,8 +357,8 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                 "csv": f"{item.table.name}.csv",
                 "sheet": item.table.sheet(lang),
                 "rows": len(item.rows),
-                # 'release': as of the release's cut-off; 'build': the warehouse as built
-                "data_as_of": "build" if item.table.dynamic else "release",
+                # a release table, or a dynamic table (by year or month; see dynamic_tables)
+                "kind": "dynamic" if item.table.dynamic else "release",
                 "columns": [column.key for column in item.table.columns],
             }
             for item in data

@@ -1,11 +1,12 @@
 """The tables of a release: which mart rows each one shows, in which order, under which headers.
 
-Every query selects from the marts schema only, filtered to one release (or, for the
-dynamic tables, to the years and months up to the end of the release's period) and
-ordered. No figure is computed here: the columns are the marts' columns, and the only
-Python step on top is the pivot of the origin–destination flows into a matrix.
-Region names are the release's own (the names in force at the end of its period,
-carried by the release marts).
+Every query selects from the marts schema only, filtered to one release and ordered:
+the release's own tables, and its dynamic tables by year and by month (the release_*
+dynamic marts, as of the release's cut-off: its own year from the release, each earlier
+year from the latest December release of that year out by the release's cut-off). No
+figure is computed here: the columns are the marts' columns, and the only Python step on
+top is the pivot of the origin–destination flows into a matrix. Region names are the
+release's own (the names in force at the end of its period, carried by the release marts).
 """
 
 from __future__ import annotations
@@ -13,10 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 LANGUAGES = ("en", "ru")
-DYNAMIC_NOTE = {
-    "en": " (the warehouse's data as of its build; see the notes)",
-    "ru": " (данные хранилища на момент сборки; см. пояснения)",
-}
 
 
 @dataclass(frozen=True)
@@ -40,16 +37,15 @@ class Table:
     sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
     columns: tuple[Column, ...]
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
-    # a dynamic table (by year or by month) reads the monthly/annual marts, which hold the
-    # warehouse's data as of its build, not as of the release's cut-off: its title says so
+    # a dynamic table (by year or by month) reads the release's dynamic marts: its rows
+    # name the release each year's figures come from (source_release_id)
     dynamic: bool = False
 
     def sheet(self, lang: str) -> str:
         return self.sheet_ru if lang == "ru" else self.sheet_en
 
     def title(self, lang: str, period: str) -> str:
-        title = (self.title_ru if lang == "ru" else self.title_en).format(period=period)
-        return title + DYNAMIC_NOTE[lang] if self.dynamic else title
+        return (self.title_ru if lang == "ru" else self.title_en).format(period=period)
 
     def query(self, lang: str) -> str:
         return self.sql.replace("{lang}", lang)
@@ -71,8 +67,11 @@ class Matrix:
 NAME = Column("region_name", "Region", "Регион", "text")
 CODE = Column("region_code", "KATO code", "Код КАТО", "text")
 
-# The dynamic tables cover the years up to the release's year (that year only when the
-# release covers all twelve months) and the months up to the end of its period.
+# The dynamic tables show the years the release's dynamic marts hold: the release's own
+# year and each earlier year with a December release out by the release's cut-off. The
+# tables by year show the release's own year only when its period is the whole year;
+# the tables by month show every month of those years up to the end of the period.
+SOURCE = Column("source_release_id", "Figures of release", "Данные выпуска", "text")
 
 # The release's region names, for the dynamic tables that carry only region codes.
 RELEASE_REGION_NAMES = """
@@ -224,9 +223,11 @@ TABLES: tuple[Table, ...] = (
             select year, arrivals, departures, net_migration,
                 cis_arrivals_share_pct, cis_departures_share_pct,
                 arrivals_change_pct, departures_change_pct,
-                arrivals_per_1000, departures_per_1000, net_migration_per_1000
-            from marts.external_migration_annual
-            where year < $period_year or (year = $period_year and $period_end_month = 12)
+                arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+                source_release_id
+            from marts.release_external_migration_annual
+            where release_id = $release_id
+                and (year < $period_year or $period_end_month = 12)
             order by year""",
         columns=(
             Column("year", "Year", "Год", "text"),
@@ -245,6 +246,7 @@ TABLES: tuple[Table, ...] = (
                    "Выбыло на 1000 человек населения", "pct"),
             Column("net_migration_per_1000", "Net migration per 1,000 population",
                    "Сальдо миграции на 1000 человек населения", "pct"),
+            SOURCE,
         ),
     ),
     Table(
@@ -259,12 +261,13 @@ TABLES: tuple[Table, ...] = (
                 by_country.country_code,
                 dim_country.country_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
-                by_country.arrivals, by_country.departures, by_country.net_migration
-            from marts.external_migration_by_country_annual as by_country
+                by_country.arrivals, by_country.departures, by_country.net_migration,
+                by_country.source_release_id
+            from marts.release_external_migration_by_country_annual as by_country
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
-            where by_country.year < $period_year
-                or (by_country.year = $period_year and $period_end_month = 12)
+            where by_country.release_id = $release_id
+                and (by_country.year < $period_year or $period_end_month = 12)
             order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
                 by_country.departures desc, by_country.country_code""",
         columns=(
@@ -275,6 +278,7 @@ TABLES: tuple[Table, ...] = (
             Column("arrivals", "Arrivals", "Прибыло"),
             Column("departures", "Departures", "Выбыло"),
             Column("net_migration", "Net migration", "Сальдо миграции"),
+            SOURCE,
         ),
     ),
     Table(
@@ -293,14 +297,15 @@ TABLES: tuple[Table, ...] = (
                 coalesce(release_region_names.region_name, dim_region_names.region_name)
                     as region_name,
                 annual.arrivals, annual.departures, annual.net_migration,
-                annual.external_net, annual.interregional_net, annual.intraregional_moves
-            from marts.net_migration_by_region_annual as annual
+                annual.external_net, annual.interregional_net, annual.intraregional_moves,
+                annual.source_release_id
+            from marts.release_net_migration_by_region_annual as annual
             left join release_region_names
                 on annual.region_code = release_region_names.region_code
             left join dim_region_names
                 on annual.region_code = dim_region_names.region_code
-            where annual.year < $period_year
-                or (annual.year = $period_year and $period_end_month = 12)
+            where annual.release_id = $release_id
+                and (annual.year < $period_year or $period_end_month = 12)
             order by annual.year, annual.region_code""",
         columns=(
             Column("year", "Year", "Год", "text"),
@@ -311,6 +316,7 @@ TABLES: tuple[Table, ...] = (
             Column("external_net", "External net", "Сальдо внешней миграции"),
             Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
             Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+            SOURCE,
         ),
     ),
     Table(
@@ -329,14 +335,14 @@ TABLES: tuple[Table, ...] = (
                 coalesce(release_region_names.region_name, dim_region_names.region_name)
                     as region_name,
                 monthly.arrivals, monthly.departures, monthly.net_migration,
-                monthly.external_net, monthly.interregional_net, monthly.intraregional_moves
-            from marts.net_migration_monthly as monthly
+                monthly.external_net, monthly.interregional_net, monthly.intraregional_moves,
+                monthly.source_release_id
+            from marts.release_net_migration_by_region_monthly as monthly
             left join release_region_names
                 on monthly.region_code = release_region_names.region_code
             left join dim_region_names
                 on monthly.region_code = dim_region_names.region_code
-            where monthly.year < $period_year
-                or (monthly.year = $period_year and monthly.month <= $period_end_month)
+            where monthly.release_id = $release_id
             order by monthly.year, monthly.month, monthly.region_code""",
         columns=(
             Column("year", "Year", "Год", "text"),
@@ -348,6 +354,7 @@ TABLES: tuple[Table, ...] = (
             Column("external_net", "External net", "Сальдо внешней миграции"),
             Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
             Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+            SOURCE,
         ),
     ),
     Table(
@@ -358,9 +365,10 @@ TABLES: tuple[Table, ...] = (
         title_ru="Внешняя миграция населения по месяцам, человек",
         sql="""
             select year, month, arrivals, departures, net_migration,
-                cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct
-            from marts.external_migration_monthly
-            where year < $period_year or (year = $period_year and month <= $period_end_month)
+                cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct,
+                source_release_id
+            from marts.release_external_migration_monthly
+            where release_id = $release_id
             order by year, month""",
         columns=(
             Column("year", "Year", "Год", "text"),
@@ -372,6 +380,7 @@ TABLES: tuple[Table, ...] = (
             Column("cis_departures", "Departures to CIS", "Выбыло в СНГ"),
             Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
             Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
+            SOURCE,
         ),
     ),
     Table(
@@ -381,9 +390,10 @@ TABLES: tuple[Table, ...] = (
         title_en="Internal migration of the population by month, people",
         title_ru="Внутренняя миграция населения по месяцам, человек",
         sql="""
-            select year, month, internal_migrants, interregional_migrants, intraregional_migrants
-            from marts.internal_migration_monthly
-            where year < $period_year or (year = $period_year and month <= $period_end_month)
+            select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
+                source_release_id
+            from marts.release_internal_migration_monthly
+            where release_id = $release_id
             order by year, month""",
         columns=(
             Column("year", "Year", "Год", "text"),
@@ -392,6 +402,7 @@ TABLES: tuple[Table, ...] = (
                    "Переехало внутри страны"),
             Column("interregional_migrants", "Of which between regions", "в том числе между регионами"),
             Column("intraregional_migrants", "Of which within a region", "в том числе внутри региона"),
+            SOURCE,
         ),
     ),
 )

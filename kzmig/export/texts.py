@@ -330,10 +330,13 @@ GLOSSARY = {
          "23.03.2019 to 16.09.2022)."),
         ("Intensity", "Flows per 1,000 population: the flow divided by the average annual "
          "population, times 1,000."),
-        ("Dynamic tables", "The tables by year and by month show the warehouse's data as of its "
-         "build (all coupon versions landed, or the build's cut-off), for the years and months up "
-         "to the end of the release's period; the release's own tables are computed as of the "
-         "release's cut-off."),
+        ("Dynamic tables", "The tables by year and by month are as of the release's cut-off. "
+         "The release's own year holds the release's figures (January to the end of its "
+         "period; in the tables by year only when the period is the whole year). Each earlier "
+         "year holds the figures of the latest December release of that year published by "
+         "the release's cut-off: the revised release once it is out, else the preliminary one. "
+         "The column \"Figures of release\" names it; years without such a release are not "
+         "shown. The months of a year add up to the year."),
     ],
     "ru": [
         ("Глоссарий", None),
@@ -370,9 +373,12 @@ GLOSSARY = {
          "на конец периода выпуска (столица называлась Нур-Султан с 23.03.2019 по 16.09.2022)."),
         ("Интенсивность", "Потоки на 1000 человек населения: поток, делённый на среднегодовую "
          "численность населения, умноженный на 1000."),
-        ("Динамические таблицы", "Таблицы по годам и по месяцам показывают данные хранилища на "
-         "момент его сборки (все поступившие версии талонов или дата среза сборки) за годы и "
-         "месяцы до конца периода выпуска; собственные таблицы выпуска рассчитаны на дату среза "
-         "выпуска."),
+        ("Динамические таблицы", "Таблицы по годам и по месяцам рассчитаны на дату среза "
+         "выпуска. За год выпуска приводятся данные самого выпуска (с января по последний месяц "
+         "периода; в таблицах по годам — только если период охватывает весь год). За каждый "
+         "предыдущий год приводятся данные последнего выпуска за январь–декабрь этого года, "
+         "вышедшего к дате среза выпуска: уточнённого, если он уже вышел, иначе "
+         "предварительного. Его называет столбец «Данные выпуска»; годы без такого выпуска не "
+         "приводятся. Сумма месяцев года равна году."),
     ],
 }

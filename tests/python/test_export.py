@@ -4,8 +4,10 @@
   published figures, read from the published_figures seed as loaded into the warehouse
   (the departures change as the warehouse reproduces it, −33.8 %), and the regions with a
   positive interregional net under the names in force at the end of the period.
-- Every sheet of release.xlsx equals, cell by cell, a query on the marts written here;
-  release.json counts the rows of every CSV.
+- Every sheet of release.xlsx equals, cell by cell, a query on the marts written here
+  (the dynamic tables: the release's own dynamic marts, as of its cut-off); the annual row
+  of the release's own year states its key points; release.json counts the rows of every
+  CSV and names the release each year of the dynamic tables comes from.
 - The export refuses a missing warehouse file, a last build that failed or did not
   complete, and an unknown release id; it never leaves a partial release folder.
 - The build log (audit.build_runs) records success, error and an aborted build.
@@ -264,42 +266,48 @@ SHEET_QUERIES = {
             interregional_net
         from marts.release_interregional_net_by_region where release_id = $release_id
         order by region_code""",
+    # the dynamic tables: the release's own dynamic marts (2023-12-p covers the whole year)
     "Annual external": """
         select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
             cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
-            arrivals_per_1000, departures_per_1000, net_migration_per_1000
-        from marts.external_migration_annual where year <= $period_year order by year""",
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000, source_release_id
+        from marts.release_external_migration_annual where release_id = $release_id
+        order by year""",
     "Annual by country": """
         select by_country.year, by_country.country_code, dim_country.country_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
-            by_country.arrivals, by_country.departures, by_country.net_migration
-        from marts.external_migration_by_country_annual as by_country
+            by_country.arrivals, by_country.departures, by_country.net_migration,
+            by_country.source_release_id
+        from marts.release_external_migration_by_country_annual as by_country
         inner join marts.dim_country as dim_country using (country_code)
-        where by_country.year <= $period_year
+        where by_country.release_id = $release_id
         order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
             by_country.departures desc, by_country.country_code""",
     "Annual net by region": """
         select annual.year, annual.region_code, dim_region.region_name_en, annual.arrivals,
             annual.departures, annual.net_migration, annual.external_net, annual.interregional_net,
-            annual.intraregional_moves
-        from marts.net_migration_by_region_annual as annual
+            annual.intraregional_moves, annual.source_release_id
+        from marts.release_net_migration_by_region_annual as annual
         inner join marts.dim_region as dim_region using (region_code)
-        where annual.year <= $period_year order by annual.year, annual.region_code""",
+        where annual.release_id = $release_id order by annual.year, annual.region_code""",
     "Monthly net by region": """
         select monthly.year, monthly.month, monthly.region_code, dim_region.region_name_en,
             monthly.arrivals, monthly.departures, monthly.net_migration, monthly.external_net,
-            monthly.interregional_net, monthly.intraregional_moves
-        from marts.net_migration_monthly as monthly
+            monthly.interregional_net, monthly.intraregional_moves, monthly.source_release_id
+        from marts.release_net_migration_by_region_monthly as monthly
         inner join marts.dim_region as dim_region using (region_code)
-        where monthly.year <= $period_year
+        where monthly.release_id = $release_id
         order by monthly.year, monthly.month, monthly.region_code""",
     "Monthly external": """
         select year, month, arrivals, departures, net_migration, cis_arrivals, cis_departures,
-            cis_arrivals_share_pct, cis_departures_share_pct
-        from marts.external_migration_monthly where year <= $period_year order by year, month""",
+            cis_arrivals_share_pct, cis_departures_share_pct, source_release_id
+        from marts.release_external_migration_monthly where release_id = $release_id
+        order by year, month""",
     "Monthly internal": """
-        select year, month, internal_migrants, interregional_migrants, intraregional_migrants
-        from marts.internal_migration_monthly where year <= $period_year order by year, month""",
+        select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
+            source_release_id
+        from marts.release_internal_migration_monthly where release_id = $release_id
+        order by year, month""",
 }
 
 
@@ -366,6 +374,47 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
     assert set(workbook.sheetnames) == checked
 
 
+def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, calibrated_warehouse):
+    """The annual row of the release's own year, in the workbook and in the CSV, states the
+    arrivals, departures and net migration of the key points (the published 25,399 …,
+    not the figures the warehouse holds after later deliveries); its months add up to
+    them; each earlier year states the key points of the December release it names."""
+    expected = published(calibrated_warehouse, RELEASE)
+    key_points = dict(zip(("arrivals", "departures", "net_migration"), query(calibrated_warehouse, """
+        select arrivals, departures, net_migration from marts.release_key_points
+        where release_id = ?""", [RELEASE])[0]))
+    assert key_points == {name: expected[name] for name in key_points}
+
+    workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx", read_only=True)
+    annual = {row[0]: row for row in workbook["Annual external"].iter_rows(min_row=3, values_only=True)}
+    assert annual[2023][1:4] == (key_points["arrivals"], key_points["departures"],
+                                 key_points["net_migration"])
+    assert annual[2023][-1] == RELEASE
+    header, *rows = read_csv(exported["en"] / "external_migration_annual.csv")
+    own_year = next(dict(zip(header, row)) for row in rows if row[0] == "2023")
+    assert [int(own_year[name]) for name in key_points] == list(key_points.values())
+
+    monthly = [row for row in workbook["Monthly external"].iter_rows(min_row=3, values_only=True)
+               if row[0] == 2023]
+    assert [row[1] for row in monthly] == list(range(1, 13))
+    assert (sum(row[2] for row in monthly), sum(row[3] for row in monthly)) == (
+        key_points["arrivals"], key_points["departures"])
+
+    # an earlier year: the key points of the December release it names, out by the cut-off
+    for year, row in annual.items():
+        if year == 2023:
+            continue
+        source = row[-1]
+        source_year, source_cutoff, arrivals, departures = query(calibrated_warehouse, """
+            select period_year, cutoff_at, arrivals, departures from marts.release_key_points
+            where release_id = ? and period_end_month = 12""", [source])[0]
+        release_cutoff = query(calibrated_warehouse, """
+            select cutoff_at from marts.release_key_points where release_id = ?""", [RELEASE])[0][0]
+        assert (source_year, row[1], row[2]) == (year, arrivals, departures)
+        assert source_cutoff <= release_cutoff
+    assert annual[2022][-1] == "2022-12-r"  # the revised 2022 was out by January 2024
+
+
 def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated_warehouse):
     folder = exported["en"]
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
@@ -385,6 +434,17 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         rows = read_csv(folder / table["csv"])
         assert rows[0] == table["columns"]
         assert len(rows) - 1 == table["rows"], table["name"]
+    assert {table["name"]: table["kind"] for table in document["tables"]} == {
+        "migration_by_region": "release", "external_migration_by_country": "release",
+        "external_migration_by_ethnic_group": "release", "interregional_net_by_region": "release",
+        "interregional_flows": "release", "external_migration_annual": "dynamic",
+        "external_migration_by_country_annual": "dynamic",
+        "net_migration_by_region_annual": "dynamic", "net_migration_by_region_monthly": "dynamic",
+        "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
+    assert [(year["year"], year["source_release_id"], year["months_covered"])
+            for year in document["dynamic_tables"]["years"]] == query(calibrated_warehouse, """
+        select year, source_release_id, months_covered from marts.release_external_migration_annual
+        where release_id = ? order by year""", [RELEASE])
     by_region = next(table for table in document["tables"] if table["name"] == "migration_by_region")
     assert by_region["rows"] == query(calibrated_warehouse, """
         select count(*) from marts.release_migration_by_region where release_id = ?""", [RELEASE])[0][0]

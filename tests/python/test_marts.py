@@ -6,7 +6,9 @@
 - Built on the landing folder as it stood at the cut-off of release 2023-03-p (the
   deliveries up to March), the monthly marts re-aggregated over January–March equal that
   release's tables; and the full build (with the May correction) still reproduces that
-  release exactly, while its monthly marts see the correction.
+  release exactly, while its monthly marts see the correction. The release's dynamic
+  tables by month in the full build equal the monthly marts of the cut-off build, and its
+  dynamic tables by year take each earlier year from the December release out by then.
 - The three named marts hold exactly the columns the issue names, and `dbt docs generate`
   shows every public mart and every column described.
 """
@@ -239,6 +241,64 @@ def test_a_release_is_reproduced_after_later_deliveries(full_build, release_cuto
         select country_code, sum(arrivals) from marts.external_migration_by_country_monthly
         where year = 2023 and month <= 3 group by country_code order by country_code""")
     assert monthly_full != monthly_cutoff
+
+
+def test_release_dynamic_tables_are_as_of_the_release_cutoff(full_build, release_cutoff_build):
+    """The dynamic tables of 2023-03-p in the full build (which has the May correction)
+    equal, month by month, the monthly marts of a build on the landing of its cut-off;
+    the as-built monthly marts of the full build do not."""
+    dynamic = {
+        "regions": f"""
+            select month, region_code, {REGION_COLUMNS}
+            from marts.release_net_migration_by_region_monthly
+            where release_id = '{RELEASE}' and year = 2023""",
+        "external": f"""
+            select month, arrivals, departures, net_migration, cis_arrivals, cis_departures
+            from marts.release_external_migration_monthly
+            where release_id = '{RELEASE}' and year = 2023""",
+        "internal": f"""
+            select month, internal_migrants, interregional_migrants, intraregional_migrants
+            from marts.release_internal_migration_monthly
+            where release_id = '{RELEASE}' and year = 2023""",
+    }
+    as_built = {
+        "regions": f"""
+            select month, region_code, {REGION_COLUMNS} from marts.net_migration_monthly
+            where year = 2023 and month <= 3""",
+        "external": """
+            select month, arrivals, departures, net_migration, cis_arrivals, cis_departures
+            from marts.external_migration_monthly where year = 2023 and month <= 3""",
+        "internal": """
+            select month, internal_migrants, interregional_migrants, intraregional_migrants
+            from marts.internal_migration_monthly where year = 2023 and month <= 3""",
+    }
+    for table in dynamic:
+        in_full_build = sorted(query(full_build, dynamic[table]))
+        assert in_full_build == sorted(query(release_cutoff_build, as_built[table])), table
+        assert {row[0] for row in in_full_build} == {1, 2, 3}, table
+    assert sorted(query(full_build, dynamic["external"])) != sorted(query(full_build, as_built["external"]))
+
+
+def test_release_dynamic_years_come_from_the_december_releases_out_by_the_cutoff(full_build):
+    """2023-03-p (cut-off 30 April 2023) shows 2022 from the revised 2022-12-r (out on
+    31 March), 2021 from 2021-12-p, and its own year January–March as its key points."""
+    years = query(full_build, f"""
+        select annual.year, annual.source_release_id, annual.months_covered, annual.arrivals,
+            annual.departures, annual.net_migration, key_points.arrivals, key_points.departures,
+            key_points.net_migration
+        from marts.release_external_migration_annual as annual
+        inner join marts.release_key_points as key_points
+            on annual.source_release_id = key_points.release_id
+        where annual.release_id = '{RELEASE}'
+        order by annual.year""")
+    assert [row[:3] for row in years] == [(2021, "2021-12-p", 12), (2022, "2022-12-r", 12),
+                                          (2023, RELEASE, 3)]
+    for row in years:
+        assert row[3:6] == row[6:9]
+    own_year = query(full_build, f"""
+        select arrivals, departures, net_migration from marts.release_key_points
+        where release_id = '{RELEASE}'""")[0]
+    assert years[-1][3:6] == own_year and own_year[0] > 0
 
 
 def test_published_figures_compared_has_one_row_per_published_figure(full_build):
