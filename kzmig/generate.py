@@ -47,6 +47,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="size multiplier (default: 1); other than 1 the world is uncalibrated")
     parser.add_argument("--force", action="store_true",
                         help="replace the extracts and manifest already in the output folder")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="processes building years in parallel (default: 1); the files do not depend on it")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     parser.set_defaults(run=run)
 
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         for path in [*existing, out / MANIFEST]:
             path.unlink(missing_ok=True)
     manifest = generate_world(out, file_format=args.format, seed=args.seed, years=args.years,
-                              scale=args.scale, progress=not args.quiet)
+                              scale=args.scale, progress=not args.quiet, workers=args.workers)
     seconds = manifest["seconds"]
     print(f"kzmig generate: {manifest['rows']:,} rows in {len(manifest['files'])} files "
           f"({manifest['first_delivery']} .. {manifest['last_delivery']}) written to {out} "

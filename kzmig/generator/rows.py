@@ -24,6 +24,7 @@ REJECT_REASONS = ["missing_coupon_id", "conflicting_versions", "invalid_record_s
                   "unknown_counterpart_region"]
 REASON_CODE = {name: index for index, name in enumerate(REJECT_REASONS)}
 UNKNOWN_FIELDS = ["sex", "age", "citizenship", "ethnic_group", "reason"]
+VERSION, MESSY, DUPLICATE_ROW = range(3)  # roles of rows
 
 # Text overrides are keyed by these column names.
 COLUMNS = ["coupon_id", "coupon_type", "registration_date", "person_id_hash", "sex", "birth_date",
@@ -41,6 +42,9 @@ class Rows:
         "country": np.int16, "counterpart_kato": np.int64, "reason": np.int8, "submitted": np.int64,
         "cancelled": np.bool_, "outcome": np.int8, "reject": np.int8, "dmy": np.bool_,
         "unknown": np.int8,  # bit mask of UNKNOWN_FIELDS, on counted rows
+        # What the row is, to account for it at any cut-off: a version of a coupon (its
+        # coupon and version number), a messy row or a duplicate registration.
+        "role": np.int8, "coupon_key": np.int64, "version": np.int8,
     }
 
     def __init__(self, columns: dict[str, np.ndarray], overrides: dict[str, tuple[np.ndarray, list]] | None = None):
@@ -63,6 +67,15 @@ class Rows:
             offset += len(part)
         return cls(columns, {column: (np.concatenate(indices), values)
                              for column, (indices, values) in overrides.items()})
+
+    def take(self, order: np.ndarray) -> "Rows":
+        """The rows in another order (order[i] is the old position of new row i)."""
+        new_position = np.empty(len(order), dtype=np.int64)
+        new_position[order] = np.arange(len(order))
+        columns = {name: values[order] for name, values in self.columns.items()}
+        overrides = {column: (new_position[np.asarray(indices, dtype=np.int64)], values)
+                     for column, (indices, values) in self.overrides.items()}
+        return Rows(columns, overrides)
 
     def override(self, column: str, indices: np.ndarray, values: list) -> None:
         old_indices, old_values = self.overrides.get(column, (np.zeros(0, dtype=np.int64), []))
@@ -118,6 +131,9 @@ class RowMaker:
             "reject": np.full(len(coupon), NONE, dtype=np.int8),
             "dmy": np.zeros(len(coupon), dtype=bool),
             "unknown": np.zeros(len(coupon), dtype=np.int8),
+            "role": np.full(len(coupon), VERSION, dtype=np.int8),
+            "coupon_key": coupon.astype(np.int64),
+            "version": version.astype(np.int8),
         }
         # The first version of a corrected coupon carried the wrong value.
         field = people["corrected_field"][coupon]
@@ -253,6 +269,7 @@ class RowMaker:
             columns["outcome"][:] = DUPLICATE
             columns["reject"][:] = NONE
             columns["unknown"][:] = 0
+            columns["role"][:] = DUPLICATE_ROW
             changed = rng.random(len(chosen)) < 0.3
             columns["reason"] = np.where(changed, (columns["reason"] + 1) % 7, columns["reason"]).astype(np.int8)
             rows = Rows(columns)
@@ -262,6 +279,7 @@ class RowMaker:
         return parts
 
     def reject(self, rows: Rows, indices: np.ndarray, reason: str) -> None:
+        rows.columns["role"][indices] = MESSY
         rows.columns["outcome"][indices] = REJECTED
         rows.columns["reject"][indices] = REASON_CODE[reason]
 

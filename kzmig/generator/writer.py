@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import binascii
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from kzmig.generator.rows import COLUMNS, IDENTICAL, Rows
+from kzmig.generator.rows import COLUMNS, Rows
 from kzmig.generator.year import DAY, DEPARTURE, INTERNAL, Context
 
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
@@ -91,28 +92,37 @@ def to_text(rows: Rows, ctx: Context, rng: np.random.Generator, year: int, padde
         "submitted_at": pc.replace_substring(seconds, " ", "T"),
         "record_status": take_strings(["active", "cancelled"], columns["cancelled"].astype(np.int8)),
     }
-    for column, (indices, values) in rows.overrides.items():
-        if len(indices) == 0:
-            continue
-        order = np.argsort(indices, kind="stable")
-        mask = np.zeros(size, dtype=bool)
-        mask[indices] = True
-        if mask.sum() != len(indices):
-            raise ValueError(f"two overrides of {column} on one row")
-        text[column] = pc.replace_with_mask(text[column], pa.array(mask),
-                                            pa.array([values[index] for index in order], pa.string()))
-    lower = rng.random(size) < settings["lower_case"]
-    for column in CODE_COLUMNS:
-        text[column] = with_mask(text[column], lower, pc.utf8_lower)
+    # The few values that differ from the plain ones are patched once per column:
+    # overrides first, then lower case (codes), then padding.
+    lower = np.flatnonzero(rng.random(size) < settings["lower_case"])
     padded = rng.random(size) < settings["padded"]
     which = rng.integers(0, len(COLUMNS) - 1, size=size)  # any column but submitted_at ...
     which[which >= COLUMNS.index("submitted_at")] += 1  # ... which is padded on its own below
+    padded_timestamps = rng.choice(size, size=min(padded_timestamps, size), replace=False)
     for position, column in enumerate(COLUMNS):
-        text[column] = with_mask(text[column], padded & (which == position), lambda values: pad(values, rng))
-    # A few timestamps with spaces around them (every value is trimmed first).
-    chosen = np.zeros(size, dtype=bool)
-    chosen[rng.choice(size, size=min(padded_timestamps, size), replace=False)] = True
-    text["submitted_at"] = with_mask(text["submitted_at"], chosen, lambda values: pad(values, rng))
+        indices, values = rows.overrides.get(column, (np.zeros(0, dtype=np.int64), []))
+        patch = dict(zip(np.asarray(indices).tolist(), values))
+        if len(patch) != len(indices):
+            raise ValueError(f"two overrides of {column} on one row")
+        to_lower = lower.tolist() if column in CODE_COLUMNS else []
+        to_pad = (padded_timestamps if column == "submitted_at"
+                  else np.flatnonzero(padded & (which == position))).tolist()
+        touched = sorted(set(patch) | set(to_lower) | set(to_pad))
+        if not touched:
+            continue
+        current = dict(zip(touched, pc.take(text[column], pa.array(touched, pa.int64())).to_pylist()))
+        current.update(patch)
+        for index in to_lower:
+            if current[index] is not None:
+                current[index] = current[index].lower()
+        sides = rng.integers(0, 3, size=len(to_pad))
+        for index, side in zip(to_pad, sides):
+            if current[index] is not None:
+                current[index] = (" " if side != 1 else "") + current[index] + ("  " if side != 0 else "")
+        mask = np.zeros(size, dtype=bool)
+        mask[touched] = True
+        text[column] = pc.replace_with_mask(text[column], pa.array(mask),
+                                            pa.array([current[index] for index in touched], pa.string()))
     return pa.table([text[column] for column in COLUMNS], schema=SCHEMA)
 
 
@@ -135,17 +145,21 @@ def identical_copies(table: pa.Table, rows: Rows, ctx: Context, rng: np.random.G
     return pa.table([columns[name] for name in COLUMNS], schema=SCHEMA), chosen
 
 
-class DeliveryWriter:
-    """Appends rows to the monthly delivery files coupons_YYYY_MM.csv|parquet."""
+def delivery_index(seconds: np.ndarray, first_year: int) -> np.ndarray:
+    """Month of sending, counted from January of the first year (= the delivery file)."""
+    months = (seconds // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return months - (first_year - 1970) * 12
 
-    def __init__(self, out_dir: Path, file_format: str, first_year: int, months: int, ctx: Context,
-                 rng: np.random.Generator):
-        self.out_dir = Path(out_dir)
-        self.format = file_format
-        self.first_year = first_year
-        self.months = months
-        settings = ctx.world["format"]
-        draws = rng.random((months, 3))
+
+PARTS = ".kzmig-parts"
+
+
+class FileStyles:
+    """How each delivery file is written: byte-order mark, line ends, quoting."""
+
+    def __init__(self, months: int, world: dict, seed: int):
+        settings = world["format"]
+        draws = np.random.default_rng([seed, 0]).random((months, 3))
         self.bom = draws[:, 0] < settings["file_bom"]
         self.crlf = draws[:, 1] < settings["file_crlf"]
         self.quoted = draws[:, 2] < settings["file_all_quoted"]
@@ -154,23 +168,43 @@ class DeliveryWriter:
             self.bom[1] |= not self.bom.any()
             self.crlf[2] |= not self.crlf.any()
             self.quoted[3] |= not self.quoted.any()
-        self.rows = np.zeros(months, dtype=np.int64)
-        self.parquet: dict[int, pq.ParquetWriter] = {}
 
-    def name(self, month: int) -> str:
-        year, index = divmod(month, 12)
-        return f"coupons_{self.first_year + year}_{index + 1:02d}.{self.format}"
+    def header(self, month: int) -> bytes:
+        names = [f'"{name}"' for name in COLUMNS] if self.quoted[month] else COLUMNS
+        eol = "\r\n" if self.crlf[month] else "\n"
+        return ("\ufeff" if self.bom[month] else "").encode("utf-8") + (",".join(names) + eol).encode("utf-8")
 
-    def delivery_of(self, seconds: np.ndarray) -> np.ndarray:
-        months = (seconds // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        return months - (self.first_year - 1970) * 12
+    def options(self, month: int) -> pa_csv.WriteOptions:
+        return pa_csv.WriteOptions(include_header=False, eol="\r\n" if self.crlf[month] else "\n",
+                                   quoting_style="all_valid" if self.quoted[month] else "none")
+
+
+def file_name(first_year: int, month: int, file_format: str) -> str:
+    year, index = divmod(month, 12)
+    return f"coupons_{first_year + year}_{index + 1:02d}.{file_format}"
+
+
+class BlockWriter:
+    """Writes one year's rows. The months of its own year go straight into their delivery
+    files; rows sent in a later year (late registrations, corrections) go into part
+    files that DeliveryFiles.finish appends, in year order, once that year is written."""
+
+    def __init__(self, out_dir: Path, file_format: str, first_year: int, year: int, styles: FileStyles):
+        self.out_dir, self.format, self.first_year, self.year = Path(out_dir), file_format, first_year, year
+        self.styles = styles
+        self.rows: dict[int, int] = {}
+        self.parquet: dict[Path, pq.ParquetWriter] = {}
+
+    def path(self, month: int) -> Path:
+        if self.first_year + month // 12 == self.year:
+            return self.out_dir / file_name(self.first_year, month, self.format)
+        return self.out_dir / PARTS / f"{month:04d}_{self.year}.{self.format}"
 
     def write(self, table: pa.Table, delivery: np.ndarray) -> None:
-        if len(delivery) and (delivery.min() < 0 or delivery.max() >= self.months):
-            raise ValueError("a row falls outside the deliveries")
-        order = np.argsort(delivery, kind="stable")
-        table = table.take(pa.array(order))
-        delivery = delivery[order]
+        if np.any(np.diff(delivery) < 0):
+            order = np.argsort(delivery, kind="stable")
+            table = table.take(pa.array(order))
+            delivery = delivery[order]
         bounds = np.flatnonzero(np.diff(delivery)) + 1
         starts = np.concatenate([[0], bounds])
         ends = np.concatenate([bounds, [len(delivery)]])
@@ -179,39 +213,74 @@ class DeliveryWriter:
                 self.write_month(int(delivery[start]), table.slice(start, end - start))
 
     def write_month(self, month: int, table: pa.Table) -> None:
-        path = self.out_dir / self.name(month)
-        self.rows[month] += table.num_rows
+        path = self.path(month)
+        path.parent.mkdir(exist_ok=True)
+        self.rows[month] = self.rows.get(month, 0) + table.num_rows
         if self.format == "parquet":
-            if month not in self.parquet:
-                self.parquet[month] = pq.ParquetWriter(path, SCHEMA, compression="zstd")
-            self.parquet[month].write_table(table)
+            if path not in self.parquet:
+                self.parquet[path] = pq.ParquetWriter(path, SCHEMA, compression="zstd")
+            self.parquet[path].write_table(table)
             return
-        eol = "\r\n" if self.crlf[month] else "\n"
         new = not path.exists()
         with open(path, "ab") as handle:
-            if new:
-                if self.bom[month]:
-                    handle.write("\ufeff".encode("utf-8"))
-                header = [f'"{name}"' for name in COLUMNS] if self.quoted[month] else COLUMNS
-                handle.write((",".join(header) + eol).encode("utf-8"))
-            pa_csv.write_csv(table, handle, pa_csv.WriteOptions(
-                include_header=False, eol=eol, quoting_style="all_valid" if self.quoted[month] else "none"))
+            if new and path.parent == self.out_dir:
+                handle.write(self.styles.header(month))
+            pa_csv.write_csv(table, handle, self.styles.options(month))
 
-    def close(self) -> dict:
+    def close(self) -> dict[int, int]:
         for writer in self.parquet.values():
             writer.close()
+        return self.rows
+
+
+class DeliveryFiles:
+    """Completes the delivery files of each year, in year order."""
+
+    def __init__(self, out_dir: Path, file_format: str, first_year: int, months: int, styles: FileStyles):
+        self.out_dir, self.format, self.first_year, self.months = Path(out_dir), file_format, first_year, months
+        self.styles = styles
+        self.rows = np.zeros(months, dtype=np.int64)
+
+    def name(self, month: int) -> str:
+        return file_name(self.first_year, month, self.format)
+
+    def add(self, rows: dict[int, int]) -> None:
+        for month, count in rows.items():
+            self.rows[month] += count
+
+    def finish(self, year: int) -> None:
+        """Append the parts of earlier years to the year's files (or create them)."""
+        first = (year - self.first_year) * 12
+        for month in range(first, min(first + 12, self.months)):
+            path = self.out_dir / self.name(month)
+            parts = sorted((self.out_dir / PARTS).glob(f"{month:04d}_*.{self.format}"))
+            if self.format == "csv":
+                if not path.exists():
+                    path.write_bytes(self.styles.header(month))
+                with open(path, "ab") as handle:
+                    for part in parts:
+                        with open(part, "rb") as source:
+                            shutil.copyfileobj(source, handle, 1 << 20)
+            elif parts or not path.exists():
+                tables = ([pq.read_table(path)] if path.exists() else []) + [pq.read_table(part) for part in parts]
+                pq.write_table(pa.concat_tables(tables) if tables else SCHEMA.empty_table(), path,
+                               compression="zstd")
+            for part in parts:
+                part.unlink()
+
+    def close(self) -> dict:
+        parts = self.out_dir / PARTS
+        if parts.exists():
+            leftover = list(parts.iterdir())
+            if leftover:
+                raise RuntimeError(f"rows left outside the deliveries: {leftover[:3]}")
+            parts.rmdir()
         files = {}
         for month in range(self.months):
-            path = self.out_dir / self.name(month)
-            if self.format == "csv" and not path.exists():
-                # A month without any row still gets its (empty) delivery.
-                self.write_month(month, SCHEMA.empty_table())
-            if self.format == "parquet" and month not in self.parquet:
-                pq.write_table(SCHEMA.empty_table(), path)
             entry = {"rows": int(self.rows[month])}
             if self.format == "csv":
-                entry.update(byte_order_mark=bool(self.bom[month]),
-                             line_end="\\r\\n" if self.crlf[month] else "\\n",
-                             all_quoted=bool(self.quoted[month]))
+                entry.update(byte_order_mark=bool(self.styles.bom[month]),
+                             line_end="\\r\\n" if self.styles.crlf[month] else "\\n",
+                             all_quoted=bool(self.styles.quoted[month]))
             files[self.name(month)] = entry
         return files

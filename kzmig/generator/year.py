@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kzmig.generator.plan import Checkpoint, PlanError, YearPlan, largest_remainder
+from kzmig.generator.plan import PlanError, YearPlan
 from kzmig.generator.reference import Reference, day_number
 
 INTERNAL, ARRIVAL, DEPARTURE = 0, 1, 2
@@ -183,20 +183,25 @@ class YearBuilder:
                   hi: np.ndarray | int | None = None) -> np.ndarray:
         """A registration day in each month (and within [lo, hi]), weekdays weighted."""
         size = len(months)
-        lo = np.broadcast_to(np.asarray(-10**7 if lo is None else lo, dtype=np.int64), (size,))
-        hi = np.broadcast_to(np.asarray(10**7 if hi is None else hi, dtype=np.int64), (size,))
+        first_of_year, last_of_year = self.year_first, self.year_last
+        lo = np.clip(np.broadcast_to(np.asarray(first_of_year if lo is None else lo, dtype=np.int64), (size,)),
+                     first_of_year, last_of_year + 1) - first_of_year
+        hi = np.clip(np.broadcast_to(np.asarray(last_of_year if hi is None else hi, dtype=np.int64), (size,)),
+                     first_of_year - 1, last_of_year) - first_of_year
         days = np.zeros(size, dtype=np.int32)
-        keys = np.stack([months.astype(np.int64), lo, hi], axis=1)
-        unique, inverse = np.unique(keys, axis=0, return_inverse=True)
-        inverse = inverse.reshape(-1)
-        for group, (month, low, high) in enumerate(unique):
-            first, last = month_bounds(self.year, int(month))
-            first, last = max(first, int(low)), min(last, int(high))
+        keys = months.astype(np.int64) * 1_000_000 + (lo + 1) * 1000 + (hi + 1)
+        unique, inverse = np.unique(keys, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.searchsorted(inverse[order], np.arange(len(unique) + 1))
+        for group, key in enumerate(unique):
+            month, low, high = int(key // 1_000_000), int(key // 1000 % 1000) - 1, int(key % 1000) - 1
+            first, last = month_bounds(self.year, month)
+            first, last = max(first, first_of_year + low), min(last, first_of_year + high)
             if first > last:
                 raise PlanError(f"{self.year}-{month:02d}: no day in force")
             candidates = np.arange(first, last + 1)
             weights = self.ctx.weekday[(candidates + 3) % 7]
-            members = np.flatnonzero(inverse == group)
+            members = order[bounds[group]:bounds[group + 1]]
             days[members] = self.rng.choice(candidates, size=len(members), p=weights / weights.sum())
         return days
 
@@ -556,5 +561,4 @@ def od_matrix(rng: np.random.Generator, net: np.ndarray, total: float, populatio
     return moves
 
 
-__all__ = ["ARRIVAL", "DEPARTURE", "INTERNAL", "Checkpoint", "Context", "Coupons", "YearBuilder",
-           "evaluate", "largest_remainder", "od_matrix"]
+__all__ = ["ARRIVAL", "DEPARTURE", "INTERNAL", "Context", "Coupons", "YearBuilder", "evaluate", "od_matrix"]

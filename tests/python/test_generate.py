@@ -29,10 +29,11 @@ SMALL = {"years": 1, "scale": 0.02}
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory) -> dict[str, Path]:
     folders = {}
-    for name, file_format, seed in (("csv", "csv", 7), ("again", "csv", 7), ("parquet", "parquet", 7),
-                                    ("other_seed", "csv", 8)):
+    for name, file_format, seed, workers in (("csv", "csv", 7, 1), ("again", "csv", 7, 2),
+                                             ("parquet", "parquet", 7, 2), ("other_seed", "csv", 8, 1)):
         folders[name] = tmp_path_factory.mktemp(name)
-        generate_world(folders[name], file_format=file_format, seed=seed, progress=False, **SMALL)
+        generate_world(folders[name], file_format=file_format, seed=seed, progress=False, workers=workers,
+                       **SMALL)
     return folders
 
 
@@ -51,6 +52,7 @@ def csv_rows(path: Path) -> tuple[list[str], list[list[str]], bytes]:
 
 
 def test_same_seed_same_files(worlds):
+    """Same seed, same bytes, whether one process or two built the years."""
     first = sorted(path.name for path in worlds["csv"].iterdir())
     assert first == sorted(path.name for path in worlds["again"].iterdir())
     for name in first:
@@ -179,3 +181,23 @@ def test_generate_if_empty(tmp_path, monkeypatch):
     (filled / "coupons_2021_01.parquet").write_bytes(b"")
     assert generate_command.generate_if_empty(filled) is False
     assert len(calls) == 1
+
+
+def test_audit_account_at_a_cutoff_equals_manifest(tmp_path):
+    """Built with the cut-off of a release, the warehouse's account of every row (with
+    the rows sent later as after_cutoff) is what the manifest says for that cut-off."""
+    from conftest import build_warehouse, query
+
+    landing = tmp_path / "landing"
+    manifest = generate_world(landing, seed=11, years=1, scale=0.05, progress=False)
+    expected = manifest["at_release_cutoff"]["2021-06-p"]
+    database = build_warehouse(tmp_path / "build", landing, cutoff=expected["cutoff_at"])
+    rows = query(database, "select outcome, reject_reason, count(*) from audit.coupon_outcomes group by all")
+    outcomes, reasons = Counter(), Counter()
+    for outcome, reason, count in rows:
+        outcomes[outcome] += count
+        if reason is not None:
+            reasons[reason] += count
+    assert outcomes["after_cutoff"] > 0
+    assert outcomes == Counter({name: count for name, count in expected["outcomes"].items() if count})
+    assert reasons == Counter({name: count for name, count in expected["reject_reasons"].items() if count})
