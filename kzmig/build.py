@@ -32,7 +32,8 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False) 
     variables = ["--vars", dbt_vars(landing_dir, cutoff)]
     flags = ["--warn-error"] if warn_error else []
     run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, quiet=quiet)
-    run_dbt([*flags, "build", "--exclude", "resource_type:seed", *variables], target=target, quiet=quiet)
+    # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
+    run_dbt([*flags, "build", *variables], target=target, quiet=quiet)
 
 
 def run(args: argparse.Namespace) -> int:

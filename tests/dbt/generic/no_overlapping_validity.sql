@@ -28,7 +28,7 @@ numbered as (
     from intervals
 ),
 
-overlaps as (
+overlapping_intervals as (
     select
         earlier.partition_key,
         earlier.from_date as earlier_from_date,
@@ -52,6 +52,6 @@ overlaps as (
     where from_date > to_date
 )
 
-select * from overlaps
+select * from overlapping_intervals
 
 {% endtest %}
