@@ -24,12 +24,56 @@ def take_strings(options: list[str], indices: np.ndarray) -> pa.Array:
     return pc.take(pa.array(options, pa.string()), pa.array(indices.astype(np.int32)))
 
 
-def iso_dates(days: np.ndarray) -> pa.Array:
-    return pa.array(days.astype(np.int32), pa.date32()).cast(pa.string())
+def fixed_width(characters: np.ndarray, valid: np.ndarray | None = None) -> pa.Array:
+    """A string array from a (rows x width) matrix of ASCII codes."""
+    size, width = characters.shape
+    offsets = np.arange(0, width * size + 1, width, dtype=np.int32)
+    bitmap = None if valid is None else pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+    return pa.StringArray.from_buffers(size, pa.py_buffer(offsets.tobytes()),
+                                       pa.py_buffer(np.ascontiguousarray(characters, dtype=np.uint8).tobytes()),
+                                       bitmap)
 
 
-def dmy_dates(days: np.ndarray) -> pa.Array:
-    return pc.strftime(pa.array(days.astype(np.int32), pa.date32()), format="%d.%m.%Y")
+def digits(values: np.ndarray, width: int) -> np.ndarray:
+    """The decimal digits of non-negative integers, zero-padded to width (ASCII codes)."""
+    powers = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
+    return (values.astype(np.int64)[:, None] // powers % 10 + 48).astype(np.uint8)
+
+
+def date_parts(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    dates = days.astype("datetime64[D]")
+    months = dates.astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (dates - months).astype(np.int64) + 1
+    return year, month, day
+
+
+def date_column(days: np.ndarray, dmy: np.ndarray) -> pa.Array:
+    """YYYY-MM-DD, or DD.MM.YYYY where dmy."""
+    year, month, day = date_parts(days)
+    iso = np.concatenate([digits(year, 4), np.full((len(days), 1), 45, np.uint8), digits(month, 2),
+                          np.full((len(days), 1), 45, np.uint8), digits(day, 2)], axis=1)
+    if dmy.any():
+        rows = np.flatnonzero(dmy)
+        iso[rows] = np.concatenate([digits(day[rows], 2), np.full((len(rows), 1), 46, np.uint8),
+                                    digits(month[rows], 2), np.full((len(rows), 1), 46, np.uint8),
+                                    digits(year[rows], 4)], axis=1)
+    return fixed_width(iso)
+
+
+def timestamp_column(seconds: np.ndarray) -> pa.Array:
+    """YYYY-MM-DDTHH:MM:SS."""
+    days, rest = np.divmod(seconds.astype(np.int64), DAY)
+    year, month, day = date_parts(days)
+    size = len(seconds)
+
+    def mark(code: int) -> np.ndarray:
+        return np.full((size, 1), code, np.uint8)
+
+    return fixed_width(np.concatenate([
+        digits(year, 4), mark(45), digits(month, 2), mark(45), digits(day, 2), mark(84),
+        digits(rest // 3600, 2), mark(58), digits(rest // 60 % 60, 2), mark(58), digits(rest % 60, 2)], axis=1))
 
 
 def with_mask(array: pa.Array, mask: np.ndarray, function) -> pa.Array:
@@ -55,27 +99,21 @@ def pad(values: pa.Array, rng: np.random.Generator) -> pa.Array:
     return pc.binary_join_element_wise(left, values, right, "")
 
 
-def date_column(days: np.ndarray, dmy: np.ndarray) -> pa.Array:
-    return with_mask(iso_dates(days), dmy, lambda _: dmy_dates(days[dmy]))
-
-
 def to_text(rows: Rows, ctx: Context, rng: np.random.Generator, year: int, padded_timestamps: int = 0
             ) -> pa.Table:
     """The 14 text columns of the rows, with overrides, lower-case codes and padding."""
     columns = rows.columns
     size = len(rows)
     settings = ctx.world["format"]
-    ids = pa.array(year * 10**8 + columns["seq"], pa.int64()).cast(pa.string())
-    ids = pc.binary_join_element_wise("K", ids, "")
-    ids = pc.if_else(pa.array(columns["seq"] < 0), pa.nulls(size, pa.string()), ids)
+    ids = np.concatenate([np.full((size, 1), ord("K"), np.uint8), digits(year * 10**8 + columns["seq"].clip(0), 12)],
+                         axis=1)
+    ids = fixed_width(ids, columns["seq"] >= 0)
     digit = rng.random(size) < settings["sex_as_digit"]
     person = hex_hashes(columns["person"])
     upper = rng.random(size) < settings["person_hash_upper"]
     person = with_mask(person, upper, pc.utf8_upper)
     person = pc.if_else(pa.array(columns["has_person"]), person, pa.nulls(size, pa.string()))
-    counterpart_kato = pa.array(columns["counterpart_kato"], pa.int64()).cast(pa.string())
-    counterpart_kato = pc.if_else(pa.array(columns["flow"] == INTERNAL), counterpart_kato, pa.nulls(size, pa.string()))
-    seconds = pa.array(columns["submitted"], pa.timestamp("s")).cast(pa.string())
+    counterpart_kato = fixed_width(digits(columns["counterpart_kato"].clip(0), 9), columns["flow"] == INTERNAL)
     text = {
         "coupon_id": ids,
         "coupon_type": take_strings(["A", "D"], (columns["flow"] == DEPARTURE).astype(np.int8)),
@@ -85,11 +123,11 @@ def to_text(rows: Rows, ctx: Context, rng: np.random.Generator, year: int, padde
         "birth_date": date_column(columns["birth_day"], columns["dmy"]),
         "citizenship": take_strings(ctx.countries, columns["citizenship"]),
         "ethnicity_code": take_strings(ctx.ethnic_groups, columns["ethnic"]),
-        "kato_code": pa.array(columns["kato"], pa.int64()).cast(pa.string()),
+        "kato_code": fixed_width(digits(columns["kato"], 9)),
         "counterpart_country": take_strings(ctx.countries, columns["country"]),
         "counterpart_kato_code": counterpart_kato,
         "reason_code": take_strings(ctx.reasons, columns["reason"]),
-        "submitted_at": pc.replace_substring(seconds, " ", "T"),
+        "submitted_at": timestamp_column(columns["submitted"]),
         "record_status": take_strings(["active", "cancelled"], columns["cancelled"].astype(np.int8)),
     }
     # The few values that differ from the plain ones are patched once per column:
