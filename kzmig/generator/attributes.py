@@ -190,8 +190,9 @@ class Attributes:
         arrivals = flow == ARRIVAL
         departures = flow == DEPARTURE
         draws = rng.random(size)
-        citizenship[arrivals & (draws < settings["arrival_foreign"])] = country[arrivals & (draws < settings["arrival_foreign"])]
-        citizenship[departures & (draws < settings["departure_foreign"])] = country[departures & (draws < settings["departure_foreign"])]
+        foreign = ((arrivals & (draws < settings["arrival_foreign"]))
+                   | (departures & (draws < settings["departure_foreign"])))
+        citizenship[foreign] = country[foreign]
         threshold = 0.0
         for code, share in settings["internal_foreign"].items():
             chosen = (flow == INTERNAL) & (draws >= threshold) & (draws < threshold + share)
@@ -228,7 +229,8 @@ class Attributes:
         corrected_origin = np.flatnonzero(table["v1_origin"] != table["origin"])
         v1_counterpart_kato[corrected_origin] = self.kato(rng, table["v1_origin"][corrected_origin])
         # Persons.
-        person = rng.integers(0, 2**63, size=size, dtype=np.int64).astype(np.uint64) * 2 + rng.integers(0, 2, size=size).astype(np.uint64)
+        person = (rng.integers(0, 2**63, size=size, dtype=np.int64).astype(np.uint64) * 2
+                  + rng.integers(0, 2, size=size).astype(np.uint64))
         no_hash = np.array([world["person"]["no_hash"][FLOW_NAMES[code]] for code in (INTERNAL, ARRIVAL, DEPARTURE)])
         has_person = rng.random(size) >= no_hash[flow]
         # Corrections of other fields: the first version carried another value.

@@ -121,8 +121,8 @@ class Planner:
     def __init__(self, reference: Reference):
         self.ref = reference
         self.world = reference.world
-        self.regions = [code for code in reference.region_codes
-                        if reference.region_valid_to[code] >= day_number(dt.date(self.world["world"]["first_year"], 1, 1))]
+        first_day = day_number(dt.date(self.world["world"]["first_year"], 1, 1))
+        self.regions = [code for code in reference.region_codes if reference.region_valid_to[code] >= first_day]
         self.region_index = {code: index for index, code in enumerate(self.regions)}
         self._internal_cache: dict[str, int] = {}
         self._calibrated = {year: self._calibrated_year(year) for year in self.world["world"]["calibrated_years"]}
@@ -221,7 +221,8 @@ class Planner:
         releases = [release for release in self.ref.releases if release.year == year]
         checkpoints = []
         for release in releases:
-            rule = preliminary_cutoff(year, release.end_month) if release.vintage == "preliminary" else revised_cutoff(year)
+            rule = (preliminary_cutoff(year, release.end_month) if release.vintage == "preliminary"
+                    else revised_cutoff(year))
             if rule != release.cutoff:
                 raise PlanError(f"{release.release_id}: cut-off {release.cutoff} is not the calendar rule {rule}")
             arrivals, cis_arrivals = self._external(release.release_id, "arrivals")

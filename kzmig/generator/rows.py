@@ -150,7 +150,8 @@ class RowMaker:
         bad_date = broken[self.rng.random(len(broken)) < 0.5]
         bad_kato = np.setdiff1d(broken, bad_date)
         values = self.world["noise"]["values"]
-        rows.override("registration_date", bad_date, pick_values(self.rng, values["invalid_registration_date"], len(bad_date)))
+        rows.override("registration_date", bad_date,
+                      pick_values(self.rng, values["invalid_registration_date"], len(bad_date)))
         rows.override("kato_code", bad_kato, pick_values(self.rng, values["unknown_kato"], len(bad_kato)))
         columns["outcome"][broken] = REJECTED
         columns["reject"][bad_date] = REASON_CODE["invalid_registration_date"]
@@ -232,7 +233,8 @@ class RowMaker:
             elif reason == "invalid_registration_date":
                 rows.override("registration_date", every, pick_values(rng, values["invalid_registration_date"], count))
             elif reason == "registration_after_submission":
-                rows.columns["reg_day"] = (rows.columns["submitted"] // DAY + rng.integers(1, 21, size=count)).astype(np.int32)
+                later = rows.columns["submitted"] // DAY + rng.integers(1, 21, size=count)
+                rows.columns["reg_day"] = later.astype(np.int32)
             elif reason == "unknown_region":
                 early = every[rows.columns["reg_day"] < split_day]
                 new_region = early[rng.random(len(early)) < 0.5]

@@ -161,13 +161,15 @@ def build_block(seed: int, years: int | None, scale: float | None, index: int, o
     outcomes = Counter({OUTCOMES[code]: int(count) for code, count in zip(*np.unique(outcome, return_counts=True))})
     outcomes[OUTCOMES[IDENTICAL]] += len(copied)
     rejected = rows.columns["reject"][rows.columns["reject"] != NONE]
-    reasons = Counter({REJECT_REASONS[code]: int(count) for code, count in zip(*np.unique(rejected, return_counts=True))})
+    reasons = Counter({REJECT_REASONS[code]: int(count)
+                       for code, count in zip(*np.unique(rejected, return_counts=True))})
     flags = rows.columns["unknown"][outcome == COUNTED]
     unknown = Counter({name: int(((flags >> bit) & 1).sum()) for bit, name in enumerate(UNKNOWN_FIELDS)})
     return {"year": plan.year, "files": writer.close(), "outcomes": outcomes, "reasons": reasons,
             "at_cutoff": at_cutoff,
             "unknown": unknown, "rows": len(rows) + len(copied),
-            "releases": {release_id: {"calibrated": plan.calibrated, **values} for release_id, values in figures.items()}}
+            "releases": {release_id: {"calibrated": plan.calibrated, **values}
+                         for release_id, values in figures.items()}}
 
 
 def blocks(seed: int, years: int | None, scale: float | None, count: int, workers: int, out_dir: Path,
