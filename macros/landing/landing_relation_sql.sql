@@ -8,16 +8,19 @@
     Arguments:
       store_rejects: DuckDB, CSV: set aside the lines that are not CSV records of 14 fields
         (see check_rejected_lines) instead of failing on the first.
+      ingested_files: DuckDB: file names already ingested (see pending_landing_files); their
+        files are neither checked nor read, so a delivery is parsed once. With every file
+        ingested the query reads nothing and returns no row.
 -#}
-{% macro landing_relation_sql(store_rejects=false) %}
-    {{ return(adapter.dispatch('landing_relation_sql', 'kz_migration')(store_rejects)) }}
+{% macro landing_relation_sql(store_rejects=false, ingested_files=[]) %}
+    {{ return(adapter.dispatch('landing_relation_sql', 'kz_migration')(store_rejects, ingested_files)) }}
 {% endmacro %}
 
-{% macro default__landing_relation_sql(store_rejects=false) %}
+{% macro default__landing_relation_sql(store_rejects=false, ingested_files=[]) %}
     {{ return(none) }}
 {% endmacro %}
 
-{% macro duckdb__landing_relation_sql(store_rejects=false) %}
+{% macro duckdb__landing_relation_sql(store_rejects=false, ingested_files=[]) %}
     {%- set landing_dir = (var('landing_dir') | string).rstrip('/') -%}
     {%- set csv_files = landing_files(landing_dir, 'csv') -%}
     {%- set parquet_files = landing_files(landing_dir, 'parquet') -%}
@@ -34,17 +37,34 @@
     {%- endif -%}
 
     {%- set file_selects = [] -%}
-    {%- for file_path in csv_files -%}
+    {%- for file_path in csv_files if file_name(file_path) not in ingested_files -%}
         {%- do check_csv_header(file_path) -%}
         {%- do file_selects.append(csv_file_select(file_path, store_rejects)) -%}
     {%- endfor -%}
-    {%- for file_path in parquet_files -%}
+    {%- for file_path in parquet_files if file_name(file_path) not in ingested_files -%}
         {%- do check_parquet_columns(file_path) -%}
         {%- do file_selects.append(parquet_file_select(file_path)) -%}
     {%- endfor -%}
+    {%- if not file_selects -%}
+        {%- do file_selects.append(no_landing_rows_select()) -%}
+    {%- endif -%}
 
     {{ return(file_selects | join('\nunion all\n')) }}
 {% endmacro %}
+
+
+{#- The landing relation's columns with no row: every delivery is ingested already. -#}
+{% macro no_landing_rows_select() -%}
+    {%- set columns = [] -%}
+    {%- for column_name in coupon_extract_columns() -%}
+        {%- do columns.append('cast(null as varchar) as ' ~ column_name) -%}
+    {%- endfor -%}
+    select
+        cast(null as varchar) as source_file,
+        cast(null as bigint) as source_row,
+        {{ columns | join(', ') }}
+    where false
+{%- endmacro %}
 
 
 {#- Full paths of the landing folder's coupons_*.<extension> files, in file name order. -#}

@@ -12,7 +12,8 @@
 {% macro prepare_landing() %}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- set landing = landing_relation() -%}
-        {%- set checking_sql = landing_relation_sql(store_rejects=true) -%}
+        {%- set ingested_files = ingested_landing_files() -%}
+        {%- set checking_sql = landing_relation_sql(store_rejects=true, ingested_files=ingested_files) -%}
         {%- if checking_sql is none -%}
             {%- do raise_malformed_submission(find_malformed_submission(landing)) -%}
         {%- else -%}
@@ -21,9 +22,49 @@
             ) -%}
             {%- do check_rejected_lines() -%}
             {%- do raise_malformed_submission(malformed) -%}
-            {%- do create_landing_view(landing, landing_relation_sql()) -%}
+            {%- do create_landing_view(landing, landing_relation_sql(ingested_files=ingested_files)) -%}
         {%- endif -%}
     {%- endif -%}
+{% endmacro %}
+
+
+{#-
+    DuckDB: the file names whose rows the incremental model stg_coupons__extract_rows holds
+    already, so that the landing view reads (and the check parses) only the deliveries not
+    yet ingested; a delivery, once landed, never changes (the extract spec). None on a full
+    refresh or before the first build. When an ingested file is no longer in the landing
+    folder (the folder is another one), the ingested rows are dropped and every delivery is
+    read again. PostgreSQL: none (the loader copies new deliveries only; the model skips
+    the files it holds).
+-#}
+{% macro ingested_landing_files() %}
+    {%- if target.type != 'duckdb' or flags.FULL_REFRESH -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set node = graph.nodes['model.kz_migration.stg_coupons__extract_rows'] -%}
+    {%- set ingested = adapter.get_relation(
+        database=node.database, schema=node.schema, identifier=node.alias
+    ) -%}
+    {%- if ingested is none or ingested.type != 'table' -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set ingested_files = run_query(
+        'select distinct source_file from ' ~ ingested ~ ' order by source_file'
+    ).columns[0].values() | list -%}
+    {%- set landing_dir = (var('landing_dir') | string).rstrip('/') -%}
+    {%- set landed_files = [] -%}
+    {%- for extension in ['csv', 'parquet'] -%}
+        {%- for file_path in landing_files(landing_dir, extension) -%}
+            {%- do landed_files.append(file_name(file_path)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- if ingested_files | reject('in', landed_files) | list -%}
+        {%- call statement('drop_ingested_rows', auto_begin=False) -%}
+            drop table {{ ingested }}
+        {%- endcall -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(ingested_files) }}
 {% endmacro %}
 
 

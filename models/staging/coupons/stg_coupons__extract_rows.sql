@@ -1,8 +1,21 @@
+-- Incremental by source file: each delivery is read, trimmed and typed once, when it
+-- lands; later builds append only the rows of the files not ingested yet (on DuckDB the
+-- landing view reads only those files: macros/landing/prepare_landing.sql). A landed
+-- delivery never changes (the extract spec); --full-refresh reads every file again.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+) }}
+
 with
 
 source as (
 
     select * from {{ source('landing', 'coupon_extract_rows') }}
+    {%- if is_incremental() %}
+        where source_file not in (select distinct ingested.source_file from {{ this }} as ingested)
+    {%- endif %}
 
 ),
 

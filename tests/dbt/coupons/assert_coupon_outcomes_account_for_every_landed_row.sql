@@ -1,11 +1,13 @@
 -- Every row read from the landing folder has exactly one outcome, no outcome belongs to a
 -- row that was not read, and the outcome summary adds up to the rows read, file by file.
--- Returns the files (or the total) where the account does not balance.
+-- Returns the files (or the total) where the account does not balance. The rows read are
+-- the ingested ones: stg_coupons__extract_rows holds every landed delivery's rows, each
+-- delivery read once (the landing view shows only the deliveries not yet ingested).
 with
 
 landed_rows as (
 
-    select * from {{ source('landing', 'coupon_extract_rows') }}
+    select * from {{ ref('stg_coupons__extract_rows') }}
 
 ),
 
