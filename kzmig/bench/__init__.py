@@ -5,13 +5,14 @@ CSV and as Parquet, and reused) and in the same run on the same files, it times,
 subprocess of its own (wall-clock seconds, peak resident memory of the process tree from
 wait4), the median of --runs runs of:
 
-  full         `dbt seed` + `dbt build` (models and data tests) from an empty warehouse,
+  full         `dbt seed` + `dbt build` (seeds, models and data tests; what `kzmig build`
+               runs) from an empty warehouse,
                then `kzmig export --latest` (end to end = build + export);
   floor        floor.sql: every rule of the extract spec in one hand-written DuckDB
                statement chain (outcomes + the three monthly marts);
   pandas       the three monthly marts computed with pandas (pandas_marts.py);
-  incremental  `dbt build` of a warehouse built on every delivery but the last, after the
-               last delivery is added to its landing folder.
+  incremental  the same two commands on a warehouse built on every delivery but the last,
+               after the last delivery is added to its landing folder.
 
 It checks that the floor, pandas and the warehouse agree exactly on net_migration_monthly,
 external_migration_by_country_monthly and interregional_flows_monthly, that the floor's
@@ -26,6 +27,7 @@ import datetime as dt
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,6 +47,7 @@ SEED = 2024
 RESULTS_START = "<!-- kzmig bench: results start -->"
 RESULTS_END = "<!-- kzmig bench: results end -->"
 GIB = 1024 ** 3
+PANDAS_MEMORY_CAP_GIB = 16
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -68,7 +71,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 # --- measuring --------------------------------------------------------------------------------
 
-def measure(command: list[str], log_path: Path, env: dict[str, str] | None = None) -> dict:
+def measure(command: list[str], log_path: Path, env: dict[str, str] | None = None, preexec_fn=None) -> dict:
     """Run `command` in its own process; its wall-clock seconds and peak resident memory
     (wait4's ru_maxrss: the largest of the process and the children it waited for)."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +79,8 @@ def measure(command: list[str], log_path: Path, env: dict[str, str] | None = Non
         log.write(f"$ {' '.join(command)}\n")
         log.flush()
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=preexec_fn)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -93,7 +97,8 @@ def combine(steps: list[dict]) -> dict:
 
 
 def summary(measurements: list[dict]) -> dict:
-    return {"median_seconds": statistics.median(m["seconds"] for m in measurements),
+    return {"measured_at": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
+            "median_seconds": statistics.median(m["seconds"] for m in measurements),
             "runs_seconds": [round(m["seconds"], 2) for m in measurements],
             "peak_rss_bytes": max(m["peak_rss_bytes"] for m in measurements)}
 
@@ -108,7 +113,7 @@ class World:
         self.years, self.scale = SIZES[size]
         self.landing = work_dir / "worlds" / f"{size}_{file_format}"
         self.run_dir = work_dir / "runs" / f"{size}_{file_format}"
-        self.temp_dir = work_dir / "tmp"
+        self.temp_dir = work_dir / "tmp" / f"{size}_{file_format}"
 
     def generate(self) -> dict:
         manifest_path = self.landing / "manifest.json"
@@ -146,21 +151,28 @@ def remove_database(database: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def kzmig_build(world: World, landing: Path, database: Path, memory_limit: str, log: Path) -> dict:
+    """The dbt commands of `kzmig build`: dbt seed --full-refresh, then dbt build (seeds,
+    models and data tests)."""
+    env = world.dbt_env(database, memory_limit)
+    variables = ["--vars", dbt_vars(landing)]
+    seed = measure(dbt_command("seed", "--full-refresh", *variables), log, env)
+    build = measure(dbt_command("build", *variables), log, env)
+    return combine([seed, build])
+
+
 def full_build(world: World, landing: Path, database: Path, memory_limit: str, log: Path,
                export_dir: Path | None = None) -> tuple[dict, dict | None]:
     """dbt seed + dbt build from an empty warehouse (as `kzmig build` runs them); then the
     export of the latest release when export_dir is given."""
     remove_database(database)
-    env = world.dbt_env(database, memory_limit)
-    variables = ["--vars", dbt_vars(landing)]
-    seed = measure(dbt_command("seed", "--full-refresh", *variables), log, env)
-    build = measure(dbt_command("build", "--exclude", "resource_type:seed", *variables), log, env)
+    build = kzmig_build(world, landing, database, memory_limit, log)
     exported = None
     if export_dir is not None:
         shutil.rmtree(export_dir, ignore_errors=True)
         exported = measure([sys.executable, "-m", "kzmig.cli", "export", "--latest", "--out", str(export_dir),
-                            "--warehouse", str(database)], log, env)
-    return combine([seed, build]), exported
+                            "--warehouse", str(database)], log, world.dbt_env(database, memory_limit))
+    return build, exported
 
 
 def floor_run(world: World, out_dir: Path, memory_limit: str, log: Path) -> dict:
@@ -169,9 +181,17 @@ def floor_run(world: World, out_dir: Path, memory_limit: str, log: Path) -> dict
                     "--memory-limit", memory_limit, "--temp-dir", str(world.temp_dir)], log)
 
 
+def cap_address_space() -> None:
+    limit = PANDAS_MEMORY_CAP_GIB * GIB
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
 def pandas_run(world: World, out_dir: Path, log: Path) -> dict:
+    """pandas has no memory limit of its own: its address space is capped so that on a shared
+    machine it fails alone (MemoryError) rather than have the kernel kill processes."""
     shutil.rmtree(out_dir, ignore_errors=True)
-    return measure([sys.executable, "-m", "kzmig.bench.pandas_marts", str(world.landing), str(out_dir)], log)
+    return measure([sys.executable, "-m", "kzmig.bench.pandas_marts", str(world.landing), str(out_dir)], log,
+                   preexec_fn=cap_address_space)
 
 
 def link_or_copy(source: Path, target: Path) -> None:
@@ -183,7 +203,8 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 def incremental_runs(world: World, runs: int, memory_limit: str, log: Path) -> tuple[dict, Path]:
     """Build a warehouse on every delivery but the last (not timed), then, `runs` times on a
-    copy of it, add the last delivery to its landing folder and time `dbt build`."""
+    copy of it, add the last delivery to its landing folder and time what `kzmig build`
+    runs (dbt seed + dbt build)."""
     files, _ = delivery_files(world.landing)
     landing = world.run_dir / "incremental_landing"
     shutil.rmtree(landing, ignore_errors=True)
@@ -194,13 +215,11 @@ def incremental_runs(world: World, runs: int, memory_limit: str, log: Path) -> t
     database = world.run_dir / "incremental.duckdb"
     full_build(world, landing, base, memory_limit, log)
     link_or_copy(files[-1], landing / files[-1].name)
-    env = world.dbt_env(database, memory_limit)
     measurements = []
     for _ in range(runs):
         remove_database(database)
         shutil.copyfile(base, database)
-        measurements.append(measure(dbt_command("build", "--exclude", "resource_type:seed", "--vars",
-                                                dbt_vars(landing)), log, env))
+        measurements.append(kzmig_build(world, landing, database, memory_limit, log))
     return summary(measurements) | {"new_delivery": files[-1].name}, database
 
 
@@ -273,6 +292,7 @@ def bench_world(world: World, runs: int, only: list[str], memory_limit: str) -> 
     measured: dict[str, list[dict]] = {name: [] for name in ["full", "export", "end_to_end", "floor", "pandas"]}
     started = dt.datetime.now().astimezone()
     load_before = os.getloadavg()
+    pandas_failure = None
     for number in range(1, runs + 1):
         # interleaved, so that the load of a shared machine weighs on every computation alike
         if "full" in only:
@@ -284,9 +304,14 @@ def bench_world(world: World, runs: int, only: list[str], memory_limit: str) -> 
         if "floor" in only:
             print(f"kzmig bench: {world.size} {world.file_format} run {number}/{runs}: floor", flush=True)
             measured["floor"].append(floor_run(world, floor_dir, memory_limit, log))
-        if "pandas" in only:
+        if "pandas" in only and not pandas_failure:
             print(f"kzmig bench: {world.size} {world.file_format} run {number}/{runs}: pandas", flush=True)
-            measured["pandas"].append(pandas_run(world, pandas_dir, log))
+            try:
+                measured["pandas"].append(pandas_run(world, pandas_dir, log))
+            except KzmigError as error:
+                # pandas may not fit in memory: recorded, and the other computations go on
+                pandas_failure = str(error).splitlines()[0]
+                print(f"kzmig bench: pandas failed: {pandas_failure}", flush=True)
     profile = slowest_nodes(world.run_dir) if "full" in only else []
     result = {
         "size": world.size, "format": world.file_format, "years": world.years, "scale": world.scale,
@@ -297,13 +322,16 @@ def bench_world(world: World, runs: int, only: list[str], memory_limit: str) -> 
         "timings": {name: summary(values) for name, values in measured.items() if values},
         "slowest_nodes": profile,
     }
+    if pandas_failure:
+        result["pandas_failure"] = pandas_failure + f" (address space capped at {PANDAS_MEMORY_CAP_GIB} GiB)"
     incremental_database = None
     if "incremental" in only:
         print(f"kzmig bench: {world.size} {world.file_format}: incremental build after one new delivery", flush=True)
         result["timings"]["incremental"], incremental_database = incremental_runs(world, runs, memory_limit, log)
     if "full" in only:
         result["agreement"] = check_agreement(database, floor_dir if "floor" in only else None,
-                                              pandas_dir if "pandas" in only else None, incremental_database)
+                                              pandas_dir if "pandas" in only and not pandas_failure else None,
+                                              incremental_database)
     result["load_average_after"] = [round(value, 2) for value in os.getloadavg()]
     result["ratios"] = ratios(result["timings"])
     return result
@@ -341,7 +369,8 @@ def machine() -> dict:
 def seconds_text(timing: dict | None) -> str:
     if not timing:
         return "—"
-    return f"{timing['median_seconds']:.1f} s ({', '.join(f'{s:.1f}' for s in timing['runs_seconds'])})"
+    return (f"{timing['median_seconds']:.1f} s ({', '.join(f'{s:.1f}' for s in timing['runs_seconds'])})"
+            + (f", {timing['measured_at'][11:16]}" if "measured_at" in timing else ""))
 
 
 def memory_text(timing: dict | None) -> str:
@@ -362,18 +391,20 @@ def render(report: dict) -> str:
             f"{result['load_average_before'][0]} before, {result['load_average_after'][0]} after; "
             f"DuckDB memory_limit {result['memory_limit']}.",
             "",
-            "| computation | median (runs) | peak RSS |",
+            "| computation | median (each run), finished at | peak RSS |",
             "|---|---|---|",
         ]
         labels = {"full": "full dbt build (seed + build with data tests, empty warehouse)",
                   "export": "`kzmig export --latest`", "end_to_end": "end to end (full build + export)",
                   "floor": "floor (floor.sql, every rule, one DuckDB statement chain)",
                   "pandas": "pandas (the three marts)",
-                  "incremental": "incremental `dbt build` after one new delivery"}
+                  "incremental": "incremental build (seed + build) after one new delivery"}
         for name, label in labels.items():
             if name in timings:
                 suffix = f" ({timings[name]['new_delivery']})" if name == "incremental" else ""
                 lines.append(f"| {label}{suffix} | {seconds_text(timings[name])} | {memory_text(timings[name])} |")
+        if result.get("pandas_failure"):
+            lines.append(f"| pandas (the three marts) | failed: {result['pandas_failure']} | — |")
         lines += ["", "Ratios: " + ", ".join(f"{name} = {value}" for name, value in result["ratios"].items()
                                              if value is not None) + "."]
         if "agreement" in result:
@@ -407,6 +438,22 @@ def write_report(output: Path, report: dict) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+def merged(earlier_worlds: list[dict], result: dict) -> dict:
+    """A world benched again with only some computations keeps the others' earlier figures
+    (each timing says when it was measured); the agreement and the profile are the latest."""
+    for earlier in earlier_worlds:
+        if (earlier["size"], earlier["format"]) == (result["size"], result["format"]) and \
+                earlier["rows"] == result["rows"]:
+            result["timings"] = {**earlier["timings"], **result["timings"]}
+            result.setdefault("agreement", earlier.get("agreement"))
+            if not result["slowest_nodes"]:
+                result["slowest_nodes"] = earlier.get("slowest_nodes", [])
+            result["ratios"] = ratios(result["timings"])
+    if result.get("agreement") is None:
+        result.pop("agreement", None)
+    return result
+
+
 def bench(sizes: list[str], formats: list[str], runs: int, only: list[str], work_dir: Path,
           memory_limit: str = "4GB", output: Path | None = None) -> dict:
     unknown = [size for size in sizes if size not in SIZES] + [f for f in formats if f not in ("csv", "parquet")] + [
@@ -417,12 +464,14 @@ def bench(sizes: list[str], formats: list[str], runs: int, only: list[str], work
     work_dir.mkdir(parents=True, exist_ok=True)
     report = {"machine": machine(), "worlds": []}
     results_path = work_dir / "results.json"
-    if results_path.exists():
-        # the worlds benched by earlier runs stay in the report until benched again
-        report["worlds"] = json.loads(results_path.read_text(encoding="utf-8")).get("worlds", [])
     for size in sizes:
         for file_format in formats:
             result = bench_world(World(work_dir, size, file_format), runs, only, memory_limit)
+            # the worlds benched earlier (or by another bench at the same time) stay in the
+            # report until benched again
+            if results_path.exists():
+                report["worlds"] = json.loads(results_path.read_text(encoding="utf-8")).get("worlds", [])
+            result = merged(report["worlds"], result)
             report["worlds"] = sorted(
                 [world for world in report["worlds"] if (world["size"], world["format"]) != (size, file_format)]
                 + [result], key=lambda world: (list(SIZES).index(world["size"]), world["format"]))
