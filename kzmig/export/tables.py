@@ -72,6 +72,12 @@ CODE = Column("region_code", "KATO code", "Код КАТО", "text")
 # tables by year show the release's own year only when its period is the whole year;
 # the tables by month show every month of those years up to the end of the period.
 SOURCE = Column("source_release_id", "Figures of release", "Данные выпуска", "text")
+# Arrivals, departures and net migration: the three columns most tables show.
+FLOWS = (
+    Column("arrivals", "Arrivals", "Прибыло"),
+    Column("departures", "Departures", "Выбыло"),
+    Column("net_migration", "Net migration", "Сальдо миграции"),
+)
 
 # The release's region names, for the dynamic tables that carry only region codes.
 RELEASE_REGION_NAMES = """
@@ -98,9 +104,7 @@ TABLES: tuple[Table, ...] = (
             order by region_code""",
         columns=(
             CODE, NAME,
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             Column("external_arrivals", "External: arrivals", "Внешняя: прибыло"),
             Column("external_departures", "External: departures", "Внешняя: выбыло"),
             Column("external_net", "External: net", "Внешняя: сальдо"),
@@ -131,9 +135,7 @@ TABLES: tuple[Table, ...] = (
             Column("country_code", "ISO code", "Код ISO", "text"),
             Column("country_name", "Country", "Страна", "text"),
             Column("country_group", "Group", "Группа", "text"),
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
         ),
     ),
     Table(
@@ -231,9 +233,7 @@ TABLES: tuple[Table, ...] = (
             order by year""",
         columns=(
             Column("year", "Year", "Год", "text"),
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
             Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
             Column("arrivals_change_pct", "Arrivals, change on previous year, %",
@@ -275,9 +275,7 @@ TABLES: tuple[Table, ...] = (
             Column("country_code", "ISO code", "Код ISO", "text"),
             Column("country_name", "Country", "Страна", "text"),
             Column("country_group", "Group", "Группа", "text"),
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             SOURCE,
         ),
     ),
@@ -310,9 +308,7 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("year", "Year", "Год", "text"),
             CODE, NAME,
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             Column("external_net", "External net", "Сальдо внешней миграции"),
             Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
             Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
@@ -348,9 +344,7 @@ TABLES: tuple[Table, ...] = (
             Column("year", "Year", "Год", "text"),
             Column("month", "Month", "Месяц", "text"),
             CODE, NAME,
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             Column("external_net", "External net", "Сальдо внешней миграции"),
             Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
             Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
@@ -373,9 +367,7 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("year", "Year", "Год", "text"),
             Column("month", "Month", "Месяц", "text"),
-            Column("arrivals", "Arrivals", "Прибыло"),
-            Column("departures", "Departures", "Выбыло"),
-            Column("net_migration", "Net migration", "Сальдо миграции"),
+            *FLOWS,
             Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ"),
             Column("cis_departures", "Departures to CIS", "Выбыло в СНГ"),
             Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
