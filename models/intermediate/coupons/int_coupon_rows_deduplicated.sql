@@ -4,7 +4,7 @@
 -- a missing id counts as one id) are compared, column by column, without a hash.
 with
 
-extract_rows as materialized (
+extract_rows as (
 
     select * from {{ ref('stg_coupons__extract_rows') }}
 

@@ -19,9 +19,10 @@ release_key_points as (
 
 ),
 
-landed as (
+-- the last submission the build knows (one aggregate, not a per-release scan of every row)
+last_landed as (
 
-    select submitted_at
+    select max(submitted_at) as last_submitted_at
     from extract_rows
     {%- if build_cutoff_at is not none %}
     where submitted_at <= {{ build_cutoff_at }}
@@ -36,11 +37,10 @@ settled_releases as (
         release_key_points.period_year,
         release_key_points.period_end_month
     from release_key_points
-    where not exists (
-        select 1
-        from landed
-        where landed.submitted_at > release_key_points.cutoff_at
-    )
+    cross join last_landed
+    where
+        last_landed.last_submitted_at is null
+        or last_landed.last_submitted_at <= release_key_points.cutoff_at
 
 ),
 
