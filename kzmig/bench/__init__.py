@@ -309,8 +309,9 @@ def bench_world(world: World, runs: int, only: list[str], memory_limit: str) -> 
             try:
                 measured["pandas"].append(pandas_run(world, pandas_dir, log))
             except KzmigError as error:
-                # pandas may not fit in memory: recorded, and the other computations go on
-                pandas_failure = str(error).splitlines()[0]
+                # pandas may not fit in memory: recorded (the error it ended with, the last
+                # line of its log), and the other computations go on
+                pandas_failure = str(error).strip().splitlines()[-1].strip()
                 print(f"kzmig bench: pandas failed: {pandas_failure}", flush=True)
     profile = slowest_nodes(world.run_dir) if "full" in only else []
     result = {
