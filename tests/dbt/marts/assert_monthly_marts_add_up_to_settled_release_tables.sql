@@ -94,28 +94,13 @@ release_by_region as (
 
 region_differences as (
 
-    select
-        'release_migration_by_region' as release_table,
-        coalesce(release_by_region.release_id, monthly_by_region.release_id) as release_id,
-        coalesce(release_by_region.region_code, monthly_by_region.region_code) as dimension_code
-    from release_by_region
-    full outer join monthly_by_region
-        on
-            release_by_region.release_id = monthly_by_region.release_id
-            and release_by_region.region_code = monthly_by_region.region_code
-    where
-        coalesce(release_by_region.arrivals, 0) <> coalesce(monthly_by_region.arrivals, 0)
-        or coalesce(release_by_region.departures, 0) <> coalesce(monthly_by_region.departures, 0)
-        or coalesce(release_by_region.external_arrivals, 0)
-        <> coalesce(monthly_by_region.external_arrivals, 0)
-        or coalesce(release_by_region.external_departures, 0)
-        <> coalesce(monthly_by_region.external_departures, 0)
-        or coalesce(release_by_region.interregional_arrivals, 0)
-        <> coalesce(monthly_by_region.interregional_arrivals, 0)
-        or coalesce(release_by_region.interregional_departures, 0)
-        <> coalesce(monthly_by_region.interregional_departures, 0)
-        or coalesce(release_by_region.intraregional_moves, 0)
-        <> coalesce(monthly_by_region.intraregional_moves, 0)
+    {{ differing_rows(
+        'release_table', 'release_migration_by_region', 'release_by_region', 'monthly_by_region',
+        ['release_id'], ['region_code'],
+        ['arrivals', 'departures', 'external_arrivals', 'external_departures',
+         'interregional_arrivals', 'interregional_departures', 'intraregional_moves'],
+        missing_as_zero=true,
+    ) }}
 
 ),
 
@@ -147,19 +132,11 @@ release_by_country as (
 
 country_differences as (
 
-    select
-        'release_external_migration_by_country' as release_table,
-        coalesce(release_by_country.release_id, monthly_by_country.release_id) as release_id,
-        coalesce(release_by_country.country_code, monthly_by_country.country_code)
-            as dimension_code
-    from release_by_country
-    full outer join monthly_by_country
-        on
-            release_by_country.release_id = monthly_by_country.release_id
-            and release_by_country.country_code = monthly_by_country.country_code
-    where
-        coalesce(release_by_country.arrivals, 0) <> coalesce(monthly_by_country.arrivals, 0)
-        or coalesce(release_by_country.departures, 0) <> coalesce(monthly_by_country.departures, 0)
+    {{ differing_rows(
+        'release_table', 'release_external_migration_by_country', 'release_by_country',
+        'monthly_by_country', ['release_id'], ['country_code'], ['arrivals', 'departures'],
+        missing_as_zero=true,
+    ) }}
 
 ),
 
@@ -194,20 +171,11 @@ release_flows as (
 
 flow_differences as (
 
-    select
-        'release_interregional_flows' as release_table,
-        coalesce(release_flows.release_id, monthly_flows.release_id) as release_id,
-        coalesce(release_flows.origin_region_code, monthly_flows.origin_region_code)
-        || '>'
-        || coalesce(release_flows.destination_region_code, monthly_flows.destination_region_code)
-            as dimension_code
-    from release_flows
-    full outer join monthly_flows
-        on
-            release_flows.release_id = monthly_flows.release_id
-            and release_flows.origin_region_code = monthly_flows.origin_region_code
-            and release_flows.destination_region_code = monthly_flows.destination_region_code
-    where coalesce(release_flows.migrants, 0) <> coalesce(monthly_flows.migrants, 0)
+    {{ differing_rows(
+        'release_table', 'release_interregional_flows', 'release_flows', 'monthly_flows',
+        ['release_id'], ['origin_region_code', 'destination_region_code'], ['migrants'],
+        missing_as_zero=true,
+    ) }}
 
 ),
 

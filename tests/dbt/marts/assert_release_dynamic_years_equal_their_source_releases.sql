@@ -105,23 +105,10 @@ expected_by_country as (
 
 country_differences as (
 
-    select
-        'country table' as difference,
-        coalesce(annual_by_country.release_id, expected_by_country.release_id) as release_id,
-        coalesce(annual_by_country.year, expected_by_country.year) as year,
-        coalesce(annual_by_country.country_code, expected_by_country.country_code)
-            as dimension_code
-    from annual_by_country
-    full outer join expected_by_country
-        on
-            annual_by_country.release_id = expected_by_country.release_id
-            and annual_by_country.year = expected_by_country.year
-            and annual_by_country.country_code = expected_by_country.country_code
-    where
-        annual_by_country.release_id is null
-        or expected_by_country.release_id is null
-        or annual_by_country.arrivals <> expected_by_country.arrivals
-        or annual_by_country.departures <> expected_by_country.departures
+    {{ differing_rows(
+        'difference', 'country table', 'annual_by_country', 'expected_by_country',
+        ['release_id', 'year'], ['country_code'], ['arrivals', 'departures'],
+    ) }}
 
 ),
 
@@ -144,26 +131,11 @@ expected_by_region as (
 
 region_differences as (
 
-    select
-        'region table' as difference,
-        coalesce(annual_by_region.release_id, expected_by_region.release_id) as release_id,
-        coalesce(annual_by_region.year, expected_by_region.year) as year,
-        coalesce(annual_by_region.region_code, expected_by_region.region_code)
-            as dimension_code
-    from annual_by_region
-    full outer join expected_by_region
-        on
-            annual_by_region.release_id = expected_by_region.release_id
-            and annual_by_region.year = expected_by_region.year
-            and annual_by_region.region_code = expected_by_region.region_code
-    where
-        annual_by_region.release_id is null
-        or expected_by_region.release_id is null
-        or annual_by_region.arrivals <> expected_by_region.arrivals
-        or annual_by_region.departures <> expected_by_region.departures
-        or annual_by_region.external_net <> expected_by_region.external_net
-        or annual_by_region.interregional_net <> expected_by_region.interregional_net
-        or annual_by_region.intraregional_moves <> expected_by_region.intraregional_moves
+    {{ differing_rows(
+        'difference', 'region table', 'annual_by_region', 'expected_by_region',
+        ['release_id', 'year'], ['region_code'],
+        ['arrivals', 'departures', 'external_net', 'interregional_net', 'intraregional_moves'],
+    ) }}
 
 ),
 
