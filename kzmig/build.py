@@ -1,10 +1,13 @@
-"""`kzmig build`: seed the reference data and build the warehouse with dbt."""
+"""`kzmig build`: check the landing folder, seed the reference data and build the warehouse with dbt."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+from pathlib import Path
 
-from kzmig.project import DEFAULT_LANDING_DIR, KzmigError, dbt_vars, run_dbt
+from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, run_dbt, warehouse_path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -14,28 +17,88 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cutoff", default=None,
                         help="data cut-off, YYYY-MM-DDTHH:MM:SS (default: everything landed)")
     parser.add_argument("--target", default=None, help="dbt target (duckdb or postgres)")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="read every delivery afresh and rebuild everything (the way to take back "
+                             "a delivery that was read before)")
     parser.add_argument("--warn-error", action="store_true", help="treat dbt warnings as errors")
     parser.set_defaults(run=run)
 
 
-def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False) -> None:
-    from pathlib import Path
+def deliveries_read_before(database: Path) -> dict | None:
+    """What an earlier build of the DuckDB warehouse read of each delivery, by file name.
 
+    None when the warehouse, its coupon rows or their record of deliveries
+    (staging.stg_coupons__deliveries) do not exist: every delivery is then read afresh.
+    The same rule as the dbt hook's (macros/landing/prepare_landing.sql).
+    """
+    import duckdb
+
+    from kzmig.landing import reports_from_dicts
+
+    if not database.exists():
+        return None
+    try:
+        with duckdb.connect(str(database), read_only=True) as connection:
+            tables = {name for (name,) in connection.execute(
+                "select table_name from duckdb_tables() where schema_name = 'staging'").fetchall()}
+            if not {"stg_coupons__deliveries", "stg_coupons__extract_rows"} <= tables:
+                return None
+            cursor = connection.execute(
+                "select source_file, file_format, file_size_bytes, file_sha256, row_count"
+                " from staging.stg_coupons__deliveries")
+            names = [column[0] for column in cursor.description]
+            return reports_from_dicts(dict(zip(names, row)) for row in cursor.fetchall())
+    except duckdb.Error as error:
+        raise KzmigError(f"cannot read the warehouse {database}: {str(error).splitlines()[0]}") from None
+
+
+def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, report_path: Path) -> None:
+    """Check every delivery before anything runs (DuckDB); write the reports for the dbt hook.
+
+    Raises MalformedDelivery (one clear message) on a malformed or changed delivery. The
+    reports, with each file's modification time, go to `report_path` (JSON), so that the
+    hook does not read again what was just read (var landing_checked).
+    """
+    from kzmig.landing import check_landing
+
+    read_before = None if full_refresh else deliveries_read_before(warehouse_path())
+    reports = check_landing(landing_dir, read_before)
+    landing = Path(landing_dir)
+    rows = [{**report.as_dict(), "mtime_ns": (landing / report.source_file).stat().st_mtime_ns}
+            for report in reports]
+    report_path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False) -> None:
     if not Path(landing_dir).is_dir():
         raise KzmigError(f"landing folder {landing_dir} does not exist")
-    if target == "postgres":
-        # PostgreSQL cannot read the files itself: copy new deliveries into the raw
-        # table first (idempotent: a delivery already loaded is skipped).
+    target_name = target or os.environ.get("DBT_TARGET", "duckdb")
+    extra_vars = {}
+    report_path = None
+    if target_name == "postgres":
+        # PostgreSQL cannot read the files itself: check and copy new deliveries into the
+        # raw table first (a delivery already loaded is skipped; a changed one stops).
         from kzmig.load import load
 
-        load(landing_dir, quiet=quiet)
-    variables = ["--vars", dbt_vars(landing_dir, cutoff)]
-    flags = ["--warn-error"] if warn_error else []
-    run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, quiet=quiet)
-    # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
-    run_dbt([*flags, "build", *variables], target=target, quiet=quiet)
+        load(landing_dir, quiet=quiet, full_refresh=full_refresh)
+    else:
+        # A fixed path, so that dbt's partial parsing is not undone by a new var each time.
+        report_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "landing_checked.json"
+        report_path.parent.mkdir(parents=True, exist_ok=True)
+        check_landing_first(landing_dir, full_refresh, report_path)
+        extra_vars["landing_checked"] = str(report_path.resolve())
+    try:
+        variables = ["--vars", dbt_vars(landing_dir, cutoff, **extra_vars)]
+        flags = ["--warn-error"] if warn_error else []
+        run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, quiet=quiet)
+        # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
+        refresh = ["--full-refresh"] if full_refresh else []
+        run_dbt([*flags, "build", *refresh, *variables], target=target, quiet=quiet)
+    finally:
+        if report_path is not None:
+            report_path.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    build(args.landing_dir, args.cutoff, args.target, args.warn_error)
+    build(args.landing_dir, args.cutoff, args.target, args.warn_error, full_refresh=args.full_refresh)
     return 0

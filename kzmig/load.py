@@ -7,54 +7,44 @@ the same shape on both engines: `source_file` (file name only), `source_row` (1 
 first data row after the header, in file order), then the 14 columns of the extract,
 as text, in the order of the spec.
 
+Every delivery is checked first by kzmig.landing, the same code the DuckDB build runs
+(names, one format, UTF-8, RFC 4180 records of 14 values, Parquet columns all strings):
+a malformed delivery loads nothing. A CSV delivery is copied as the records that check
+read (so quoted line breaks and mixed line ends load exactly as on DuckDB).
+
 Empty values load as NULL, on both engines: an empty CSV field, quoted or not, is NULL
 (as DuckDB's read_csv gives it); in Parquet a null stays NULL and an empty string stays
 an empty string (as DuckDB's read_parquet gives them). The staging trims every value
 and treats empty as missing, so the difference never reaches a model.
 
-Loading is idempotent: `landing.loaded_deliveries` records each file's name, size,
-SHA-256 and row count, in the same transaction as its rows. A file loaded before with
-the same content is skipped; a file whose content changed since it was loaded is an
-error, because nothing is ever deleted or replaced in the landing folder.
-
-The only check here is the header (a malformed delivery names its file); every other
-rule of the extract lives in the dbt project.
+Loading is idempotent: `landing.coupon_deliveries` records each file's name, format,
+size, SHA-256 and row count, in the same transaction as its rows. A file loaded before
+with the same content is skipped; a file whose content changed since it was loaded, or
+that is no longer in the folder, stops the load (extract spec 1.1: a delivery never
+changes). `--full-refresh` empties both tables and loads every delivery afresh.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
-
-# The columns of the coupon extract, in the order of the interface specification.
-EXTRACT_COLUMNS = (
-    "coupon_id",
-    "coupon_type",
-    "registration_date",
-    "person_id_hash",
-    "sex",
-    "birth_date",
-    "citizenship",
-    "ethnicity_code",
-    "kato_code",
-    "counterpart_country",
-    "counterpart_kato_code",
-    "reason_code",
-    "submitted_at",
-    "record_status",
+from kzmig.landing import (
+    EXTRACT_COLUMNS,
+    DeliveryReport,
+    check_landing,
+    check_unchanged,
+    csv_records,
+    open_parquet,
+    reports_from_dicts,
 )
-DELIVERY_NAME = re.compile(r"^coupons_\d{4}_\d{2}\.(csv|parquet)$")
-UTF8_BOM = b"\xef\xbb\xbf"
+from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
 
 _COLUMN_LIST = ", ".join(EXTRACT_COLUMNS)
 _TEXT_COLUMNS = ",\n    ".join(f"{column} text" for column in EXTRACT_COLUMNS)
@@ -71,31 +61,25 @@ create table if not exists landing.coupon_extract_rows (
 );
 comment on table landing.coupon_extract_rows is
     'Every row of every loaded coupon extract, as text: file name, row number (1 = first data row), the 14 columns of the extract.';
-create table if not exists landing.loaded_deliveries (
+-- The record of loaded deliveries was landing.loaded_deliveries before extract spec 1.1;
+-- the raw rows are reloaded from the landing folder under the new record.
+do $$ begin
+    if to_regclass('landing.loaded_deliveries') is not null then
+        drop table landing.loaded_deliveries;
+        truncate landing.coupon_extract_rows;
+    end if;
+end $$;
+create table if not exists landing.coupon_deliveries (
     source_file text primary key,
+    file_format text not null,
     file_size_bytes bigint not null,
     file_sha256 text not null,
     row_count bigint not null,
-    loaded_at timestamp with time zone not null default now()
+    read_at timestamp not null default localtimestamp
 );
-comment on table landing.loaded_deliveries is
-    'One row per delivery file loaded into landing.coupon_extract_rows (a file is loaded once).';
+comment on table landing.coupon_deliveries is
+    'One row per delivery file loaded into landing.coupon_extract_rows (a file is loaded once, and never changes).';
 """
-
-
-@dataclass
-class Delivery:
-    path: Path
-    size: int
-    sha256: str
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def file_format(self) -> str:
-        return self.path.suffix.lstrip(".")
 
 
 @dataclass
@@ -133,85 +117,11 @@ def connect(**overrides):
         ) from error
 
 
-def find_deliveries(landing_dir: Path) -> list[Path]:
-    """The delivery files of a landing folder, in file name order; one format only."""
-    if not landing_dir.is_dir():
-        raise KzmigError(f"landing folder {landing_dir} does not exist")
-    files = sorted((path for path in landing_dir.iterdir()
-                    if path.is_file() and DELIVERY_NAME.match(path.name)), key=lambda path: path.name)
-    formats = {path.suffix for path in files}
-    if len(formats) > 1:
-        raise KzmigError(f"landing folder {landing_dir} holds both CSV and Parquet deliveries; "
-                         "a landing folder holds one format or the other")
-    return files
-
-
-def describe(path: Path) -> Delivery:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return Delivery(path=path, size=path.stat().st_size, sha256=digest.hexdigest())
-
-
-def _header_error(delivery: Delivery, found: list[str]) -> KzmigError:
-    return KzmigError(
-        f"malformed delivery {delivery.name}: the header is not the extract's columns.\n"
-        f"  expected: {','.join(EXTRACT_COLUMNS)}\n"
-        f"  found:    {','.join(found)}"
-    )
-
-
-def _changed_error(delivery: Delivery, loaded_sha256: str) -> KzmigError:
-    return KzmigError(
-        f"delivery {delivery.name} was loaded before with other content (sha256 {loaded_sha256[:12]}…, "
-        f"now {delivery.sha256[:12]}…). Deliveries are never replaced: send the changes as a new delivery."
-    )
-
-
-def _copy_error(delivery: Delivery, error) -> KzmigError:
-    """A COPY error as a malformed delivery, naming the file and, for CSV, the line."""
+def _copy_error(delivery: DeliveryReport, error) -> KzmigError:
+    """A COPY error (a value PostgreSQL refuses) as an error naming the file and the row."""
     message = (error.diag.message_primary or str(error)).strip()
-    # COPY counts the lines of what it reads (the header is line 1 of a CSV file).
-    context = re.match(r'COPY \S+, line (\d+)(?:, column \w+)?(?:: "(.*)")?', error.diag.context or "", re.S)
-    if context is None or delivery.file_format != "csv":
-        return KzmigError(f"malformed delivery {delivery.name}: {message}")
-    text = f": {context.group(2)}" if context.group(2) else ""
-    return KzmigError(f"malformed delivery {delivery.name} line {context.group(1)}: {message}{text}")
-
-
-def check_csv_header(delivery: Delivery) -> None:
-    with delivery.path.open("rb") as handle:
-        first_line = handle.readline()
-    if first_line.startswith(UTF8_BOM):
-        first_line = first_line[len(UTF8_BOM):]
-    try:
-        text = first_line.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise KzmigError(f"malformed delivery {delivery.name}: the header is not UTF-8 ({error})") from error
-    header = next(csv.reader([text.rstrip("\r\n")]), [])
-    if tuple(header) != EXTRACT_COLUMNS:
-        raise _header_error(delivery, header)
-
-
-def open_parquet(delivery: Delivery):
-    """The Parquet file, after checking that its columns are the extract's, all strings."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(delivery.path)
-    except (pa.ArrowException, OSError) as error:
-        raise KzmigError(f"malformed delivery {delivery.name}: not a readable Parquet file ({error})") from error
-    schema = parquet.schema_arrow
-    if tuple(schema.names) != EXTRACT_COLUMNS:
-        raise _header_error(delivery, list(schema.names))
-    for field in schema:
-        if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)
-                or pa.types.is_null(field.type)):
-            raise KzmigError(f"malformed delivery {delivery.name}: column {field.name} is of type "
-                             f"{field.type}, not string")
-    return parquet
+    context = (error.diag.context or "").strip()
+    return KzmigError(f"cannot load delivery {delivery.source_file}: {message} ({context})")
 
 
 class _ChunkReader(io.RawIOBase):
@@ -254,28 +164,46 @@ def parquet_as_csv(parquet) -> _ChunkReader:
     return _ChunkReader(chunks())
 
 
-def _copy_statement(file_format: str) -> str:
-    if file_format == "csv":
-        # Quoted empty fields become NULL too, as in DuckDB's read_csv (allow_quoted_nulls).
-        return (f"copy pg_temp.delivery_rows ({_COLUMN_LIST}) from stdin "
-                f"with (format csv, header true, encoding 'UTF8', force_null ({_COLUMN_LIST}))")
-    return f"copy pg_temp.delivery_rows ({_COLUMN_LIST}) from stdin with (format csv, header false, encoding 'UTF8')"
+def csv_as_csv(path: Path) -> _ChunkReader:
+    """Stream a checked CSV delivery as header-less CSV of its records (kzmig.landing's reading).
+
+    Values are written as read; an empty value, quoted or not, is written unquoted, which
+    COPY loads as NULL (as DuckDB's read_csv gives it).
+    """
+
+    def chunks() -> Iterator[bytes]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        for number, (_, values) in enumerate(csv_records(path.name, path.read_bytes()), start=1):
+            writer.writerow(values)
+            if number % 50_000 == 0:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue().encode("utf-8")
+
+    return _ChunkReader(chunks())
 
 
-def load_delivery(connection, delivery: Delivery) -> int | None:
-    """Load one file in one transaction; the number of rows, or None when already loaded."""
+COPY_STATEMENT = (f"copy pg_temp.delivery_rows ({', '.join(EXTRACT_COLUMNS)}) from stdin "
+                  "with (format csv, header false, encoding 'UTF8')")
+
+
+def load_delivery(connection, delivery: DeliveryReport, path: Path) -> int | None:
+    """Load one checked delivery in one transaction; the number of rows, or None when loaded before."""
     import psycopg2
 
     with connection, connection.cursor() as cursor:
         # One loader at a time decides whether a file is new.
-        cursor.execute("lock table landing.loaded_deliveries in share row exclusive mode")
-        cursor.execute("select file_sha256 from landing.loaded_deliveries where source_file = %s",
-                       (delivery.name,))
+        cursor.execute("lock table landing.coupon_deliveries in share row exclusive mode")
+        cursor.execute("select source_file, file_format, file_size_bytes, file_sha256, row_count"
+                       " from landing.coupon_deliveries where source_file = %s", (delivery.source_file,))
         loaded = cursor.fetchone()
         if loaded is not None:
-            if loaded[0] == delivery.sha256:
-                return None
-            raise _changed_error(delivery, loaded[0])
+            # Loaded meanwhile by another loader: the same content, or it stops.
+            names = [column[0] for column in cursor.description]
+            check_unchanged(path, reports_from_dicts([dict(zip(names, loaded))])[delivery.source_file])
+            return None
         cursor.execute(
             f"""
             create temporary table delivery_rows (
@@ -284,13 +212,9 @@ def load_delivery(connection, delivery: Delivery) -> int | None:
             ) on commit drop
             """
         )
+        stream = csv_as_csv(path) if delivery.file_format == "csv" else parquet_as_csv(open_parquet(path))
         try:
-            if delivery.file_format == "csv":
-                with delivery.path.open("rb") as handle:
-                    # COPY's HEADER skips the first line, byte-order mark included.
-                    cursor.copy_expert(_copy_statement("csv"), handle, size=1 << 20)
-            else:
-                cursor.copy_expert(_copy_statement("parquet"), parquet_as_csv(open_parquet(delivery)), size=1 << 20)
+            cursor.copy_expert(COPY_STATEMENT, stream, size=1 << 20)
         except psycopg2.DataError as error:
             raise _copy_error(delivery, error) from error
         cursor.execute(
@@ -300,39 +224,37 @@ def load_delivery(connection, delivery: Delivery) -> int | None:
             from pg_temp.delivery_rows
             order by source_row
             """,
-            (delivery.name,),
+            (delivery.source_file,),
         )
         rows = cursor.rowcount
+        if rows != delivery.row_count:
+            raise KzmigError(f"delivery {delivery.source_file}: the check read {delivery.row_count:,} rows "
+                             f"but {rows:,} were copied; nothing of it was loaded")
         cursor.execute(
             """
-            insert into landing.loaded_deliveries (source_file, file_size_bytes, file_sha256, row_count)
-            values (%s, %s, %s, %s)
+            insert into landing.coupon_deliveries
+                (source_file, file_format, file_size_bytes, file_sha256, row_count)
+            values (%s, %s, %s, %s, %s)
             """,
-            (delivery.name, delivery.size, delivery.sha256, rows),
+            (delivery.source_file, delivery.file_format, delivery.file_size_bytes, delivery.file_sha256, rows),
         )
         return rows
 
 
-def load(landing_dir: str | os.PathLike, quiet: bool = False, **connection_overrides) -> LoadSummary:
-    """Load every delivery of `landing_dir` that is not in the database yet."""
+def load(landing_dir: str | os.PathLike, quiet: bool = False, full_refresh: bool = False,
+         **connection_overrides) -> LoadSummary:
+    """Load every delivery of `landing_dir` that is not in the database yet.
+
+    Every delivery is checked first (kzmig.landing.check_landing, against what was loaded
+    before): a malformed or changed delivery raises MalformedDelivery and loads nothing.
+    full_refresh: empty the landing tables first and load every delivery afresh.
+    Returns the files loaded (with their rows) and those skipped as loaded before.
+    """
     landing = Path(landing_dir)
-    files = find_deliveries(landing)
-    if not files:
-        raise KzmigError(f"landing folder {landing} holds no deliveries (coupons_YYYY_MM.csv or .parquet)")
 
     def say(message: str) -> None:
         if not quiet:
             print(f"kzmig load: {message}", flush=True)
-
-    # Check every header before loading anything: a malformed delivery loads nothing.
-    deliveries = []
-    for path in files:
-        delivery = describe(path)
-        if delivery.file_format == "csv":
-            check_csv_header(delivery)
-        else:
-            open_parquet(delivery)
-        deliveries.append(delivery)
 
     connection = connect(**connection_overrides)
     summary = LoadSummary(loaded=[], skipped=[])
@@ -341,29 +263,37 @@ def load(landing_dir: str | os.PathLike, quiet: bool = False, **connection_overr
         with connection, connection.cursor() as cursor:
             cursor.execute("select pg_advisory_xact_lock(hashtext('kzmig load setup'))")
             cursor.execute(SETUP_SQL)
-            cursor.execute("select source_file, file_sha256 from landing.loaded_deliveries")
-            loaded = dict(cursor.fetchall())
-        # A changed delivery stops the load before anything new is loaded.
-        for delivery in deliveries:
-            if loaded.get(delivery.name, delivery.sha256) != delivery.sha256:
-                raise _changed_error(delivery, loaded[delivery.name])
+            cursor.execute("select source_file, file_format, file_size_bytes, file_sha256, row_count"
+                           " from landing.coupon_deliveries")
+            names = [column[0] for column in cursor.description]
+            loaded = reports_from_dicts(dict(zip(names, row)) for row in cursor.fetchall())
+        # Check every delivery before loading anything: a malformed one loads nothing.
+        deliveries = check_landing(landing, None if full_refresh else loaded)
+        if full_refresh:
+            with connection, connection.cursor() as cursor:
+                cursor.execute("truncate landing.coupon_extract_rows, landing.coupon_deliveries")
+            say("full refresh: every delivery is loaded afresh")
         width = len(str(len(deliveries)))
         for number, delivery in enumerate(deliveries, start=1):
             file_started = time.monotonic()
-            rows = load_delivery(connection, delivery)
             position = f"[{number:>{width}}/{len(deliveries)}]"
+            if not full_refresh and delivery.source_file in loaded:
+                summary.skipped.append(delivery.source_file)
+                say(f"{position} {delivery.source_file}: loaded before, unchanged, skipped")
+                continue
+            rows = load_delivery(connection, delivery, landing / delivery.source_file)
             if rows is None:
-                summary.skipped.append(delivery.name)
-                say(f"{position} {delivery.name}: already loaded, skipped")
+                summary.skipped.append(delivery.source_file)
+                say(f"{position} {delivery.source_file}: loaded meanwhile, skipped")
             else:
-                summary.loaded.append((delivery.name, rows))
-                say(f"{position} {delivery.name}: {rows:,} rows in {time.monotonic() - file_started:.1f} s")
+                summary.loaded.append((delivery.source_file, rows))
+                say(f"{position} {delivery.source_file}: {rows:,} rows in {time.monotonic() - file_started:.1f} s")
         with connection, connection.cursor() as cursor:
             cursor.execute("analyze landing.coupon_extract_rows")
     finally:
         connection.close()
     say(f"{len(summary.loaded)} deliveries loaded ({summary.rows_loaded:,} rows), "
-        f"{len(summary.skipped)} already loaded, in {time.monotonic() - started:.1f} s")
+        f"{len(summary.skipped)} loaded before, in {time.monotonic() - started:.1f} s")
     return summary
 
 
@@ -374,10 +304,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="database to load into (only postgres: DuckDB reads the files directly)")
     parser.add_argument("--landing-dir", default=str(DEFAULT_LANDING_DIR),
                         help="folder of coupon extracts (default: data/landing)")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="empty the landing tables and load every delivery afresh")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    load(args.landing_dir, quiet=args.quiet)
+    load(args.landing_dir, quiet=args.quiet, full_refresh=args.full_refresh)
     return 0

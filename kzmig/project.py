@@ -29,8 +29,9 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
-def dbt_vars(landing_dir: str | os.PathLike | None = None, cutoff: str | None = None) -> str:
-    values: dict[str, object] = {}
+def dbt_vars(landing_dir: str | os.PathLike | None = None, cutoff: str | None = None,
+             **others: object) -> str:
+    values: dict[str, object] = dict(others)
     if landing_dir is not None:
         values["landing_dir"] = str(Path(landing_dir).resolve())
     if cutoff is not None:

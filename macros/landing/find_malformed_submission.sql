@@ -66,11 +66,13 @@
 {% macro raise_malformed_submission(malformed) %}
     {%- if malformed is not none -%}
         {{ exceptions.raise_compiler_error(
-            "malformed delivery: " ~ malformed['source_file'] ~ " row " ~ malformed['source_row']
-            ~ ": submitted_at "
-            ~ ("'" ~ malformed['submitted_at'] ~ "'" if malformed['submitted_at'] is not none else 'empty')
-            ~ " is not a valid timestamp YYYY-MM-DDTHH:MM:SS ("
-            ~ malformed['malformed_row_count'] ~ " malformed row(s) in the landing folder)"
+            "malformed delivery " ~ malformed['source_file'] ~ ", row " ~ malformed['source_row']
+            ~ ", column submitted_at: found "
+            ~ ("'" ~ malformed['submitted_at'] ~ "'" if malformed['submitted_at'] is not none else 'an empty value')
+            ~ (" (" ~ malformed['submitted_at'] | length ~ " characters, some perhaps invisible)"
+               if malformed['submitted_at'] is not none and malformed['submitted_at'] | length != 19 else "")
+            ~ "; expected a timestamp YYYY-MM-DDTHH:MM:SS that exists ("
+            ~ malformed['malformed_row_count'] ~ " such row(s) in the deliveries read)."
         ) }}
     {%- endif -%}
 {% endmacro %}

@@ -1,70 +1,128 @@
 {#-
     Called by the on-run-start hook of dbt_project.yml, before any model of a `dbt run` or
-    `dbt build`. Checks the delivery and makes the landing relation
-    landing.coupon_extract_rows read it: on DuckDB the files of var('landing_dir') are
-    checked (headers, then every submitted_at) and only then does the view point at them;
-    on PostgreSQL the table `kzmig load` filled is checked. A malformed delivery raises an
-    error: the hook fails, dbt runs none of the models, and nothing of that build reaches
-    the marts (on DuckDB the landing view still shows the last good delivery).
-    Other commands (seed, test, compile, docs, ...) leave the landing alone.
-    Returns no SQL.
+    `dbt build`. Checks the deliveries and makes the landing relations read them.
+    DuckDB: the deliveries of var('landing_dir') are checked by kzmig_check_landing (the
+    dbt-duckdb plugin kzmig.dbt_plugin: names, one format, UTF-8, RFC 4180 records of the
+    14 columns, Parquet columns all strings, and every delivery read before unchanged);
+    then every submitted_at of the new deliveries; only then do
+    landing.coupon_deliveries (one row per delivery) and the view
+    landing.coupon_extract_rows (the rows of the deliveries not read before) point at them.
+    PostgreSQL: the table `kzmig load` filled (with the same Python checks) is checked for
+    submitted_at.
+    A malformed delivery raises an error: the hook fails, dbt runs none of the models, and
+    nothing of that build reaches the marts. Other commands (seed, test, compile, docs, ...)
+    leave the landing alone. Returns no SQL.
 -#}
 {% macro prepare_landing() %}
     {%- if execute and flags.WHICH in ('build', 'run') -%}
         {%- set landing = landing_relation() -%}
-        {%- set ingested_files = ingested_landing_files() -%}
-        {%- set checking_sql = landing_relation_sql(store_rejects=true, ingested_files=ingested_files) -%}
-        {%- if checking_sql is none -%}
-            {%- do raise_malformed_submission(find_malformed_submission(landing)) -%}
+        {%- if target.type == 'duckdb' -%}
+            {%- set deliveries = check_landing_deliveries(deliveries_read_before()) -%}
+            {%- set pending_sql = landing_relation_sql(deliveries.pending) -%}
+            {%- do raise_malformed_submission(find_malformed_submission(
+                '(\n' ~ pending_sql ~ '\n) as delivered_rows'
+            )) -%}
+            {%- do create_coupon_deliveries(deliveries.all) -%}
+            {%- do create_landing_view(landing, pending_sql) -%}
         {%- else -%}
-            {%- set malformed = find_malformed_submission(
-                '(\n' ~ checking_sql ~ '\n) as delivered_rows'
-            ) -%}
-            {%- do check_rejected_lines() -%}
-            {%- do raise_malformed_submission(malformed) -%}
-            {%- do create_landing_view(landing, landing_relation_sql(ingested_files=ingested_files)) -%}
+            {%- do raise_malformed_submission(find_malformed_submission(landing)) -%}
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
 
 
 {#-
-    DuckDB: the file names whose rows the incremental model stg_coupons__extract_rows holds
-    already, so that the landing view reads (and the check parses) only the deliveries not
-    yet ingested; a delivery, once landed, never changes (the extract spec). None on a full
-    refresh or before the first build. When an ingested file is no longer in the landing
-    folder (the folder is another one), the ingested rows are dropped and every delivery is
-    read again. PostgreSQL: none (the loader copies new deliveries only; the model skips
-    the files it holds).
+    DuckDB: every delivery of var('landing_dir'), checked by the plugin's kzmig_check_landing.
+    Returns a namespace: `all`, the delivery reports (source_file, file_format,
+    file_size_bytes, file_sha256, row_count) in file name order; `pending`, those not read
+    before. Raises the plugin's one clear message on a malformed delivery.
+    Arguments:
+      read_before: the reports of the deliveries an earlier build read (deliveries_read_before).
 -#}
-{% macro ingested_landing_files() %}
-    {%- if target.type != 'duckdb' or flags.FULL_REFRESH -%}
-        {{ return([]) }}
+{% macro check_landing_deliveries(read_before) %}
+    {%- set checked_now = var('landing_checked', none) -%}
+    {%- set answer = run_query(
+        'select kzmig_check_landing('
+        ~ sql_text((var('landing_dir') | string).rstrip('/')) ~ ', '
+        ~ (sql_text(read_before | tojson) if read_before is not none else 'null') ~ ', '
+        ~ (sql_text(checked_now) if checked_now else 'null') ~ ')'
+    ).columns[0].values()[0] -%}
+    {%- set answer = fromjson(answer) -%}
+    {%- if answer.error -%}
+        {{ exceptions.raise_compiler_error(answer.error) }}
     {%- endif -%}
-    {%- set node = graph.nodes['model.kz_migration.stg_coupons__extract_rows'] -%}
-    {%- set ingested = adapter.get_relation(
-        database=node.database, schema=node.schema, identifier=node.alias
+    {%- set read_files = (read_before or []) | map(attribute='source_file') | list -%}
+    {%- set deliveries = namespace(
+        all=answer.deliveries,
+        pending=answer.deliveries | rejectattr('source_file', 'in', read_files) | list
     ) -%}
-    {%- if ingested is none or ingested.type != 'table' -%}
-        {{ return([]) }}
+    {{ return(deliveries) }}
+{% endmacro %}
+
+
+{#-
+    DuckDB: the reports of the deliveries that earlier builds read (stg_coupons__deliveries),
+    so that they are hashed, not read again. None on a full refresh, and when the
+    ingested rows or their record are missing (every delivery is then read afresh).
+-#}
+{% macro deliveries_read_before() %}
+    {%- if flags.FULL_REFRESH -%}
+        {{ return(none) }}
     {%- endif -%}
-    {%- set ingested_files = run_query(
-        'select distinct source_file from ' ~ ingested ~ ' order by source_file'
-    ).columns[0].values() | list -%}
-    {%- set landing_dir = (var('landing_dir') | string).rstrip('/') -%}
-    {%- set landed_files = [] -%}
-    {%- for extension in ['csv', 'parquet'] -%}
-        {%- for file_path in landing_files(landing_dir, extension) -%}
-            {%- do landed_files.append(file_name(file_path)) -%}
-        {%- endfor -%}
+    {%- set relations = [] -%}
+    {%- for model_name in ['stg_coupons__deliveries', 'stg_coupons__extract_rows'] -%}
+        {%- set node = graph.nodes['model.kz_migration.' ~ model_name] -%}
+        {%- set relation = adapter.get_relation(
+            database=node.database, schema=node.schema, identifier=node.alias
+        ) -%}
+        {%- if relation is none or relation.type != 'table' -%}
+            {{ return(none) }}
+        {%- endif -%}
+        {%- do relations.append(relation) -%}
     {%- endfor -%}
-    {%- if ingested_files | reject('in', landed_files) | list -%}
-        {%- call statement('drop_ingested_rows', auto_begin=False) -%}
-            drop table {{ ingested }}
-        {%- endcall -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {{ return(ingested_files) }}
+    {%- set read = run_query(
+        'select source_file, file_format, file_size_bytes, file_sha256, row_count from '
+        ~ relations[0] ~ ' order by source_file'
+    ) -%}
+    {%- set reports = [] -%}
+    {%- for row in read.rows -%}
+        {%- do reports.append({
+            'source_file': row[0], 'file_format': row[1], 'file_size_bytes': row[2] | int,
+            'file_sha256': row[3], 'row_count': row[4] | int,
+        }) -%}
+    {%- endfor -%}
+    {{ return(reports) }}
+{% endmacro %}
+
+
+{#- DuckDB: landing.coupon_deliveries, one row per delivery of the folder (its report). -#}
+{% macro create_coupon_deliveries(deliveries) %}
+    {%- set relation = api.Relation.create(
+        database=landing_relation().database, schema=landing_relation().schema,
+        identifier='coupon_deliveries'
+    ) -%}
+    {%- set rows = [] -%}
+    {%- for delivery in deliveries -%}
+        {%- do rows.append(
+            '(' ~ sql_text(delivery.source_file) ~ ', ' ~ sql_text(delivery.file_format) ~ ', '
+            ~ delivery.file_size_bytes ~ ', ' ~ sql_text(delivery.file_sha256) ~ ', '
+            ~ delivery.row_count ~ ')'
+        ) -%}
+    {%- endfor -%}
+    {%- call statement('create_coupon_deliveries', auto_begin=False) -%}
+        create schema if not exists {{ relation.schema }};
+        create or replace table {{ relation }} as
+        select
+            cast(source_file as varchar) as source_file,
+            cast(file_format as varchar) as file_format,
+            cast(file_size_bytes as bigint) as file_size_bytes,
+            cast(file_sha256 as varchar) as file_sha256,
+            cast(row_count as bigint) as row_count,
+            cast(current_timestamp as timestamp) as read_at
+        from (values {{ rows | join(', ') }}) as deliveries (
+            source_file, file_format, file_size_bytes, file_sha256, row_count
+        )
+    {%- endcall -%}
 {% endmacro %}
 
 

@@ -370,18 +370,26 @@ def _no_extracts(landing: Path) -> None:
 
 
 MALFORMED_DELIVERIES = {
-    "renamed header column": (_renamed_header, ["malformed delivery: coupons_2023_03.csv", "header", ",reason,"]),
-    "missing header column": (_missing_column, ["malformed delivery: coupons_2023_03.csv", "header"]),
-    "empty file": (_no_header, ["malformed delivery: coupons_2023_06.csv", "no header row"]),
+    "renamed header column": (_renamed_header, ["malformed delivery coupons_2023_03.csv, header, column reason_code",
+                                                "found 'reason' as column 12"]),
+    "missing header column": (_missing_column, ["malformed delivery coupons_2023_03.csv, header, column record_status",
+                                                "13 columns, without record_status"]),
+    "empty file": (_no_header, ["malformed delivery coupons_2023_06.csv, header: found an empty file"]),
     "impossible submitted_at": (_impossible_submitted_at,
-                                ["malformed delivery: coupons_2023_02.csv row 2", "2023-02-30T08:00:00"]),
+                                ["malformed delivery coupons_2023_02.csv, row 2, column submitted_at",
+                                 "found '2023-02-30T08:00:00'", "expected a timestamp YYYY-MM-DDTHH:MM:SS"]),
     "submitted_at with a space": (_submitted_at_with_a_space,
-                                  ["malformed delivery: coupons_2023_05.csv row 3", "2023-05-03 10:00:00"]),
-    "empty submitted_at": (_empty_submitted_at, ["malformed delivery: coupons_2023_01.csv row 45", "empty"]),
-    "ragged line": (_ragged_line, ["malformed delivery: coupons_2023_01.csv line 3 (row 2)", "Found: 15"]),
-    "csv and parquet": (_both_formats, ["malformed delivery:", "both coupons_*.csv and coupons_*.parquet"]),
-    "parquet columns": (_bad_parquet_columns, ["malformed delivery: coupons_2023_01.parquet", "header", ",SEX,"]),
-    "no extracts": (_no_extracts, ["no coupon extracts:", "coupons_*.csv"]),
+                                  ["malformed delivery coupons_2023_05.csv, row 3, column submitted_at",
+                                   "'2023-05-03 10:00:00'"]),
+    "empty submitted_at": (_empty_submitted_at, ["malformed delivery coupons_2023_01.csv, row 45, column submitted_at",
+                                                 "found an empty value"]),
+    "ragged line": (_ragged_line, ["malformed delivery coupons_2023_01.csv, row 2, column 15 (no such column)",
+                                   "found 15 values"]),
+    "csv and parquet": (_both_formats, ["malformed delivery coupons_2023_01.csv and coupons_2023_06.parquet",
+                                        "both CSV and Parquet deliveries", "one format per landing folder"]),
+    "parquet columns": (_bad_parquet_columns, ["malformed delivery coupons_2023_01.parquet, header, column sex",
+                                               "found 'SEX' as column 5"]),
+    "no extracts": (_no_extracts, ["no coupon extracts:", "holds no delivery"]),
 }
 
 

@@ -514,8 +514,8 @@ def test_export_refuses_when_the_last_build_did_not_complete(fixture_warehouse, 
     workdir = tmp_path / "build"
     database = copy_warehouse(fixture_warehouse, workdir)
     malformed = tmp_path / "malformed"
-    malformed.mkdir()
-    (malformed / "coupons_2023_01.csv").write_text(
+    shutil.copytree(FIXTURE_LANDING, malformed)
+    (malformed / "coupons_2023_06.csv").write_text(
         HEADER + "\nC1,A,2023-01-05,,M,,,001,751110000,RUS,,01,not-a-timestamp,active\n",
         encoding="utf-8")
     with pytest.raises(KzmigError):

@@ -339,7 +339,7 @@ def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_
                    "C2,A,2024-01-05,,1,,,,751110000,RUS,,,31.01.2024 10:00,active\n")
     with mock.patch.dict(os.environ, fresh_database(LOADER_DATABASE)):
         load(landing, quiet=True)
-        with pytest.raises(KzmigError, match="malformed delivery: coupons_2024_01.csv row 2"):
+        with pytest.raises(KzmigError, match="malformed delivery coupons_2024_01.csv, row 2, column submitted_at"):
             build_warehouse(tmp_path / "build", landing, target="postgres")
         built_marts = pg_query(LOADER_DATABASE, "select count(*) from information_schema.tables"
                                                 " where table_schema in ('marts', 'intermediate')")
@@ -410,7 +410,7 @@ def test_loader_keeps_file_row_and_nulls(loader_database, tmp_path):
         ("coupons_2024_01.csv", 2, " C2 ", " d ", None, None, "R,US", "active"),
         ("coupons_2024_02.csv", 1, "C1", "A", None, None, "KAZ", "cancelled"),
     ]
-    assert pg_query(loader_database, "select source_file, row_count from landing.loaded_deliveries order by 1") == [
+    assert pg_query(loader_database, "select source_file, row_count from landing.coupon_deliveries order by 1") == [
         ("coupons_2024_01.csv", 2), ("coupons_2024_02.csv", 1)]
 
     # A new delivery beside the old ones: only it is loaded.
@@ -430,36 +430,40 @@ def test_loader_refuses_a_changed_delivery_and_a_wrong_header(loader_database, t
                               HEADER + "\nC1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n")
     load(landing, quiet=True)
     delivery.write_text(delivery.read_text() + "C2,A,2024-01-06,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n")
-    with pytest.raises(KzmigError, match="coupons_2024_01.csv was loaded before with other content"):
+    with pytest.raises(KzmigError, match="malformed delivery coupons_2024_01.csv: found content that differs"):
         load(landing, quiet=True)
 
     other = tmp_path / "other"
     write_delivery(other, "coupons_2024_02.csv", HEADER.replace("kato_code,", "kato,", 1) + "\n")
-    with pytest.raises(KzmigError, match="malformed delivery coupons_2024_02.csv: the header"):
+    with pytest.raises(KzmigError, match="malformed delivery coupons_2024_02.csv, header, column kato_code"):
         load(other, quiet=True)
     assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(1,)]
 
 
-# (the broken line is line 3 of the file; an unterminated quote is noticed at the end, line 4)
-@pytest.mark.parametrize("bad_line, line, message", [
-    (b"C9,A,2024-01-05,,1\n", 3, "missing data for column"),
-    (b"C9,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active,extra\n", 3, "extra data after last"),
-    (b'C9,A,"2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n', 4, "unterminated CSV quoted field"),
-    (b"C9,A,2024-01-05,,1,,,,751110000,R\xc3\x28S,,,2024-01-31T10:00:00,active\n", 3, "invalid byte sequence"),
+# The broken record is data row 2 of the second file.
+@pytest.mark.parametrize("bad_line, column, message", [
+    (b"C9,A,2024-01-05,,1\n", "birth_date", "found 5 values"),
+    (b"C9,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active,extra\n", "15 (no such column)",
+     "found 15 values"),
+    (b'C9,A,"2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n', None, "breaks RFC 4180 quoting"),
+    (b"C9,A,2024-01-05,,1,,,,751110000,R\xc3\x28S,,,2024-01-31T10:00:00,active\n", "counterpart_country",
+     "not UTF-8"),
 ])
-def test_loader_stops_on_a_broken_line_naming_the_file(loader_database, tmp_path, bad_line, line, message):
+def test_loader_stops_on_a_broken_record_naming_file_row_and_column(loader_database, tmp_path, bad_line, column,
+                                                                      message):
     from kzmig.load import load
 
     landing = tmp_path / "landing"
     good = "C1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n"
     write_delivery(landing, "coupons_2024_01.csv", HEADER + "\n" + good)
     (landing / "coupons_2024_02.csv").write_bytes((HEADER + "\n" + good).encode() + bad_line)
-    with pytest.raises(KzmigError, match=f"malformed delivery coupons_2024_02.csv line {line}: .*{message}"):
+    where = "malformed delivery coupons_2024_02.csv, row 2" + (f", column {column}" if column else "")
+    with pytest.raises(KzmigError) as failure:
         load(landing, quiet=True)
-    # The file before it is loaded; nothing of the broken file is.
-    assert pg_query(loader_database, "select source_file, count(*) from landing.coupon_extract_rows"
-                                     " group by source_file") == [("coupons_2024_01.csv", 1)]
-    assert pg_query(loader_database, "select source_file from landing.loaded_deliveries") == [("coupons_2024_01.csv",)]
+    assert str(failure.value).startswith(where) and message in str(failure.value), str(failure.value)
+    # Every delivery is checked before any is loaded: nothing is loaded.
+    assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(0,)]
+    assert pg_query(loader_database, "select count(*) from landing.coupon_deliveries") == [(0,)]
 
 
 def test_loader_reads_parquet_deliveries(loader_database, tmp_path):
@@ -479,3 +483,50 @@ def test_loader_reads_parquet_deliveries(loader_database, tmp_path):
     assert pg_query(loader_database,
                     "select source_row, coupon_id, sex from landing.coupon_extract_rows order by 1") == [
         (1, "P1", "x"), (2, "P2", None), (3, "P3", "")]
+
+
+# --- deliveries as they really come (extract spec 1.1) ------------------------------------
+
+
+def test_field_shaped_deliveries_get_the_same_outcomes_on_postgres(postgres_server, tmp_path):
+    """Quoted line breaks, mixed line ends, Unicode white space and re-sent dates in the
+    other form: loaded by kzmig load and built on PostgreSQL, every row gets the outcome
+    it gets on DuckDB (tests/python/test_landing.py)."""
+    from test_landing import field_shaped_landing
+
+    landing = tmp_path / "landing"
+    expected = field_shaped_landing(landing)
+    with mock.patch.dict(os.environ, fresh_database(LOADER_DATABASE)):
+        build_warehouse(tmp_path / "build", landing, target="postgres")
+        built = {(source_file, source_row): (outcome, reject_reason or "")
+                 for source_file, source_row, outcome, reject_reason in pg_query(
+                     LOADER_DATABASE,
+                     "select source_file, source_row, outcome, reject_reason from audit.coupon_outcomes")}
+        deliveries = pg_query(LOADER_DATABASE,
+                              "select source_file, row_count from staging.stg_coupons__deliveries order by 1")
+    assert built == expected
+    assert deliveries == [(name, sum(1 for file, _ in expected if file == name))
+                          for name in sorted({file for file, _ in expected})]
+
+
+def test_loader_refuses_a_changed_delivery_until_a_full_refresh(loader_database, tmp_path):
+    from kzmig.landing import MalformedDelivery
+    from kzmig.load import load
+
+    landing = tmp_path / "landing"
+    row = "C{n},A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\r\n"
+    delivery = write_delivery(landing, "coupons_2024_01.csv", HEADER + "\n" + row.format(n=1))
+    write_delivery(landing, "coupons_2024_02.csv", HEADER + "\n" + row.format(n=2))
+    assert load(landing, quiet=True).rows_loaded == 2
+    # grown, with a record ending in \r\n after one ending in \n (mixed line ends)
+    delivery.write_text(delivery.read_text(newline="") + row.format(n=3), newline="")
+    with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2024_01.csv: found content that differs"):
+        load(landing, quiet=True)
+    (landing / "coupons_2024_02.csv").unlink()
+    with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2024_02.csv: found no such file"):
+        load(landing, quiet=True)
+    summary = load(landing, quiet=True, full_refresh=True)
+    assert summary.loaded == [("coupons_2024_01.csv", 2)]
+    assert pg_query(loader_database, "select source_file, source_row, coupon_id from landing.coupon_extract_rows"
+                                     " order by 1, 2") == [("coupons_2024_01.csv", 1, "C1"),
+                                                           ("coupons_2024_01.csv", 2, "C3")]

@@ -1,0 +1,61 @@
+"""dbt-duckdb plugin: the landing check of kzmig.landing as a SQL function on DuckDB.
+
+profiles/profiles.yml loads it (`plugins: - module: kzmig.dbt_plugin`), so that the dbt
+hook that prepares the landing folder (macros/landing/prepare_landing.sql) checks the
+deliveries with the same code as `kzmig build` and `kzmig load`, also under plain dbt.
+
+SQL: kzmig_check_landing(landing_dir VARCHAR, read_before VARCHAR, checked_now VARCHAR)
+returns VARCHAR, a JSON object: {"deliveries": [report, ...]} (DeliveryReport's fields, in
+file name order) or {"error": "<the one clear message>"}. read_before is a JSON list of
+the reports an earlier build read (or null); checked_now the path of a JSON file of
+reports that `kzmig build` made moments before (or null).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from dbt.adapters.duckdb.plugins import BasePlugin
+
+from kzmig.landing import check_landing, reports_from_dicts
+from kzmig.project import KzmigError
+
+FUNCTION_NAME = "kzmig_check_landing"
+
+
+def check_landing_json(landing_dir: str, read_before: str | None, checked_now: str | None) -> str:
+    """The JSON answer of kzmig_check_landing (see the module's docstring)."""
+    try:
+        before = reports_from_dicts(json.loads(read_before)) if read_before else None
+        recent = None
+        if checked_now and os.path.exists(checked_now):
+            with open(checked_now, encoding="utf-8") as handle:
+                recent = {row["source_file"]: (reports_from_dicts([row])[row["source_file"]], row["mtime_ns"])
+                          for row in json.load(handle)}
+        reports = check_landing(landing_dir, before, recent)
+    except KzmigError as error:
+        return json.dumps({"error": str(error)})
+    return json.dumps({"deliveries": [report.as_dict() for report in reports]})
+
+
+class Plugin(BasePlugin):
+    """Registers kzmig_check_landing on every DuckDB connection and cursor dbt opens."""
+
+    def configure_connection(self, conn) -> None:
+        _register(conn)
+
+    def configure_cursor(self, cursor) -> None:
+        _register(cursor)
+
+
+def _register(connection) -> None:
+    import duckdb
+
+    try:
+        connection.create_function(
+            FUNCTION_NAME, check_landing_json, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR",
+            null_handling="special", side_effects=True)
+    except duckdb.Error as error:
+        if "already" not in str(error).lower():
+            raise

@@ -1,0 +1,501 @@
+"""Deliveries as they really come (extract spec 1.1), each fault tested as a class.
+
+Small deliveries written here, in several shapes per class:
+
+- quoted line breaks (RFC 4180) in any column, in LF and in CRLF files;
+- mixed line ends in any order, empty lines, a last record without a line end;
+- values padded with every Unicode White_Space character the spec names;
+- the same row re-sent with a date in the other form, in either date column, either way;
+- malformed delivery names, both formats in one folder, typed Parquet columns, text that
+  is not UTF-8 (in a row in the middle, in the header, of several code pages), headers
+  and records of the wrong width;
+- a delivery that changed (grown, shrunk, same size), or vanished, after it was read.
+
+The checks of kzmig.landing are tested directly (fast); the valid classes are then built
+into a warehouse, as CSV and as Parquet, and the outcome of every row is asserted; a
+changed delivery is built, refused, and rebuilt with --full-refresh.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+from unittest import mock
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kzmig.dbt_plugin import check_landing_json
+from kzmig.landing import (
+    EXTRACT_COLUMNS,
+    MalformedDelivery,
+    check_delivery,
+    check_landing,
+    csv_records,
+)
+from kzmig.project import KzmigError, dbt_vars, run_dbt
+
+from conftest import build_warehouse, query
+
+HEADER = ",".join(EXTRACT_COLUMNS)
+# Unicode's White_Space characters, every one the spec names (extract spec 1.1).
+WHITE_SPACE = ["\t", "\n", "\x0b", "\x0c", "\r", " ", "\x85", "\xa0", "\u1680", *map(chr, range(0x2000, 0x200B)),
+               "\u2028", "\u2029", "\u202f", "\u205f", "\u3000"]
+DEFAULTS = {
+    "coupon_type": "A", "registration_date": "2023-01-05", "person_id_hash": "", "sex": "1",
+    "birth_date": "1990-03-15", "citizenship": "KAZ", "ethnicity_code": "001", "kato_code": "751010000",
+    "counterpart_country": "KAZ", "counterpart_kato_code": "711010000", "reason_code": "01",
+    "submitted_at": "2023-01-20T10:00:00", "record_status": "active",
+}
+
+
+def coupon(identifier: str, /, **values: str) -> list[str]:
+    """The 14 values of a valid internal arrival (Astana to Almaty), coupon_id `identifier`,
+    with `values` instead (coupon_id too, to write it otherwise)."""
+    row = {"coupon_id": identifier, **DEFAULTS, **values}
+    return [row[column] for column in EXTRACT_COLUMNS]
+
+
+def record(values: list[str], quoted: bool = False) -> str:
+    """One CSV record: every value quoted (quotes doubled) or as it is."""
+    if quoted:
+        return ",".join('"' + value.replace('"', '""') + '"' for value in values)
+    return ",".join(values)
+
+
+def delivery(path: Path, records: list[str], ends: list[str] | str = "\n", header_end: str | None = None,
+             final_end: bool = True, encoding: str = "utf-8") -> Path:
+    """Write a CSV delivery: the header, then `records`, each ended by `ends` (one or per record)."""
+    ends = [ends] * len(records) if isinstance(ends, str) else ends
+    text = HEADER + (header_end if header_end is not None else ends[0] if ends else "\n")
+    for number, (text_record, end) in enumerate(zip(records, ends), start=1):
+        text += text_record + (end if final_end or number < len(records) else "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def records_of(path: Path) -> list[tuple[int, list[str]]]:
+    return list(csv_records(path.name, path.read_bytes()))
+
+
+def malformed(call) -> MalformedDelivery:
+    with pytest.raises(MalformedDelivery) as failure:
+        call()
+    return failure.value
+
+
+# --- class: quoted line breaks -------------------------------------------------------------
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"], ids=["LF", "CRLF"])
+@pytest.mark.parametrize("column", EXTRACT_COLUMNS)
+def test_quoted_line_breaks_stay_in_their_value_in_any_column(tmp_path, column, end):
+    broken = coupon("Q2")
+    index = EXTRACT_COLUMNS.index(column)
+    broken[index] = broken[index] + end + broken[index][:1]
+    path = delivery(tmp_path / "coupons_2023_01.csv",
+                    [record(coupon("Q1")), record(broken, quoted=True), record(coupon("Q3"))], ends=end)
+    rows = records_of(path)
+    assert [number for number, _ in rows] == [1, 2, 3]
+    assert rows[1][1] == broken
+    assert rows[2][1] == coupon("Q3")
+
+
+# --- class: line ends ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("ends, header_end, final_end", [
+    (["\n", "\r\n", "\r\n"], "\n", True),
+    (["\r\n", "\n", "\n"], "\r\n", True),
+    (["\n", "\r\n", "\n"], "\r\n", False),
+    (["\r\n", "\r\n", "\n"], "\n", False),
+], ids=["LF-then-CRLF", "CRLF-then-LF", "alternating-no-final", "CRLF-header-LF-no-final"])
+def test_mixed_line_ends_in_any_order_give_the_same_rows(tmp_path, ends, header_end, final_end):
+    rows = [coupon(f"M{number}") for number in (1, 2, 3)]
+    path = delivery(tmp_path / "coupons_2023_01.csv", [record(row) for row in rows], ends=ends,
+                    header_end=header_end, final_end=final_end)
+    assert records_of(path) == [(1, rows[0]), (2, rows[1]), (3, rows[2])]
+    assert check_delivery(path).row_count == 3
+
+
+def test_empty_lines_are_not_rows(tmp_path):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((HEADER + "\r\n\r\n" + record(coupon("E1")) + "\n\n\n" + record(coupon("E2")) + "\r\n\n")
+                     .encode())
+    assert records_of(path) == [(1, coupon("E1")), (2, coupon("E2"))]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_header(tmp_path):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + (HEADER + "\n" + record(coupon("B1")) + "\n").encode())
+    assert records_of(path) == [(1, coupon("B1"))]
+
+
+# --- class: malformed delivery names, and files that are not deliveries -------------------
+
+@pytest.mark.parametrize("name", [
+    "coupons_2023_01 (1).csv", "COUPONS_2023_02.CSV", "Coupons_2023_02.csv", "coupons_2023_2.csv",
+    "coupons_2023_13.csv", "coupons_2023_00.csv", "coupons_23_01.csv", "coupons_2023_01.CSV",
+    "coupons_2023_01.csv.part", "coupons_2023_01.txt", "coupons-2023-01.csv", "coupons.csv",
+])
+def test_a_malformed_delivery_name_stops_naming_the_file(tmp_path, name):
+    delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("N1"))])
+    (tmp_path / name).write_bytes((tmp_path / "coupons_2023_01.csv").read_bytes())
+    error = malformed(lambda: check_landing(tmp_path))
+    assert error.source_file == name
+    assert str(error).startswith(f"malformed delivery {name}: found the file name")
+
+
+def test_files_that_are_not_deliveries_are_ignored(tmp_path):
+    delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("I1"))])
+    for name in ("README.md", "manifest.json", "notes_coupons_2023_01.csv", ".coupons_2023_01.csv.swp"):
+        (tmp_path / name).write_text("not a delivery", encoding="utf-8")
+    assert [report.source_file for report in check_landing(tmp_path)] == ["coupons_2023_01.csv"]
+
+
+def test_both_formats_in_one_folder_stop_naming_both(tmp_path):
+    delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("F1"))])
+    write_parquet([coupon("F2")], tmp_path / "coupons_2023_02.parquet")
+    error = malformed(lambda: check_landing(tmp_path))
+    assert "coupons_2023_01.csv and coupons_2023_02.parquet" in str(error)
+    assert "one format per landing folder" in str(error)
+
+
+def test_a_folder_without_deliveries_stops(tmp_path):
+    (tmp_path / "README.md").write_text("empty", encoding="utf-8")
+    with pytest.raises(KzmigError, match="holds no delivery"):
+        check_landing(tmp_path)
+
+
+# --- class: text that is not UTF-8 ----------------------------------------------------------
+
+@pytest.mark.parametrize("bad, column", [
+    ("Алматы".encode("cp1251"), "kato_code"),              # Windows-1251
+    ("Köln".encode("latin-1"), "citizenship"),              # Latin-1
+    (b"\xe2\x82", "reason_code"),                           # a truncated 3-byte sequence
+    (b"\x80abc", "coupon_id"),                              # a lone continuation byte
+    (b"\xc0\xaf", "record_status"),                         # an overlong encoding
+], ids=["cp1251", "latin-1", "truncated", "continuation", "overlong"])
+def test_a_row_that_is_not_utf8_in_the_middle_is_named_with_its_column(tmp_path, bad, column):
+    rows = [record(coupon(f"U{number}")).encode() for number in range(1, 6)]
+    values = coupon("U3")
+    index = EXTRACT_COLUMNS.index(column)
+    parts = [value.encode() for value in values]
+    parts[index] = bad
+    rows[2] = b",".join(parts)
+    # a quoted line break in row 1 makes file lines and rows differ
+    rows[0] = record(coupon("U1", kato_code="751010000\n"), quoted=True).encode()
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes(HEADER.encode() + b"\r\n" + b"\r\n".join(rows) + b"\r\n")
+    error = malformed(lambda: check_delivery(path))
+    assert (error.source_file, error.row, error.column) == ("coupons_2023_01.csv", 3, column)
+    assert str(error).startswith(f"malformed delivery coupons_2023_01.csv, row 3, column {column}: found the value")
+    assert "not UTF-8" in str(error)
+
+
+def test_a_header_that_is_not_utf8_is_named(tmp_path):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes(HEADER.replace("sex", "пол").encode("cp1251") + b"\n" + record(coupon("H1")).encode() + b"\n")
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == ("header", "sex")
+
+
+def test_the_field_case_in_windows_1251_names_row_2(tmp_path):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((HEADER + "\n" + record(coupon("W1")) + "\n").encode()
+                     + record(coupon("W2", coupon_type="А")).encode("cp1251") + b"\n")
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (2, "coupon_type")
+
+
+# --- class: header and record width -------------------------------------------------------
+
+@pytest.mark.parametrize("header, column, found", [
+    (HEADER + ",", "15 (no such column)", "a trailing comma leaves an empty column"),
+    (HEADER + ",note", "15 (no such column)", "starting 'note'"),
+    (HEADER.replace(",", ";"), None, "a header separated by semicolons"),
+    (HEADER.replace(",record_status", ""), "record_status", "13 columns, without record_status"),
+    (HEADER.replace("kato_code,counterpart_country", "counterpart_country,kato_code"), "kato_code",
+     "'counterpart_country' as column 9"),
+    (HEADER.replace("sex", "Sex"), "sex", "'Sex' as column 5"),
+    (" " + HEADER, "coupon_id", "' coupon_id' as column 1"),
+], ids=["trailing-comma", "extra-column", "semicolons", "missing", "swapped", "case", "padded"])
+def test_a_header_that_is_not_the_specs_is_named(tmp_path, header, column, found):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((header + "\n" + record(coupon("H1")) + "\n").encode())
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == ("header", column)
+    assert found in str(error)
+
+
+def test_an_empty_file_has_no_header(tmp_path):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes(b"")
+    assert "found an empty file" in str(malformed(lambda: check_delivery(path)))
+
+
+def test_a_header_without_rows_is_a_delivery_of_no_rows(tmp_path):
+    path = delivery(tmp_path / "coupons_2023_01.csv", [])
+    assert check_delivery(path).row_count == 0
+
+
+@pytest.mark.parametrize("values, column, found", [
+    (coupon("W2")[:13], "record_status", "13 values"),
+    (coupon("W2") + [""], "15 (no such column)", "a trailing comma leaves an empty value"),
+    (coupon("W2") + ["x", "y"], "15 (no such column)", "16 values"),
+    (coupon("W2")[:1], "coupon_type", "1 values"),
+])
+def test_a_record_of_the_wrong_width_is_named(tmp_path, values, column, found):
+    path = delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("W1")), record(values)])
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (2, column)
+    assert found in str(error)
+
+
+@pytest.mark.parametrize("broken", ['"751"010000', '"751010000'], ids=["text-after-quote", "unterminated"])
+def test_broken_quoting_is_named_by_row(tmp_path, broken):
+    path = delivery(tmp_path / "coupons_2023_01.csv",
+                    [record(coupon("R1")), record(coupon("R2")), ",".join(coupon("R3")[:8] + [broken] + coupon("R3")[9:])])
+    error = malformed(lambda: check_delivery(path))
+    assert error.row == 3
+    assert "breaks RFC 4180 quoting" in str(error)
+
+
+# --- class: typed Parquet columns ---------------------------------------------------------
+
+def write_parquet(rows: list[list[str]], path: Path, types: dict[str, pa.DataType] | None = None) -> Path:
+    """A Parquet delivery of `rows`; every column a string unless `types` says otherwise."""
+    types = types or {}
+    columns = {}
+    for index, column in enumerate(EXTRACT_COLUMNS):
+        values = [row[index] if row[index] != "" else None for row in rows]
+        data_type = types.get(column, pa.string())
+        columns[column] = pa.array(values, type=pa.string()).cast(data_type) if column in types else \
+            pa.array(values, type=data_type)
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+@pytest.mark.parametrize("types, named", [
+    ({"ethnicity_code": pa.int64()}, "ethnicity_code"),
+    ({"ethnicity_code": pa.int32(), "reason_code": pa.int64()}, "ethnicity_code, reason_code"),
+    ({"sex": pa.float64()}, "sex"),
+    ({"registration_date": pa.date32()}, "registration_date"),
+    ({"submitted_at": pa.timestamp("s")}, "submitted_at"),
+], ids=["int64", "two-columns", "double", "date", "timestamp"])
+def test_a_typed_parquet_column_is_named(tmp_path, types, named):
+    row = coupon("P1", submitted_at="2023-01-20 10:00:00") if "submitted_at" in types else coupon("P1")
+    path = write_parquet([row], tmp_path / "coupons_2023_01.parquet", types)
+    error = malformed(lambda: check_delivery(path))
+    assert error.column == named
+    assert str(error).startswith(f"malformed delivery coupons_2023_01.parquet, column {named}: found type")
+
+
+def test_large_and_dictionary_strings_are_strings(tmp_path):
+    path = write_parquet([coupon("P1"), coupon("P2")], tmp_path / "coupons_2023_01.parquet",
+                         {"kato_code": pa.large_string(), "sex": pa.dictionary(pa.int32(), pa.string())})
+    assert check_delivery(path).row_count == 2
+
+
+# --- class: a delivery that changed after it was read --------------------------------------
+
+def _grow(path: Path) -> None:
+    path.write_bytes(path.read_bytes() + (record(coupon("C9")) + "\n").encode())
+
+
+def _shrink(path: Path) -> None:
+    path.write_bytes(path.read_bytes().rsplit(b"\n", 2)[0] + b"\n")
+
+
+def _same_size(path: Path) -> None:
+    path.write_bytes(path.read_bytes().replace(b"C2,A", b"C2,D", 1))
+
+
+@pytest.mark.parametrize("change", [_grow, _shrink, _same_size], ids=["grown", "shrunk", "same-size"])
+def test_a_changed_delivery_stops_naming_it(tmp_path, change):
+    path = delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("C1")), record(coupon("C2"))])
+    delivery(tmp_path / "coupons_2023_02.csv", [record(coupon("C3"))])
+    read_before = {report.source_file: report for report in check_landing(tmp_path)}
+    change(path)
+    error = malformed(lambda: check_landing(tmp_path, read_before))
+    assert str(error).startswith("malformed delivery coupons_2023_01.csv: found content that differs")
+    assert "--full-refresh" in str(error)
+    # Unchanged deliveries read before are not read again, only hashed.
+    assert check_landing(tmp_path, {"coupons_2023_02.csv": read_before["coupons_2023_02.csv"]})[1] == \
+        read_before["coupons_2023_02.csv"]
+
+
+def test_a_delivery_that_vanished_stops_naming_it(tmp_path):
+    delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("V1"))])
+    gone = delivery(tmp_path / "coupons_2023_02.csv", [record(coupon("V2"))])
+    read_before = {report.source_file: report for report in check_landing(tmp_path)}
+    gone.unlink()
+    error = malformed(lambda: check_landing(tmp_path, read_before))
+    assert str(error).startswith("malformed delivery coupons_2023_02.csv: found no such file")
+
+
+def test_the_dbt_plugin_answers_with_the_same_check(tmp_path):
+    """The SQL function the dbt hook calls gives the reports, or the one clear message."""
+    import json
+
+    import duckdb
+
+    from kzmig.dbt_plugin import Plugin
+
+    delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("D1")), record(coupon("D2"))], ends="\r\n")
+    connection = duckdb.connect()
+    Plugin(name="kzmig", plugin_config={}).configure_connection(connection)
+    answer = json.loads(connection.execute("select kzmig_check_landing(?, null, null)", [str(tmp_path)]).fetchone()[0])
+    assert [(row["source_file"], row["row_count"]) for row in answer["deliveries"]] == [("coupons_2023_01.csv", 2)]
+    (tmp_path / "coupons_2023_01 (1).csv").write_bytes(b"")
+    answer = json.loads(check_landing_json(str(tmp_path), None, None))
+    assert answer == {"error": str(malformed(lambda: check_landing(tmp_path)))}
+
+
+# --- the valid classes built into a warehouse, every row's outcome asserted -----------------
+
+def field_shaped_landing(folder: Path) -> dict[tuple[str, int], tuple[str, str]]:
+    """Deliveries of every valid class; the (outcome, reject reason) each row must get."""
+    expected: dict[tuple[str, int], tuple[str, str]] = {}
+
+    # January, LF: quoted line breaks in several columns; then CRLF records (mixed line
+    # ends); the last record without a line end.
+    january = [
+        (record(coupon("QL1", kato_code="751010000\n"), quoted=True), "counted"),
+        (record(coupon("QL2", coupon_id="QL2\r\n", submitted_at="\n2023-01-20T10:00:00"), quoted=True), "counted"),
+        (record(coupon("QL3", record_status="active\n", counterpart_kato_code="\r\n711010000"), quoted=True),
+         "counted"),
+        (record(coupon("QL4", reason_code="0\n1"), quoted=True), "counted"),  # an inner break: reason not stated
+        (record(coupon("ML1")), "counted"),
+        (record(coupon("ML2", kato_code="991010000")), "rejected:unknown_region"),
+    ]
+    delivery(folder / "coupons_2023_01.csv", [text for text, _ in january],
+             ends=["\n", "\n", "\n", "\r\n", "\r\n", "\n"], final_end=False)
+    for number, (_, outcome) in enumerate(january, start=1):
+        expected[("coupons_2023_01.csv", number)] = tuple((outcome.split(":") + [""])[:2])
+
+    # February, CRLF with empty lines: every White_Space character pads a value, in turn
+    # on each side of a code, the KATO codes, a date and submitted_at.
+    padded_columns = ["kato_code", "coupon_type", "counterpart_country", "registration_date", "submitted_at",
+                      "counterpart_kato_code", "record_status", "coupon_id"]
+    february = []
+    for number, space in enumerate(WHITE_SPACE, start=1):
+        column = padded_columns[number % len(padded_columns)]
+        values = coupon(f"WS{number:02d}", registration_date="2023-02-03", submitted_at="2023-02-10T09:00:00")
+        index = EXTRACT_COLUMNS.index(column)
+        values[index] = (space + values[index]) if number % 2 else (values[index] + space + space)
+        february.append(record(values, quoted=True))
+        expected[("coupons_2023_02.csv", number)] = ("counted", "")
+    only_space = coupon("WS99", registration_date="2023-02-03", submitted_at="2023-02-10T09:00:00",
+                        counterpart_country="\xa0\u3000\t")
+    february.append(record(only_space, quoted=True))
+    expected[("coupons_2023_02.csv", len(february))] = ("rejected", "missing_counterpart")
+    path = delivery(folder / "coupons_2023_02.csv", february, ends="\r\n")
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r\n\r\n", 3))  # empty lines are not rows
+
+    # March: rows re-sent, a date in the other form, in either date column, either way;
+    # and a re-sent row whose date is no date at all differs from one that is.
+    sent = "2023-03-10T09:00:00"
+    march = [
+        (coupon("RD1", registration_date="2023-03-02", submitted_at=sent), "counted"),
+        (coupon("RD1", registration_date="02.03.2023", submitted_at=sent), "identical_row"),
+        (coupon("RD2", registration_date="03.03.2023", submitted_at=sent), "counted"),
+        (coupon("RD2", registration_date="2023-03-03", submitted_at=sent), "identical_row"),
+        (coupon("RD3", birth_date="1985-12-31", submitted_at=sent), "counted"),
+        (coupon("RD3", birth_date=" 31.12.1985", submitted_at=sent), "identical_row"),
+        (coupon("RD4", birth_date="01.02.1970", submitted_at=sent), "counted"),
+        (coupon("RD4", birth_date="1970-02-01", submitted_at=sent), "identical_row"),
+        (coupon("RD5", birth_date="1970-02-30", submitted_at=sent), "rejected:conflicting_versions"),
+        (coupon("RD5", birth_date="30.02.1970", submitted_at=sent), "rejected:conflicting_versions"),
+    ]
+    delivery(folder / "coupons_2023_03.csv", [record(values) for values, _ in march])
+    for number, (_, outcome) in enumerate(march, start=1):
+        expected[("coupons_2023_03.csv", number)] = tuple((outcome.split(":") + [""])[:2])
+
+    # Not deliveries: ignored.
+    (folder / "README.txt").write_text("deliveries of the Migration Service", encoding="utf-8")
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    return expected
+
+
+def as_parquet(csv_landing: Path, parquet_landing: Path) -> None:
+    """The same deliveries as Parquet: every record as the check reads it, empty as null."""
+    parquet_landing.mkdir(parents=True)
+    for path in sorted(csv_landing.glob("coupons_*.csv")):
+        write_parquet([values for _, values in records_of(path)], parquet_landing / f"{path.stem}.parquet")
+
+
+def outcomes(database: Path) -> dict[tuple[str, int], tuple[str, str]]:
+    return {(source_file, source_row): (outcome, reject_reason or "")
+            for source_file, source_row, outcome, reject_reason in query(
+                database, "select source_file, source_row, outcome, reject_reason from audit.coupon_outcomes")}
+
+
+@pytest.fixture(scope="module")
+def field_shaped(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("field_shaped")
+    expected = field_shaped_landing(folder / "csv")
+    as_parquet(folder / "csv", folder / "parquet")
+    return folder, expected
+
+
+def test_every_valid_class_builds_with_its_expected_outcomes_csv_and_parquet(field_shaped, tmp_path):
+    folder, expected = field_shaped
+    csv_database = build_warehouse(tmp_path / "csv", folder / "csv")
+    assert outcomes(csv_database) == expected
+    parquet_database = build_warehouse(tmp_path / "parquet", folder / "parquet")
+    assert outcomes(parquet_database) == {(f"{Path(name).stem}.parquet", row): outcome
+                                          for (name, row), outcome in expected.items()}
+    # Trimmed values reach the counted coupons; an inner line break is not trimmed away.
+    counted = "select coupon_id, region_code, counterpart_region_code, reason_code from " \
+              "intermediate.int_coupons_counted where coupon_id like 'QL%' order by 1"
+    assert query(csv_database, counted) == [("QL1", "75", "71", "01"), ("QL2", "75", "71", "01"),
+                                            ("QL3", "75", "71", "01"), ("QL4", "75", "71", "99")]
+    assert query(parquet_database, counted) == query(csv_database, counted)
+    assert query(csv_database, "select source_file, row_count from staging.stg_coupons__deliveries order by 1") == [
+        ("coupons_2023_01.csv", 6), ("coupons_2023_02.csv", len(WHITE_SPACE) + 1), ("coupons_2023_03.csv", 10)]
+
+
+def run_dbt_in(workdir: Path, args: list[str]) -> None:
+    overrides = {"DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"), "DBT_TARGET_PATH": str(workdir / "target"),
+                 "DBT_LOG_PATH": str(workdir / "logs"), "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp")}
+    with mock.patch.dict(os.environ, overrides):
+        run_dbt(args, quiet=True)
+
+
+def test_a_changed_delivery_stops_the_build_until_a_full_refresh(tmp_path):
+    landing = tmp_path / "landing"
+    first = delivery(landing / "coupons_2023_01.csv", [record(coupon("CH1"))])
+    workdir = tmp_path / "build"
+    database = build_warehouse(workdir, landing)
+    assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", "")}
+
+    # the complete file lands under the same name
+    delivery(first, [record(coupon("CH1")), record(coupon("CH2")), record(coupon("CH3", coupon_type="X"))])
+    with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2023_01.csv: found content that differs"):
+        build_warehouse(workdir, landing)
+    # plain dbt stops in its hook with the same message
+    with pytest.raises(KzmigError, match="malformed delivery coupons_2023_01.csv: found content that differs"):
+        run_dbt_in(workdir, ["build", "--exclude", "resource_type:seed", "--vars", dbt_vars(landing)])
+    assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", "")}
+
+    # a full rebuild reads the new content: every row has its outcome
+    from kzmig.build import build
+
+    with mock.patch.dict(os.environ, {"DBT_DUCKDB_PATH": str(database), "DBT_TARGET_PATH": str(workdir / "target"),
+                                      "DBT_LOG_PATH": str(workdir / "logs"),
+                                      "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp")}):
+        build(landing, quiet=True, full_refresh=True)
+    assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", ""),
+                                  ("coupons_2023_01.csv", 2): ("counted", ""),
+                                  ("coupons_2023_01.csv", 3): ("rejected", "invalid_coupon_type")}
+
+    # a new delivery beside it is read, the old one only hashed
+    delivery(landing / "coupons_2023_02.csv", [record(coupon("CH4"))])
+    build_warehouse(workdir, landing)
+    assert query(database, "select source_file, row_count from staging.stg_coupons__deliveries order by 1") == [
+        ("coupons_2023_01.csv", 3), ("coupons_2023_02.csv", 1)]
+    assert len(outcomes(database)) == 4
