@@ -200,12 +200,52 @@ def check_delivery(path: str | Path) -> DeliveryReport:
     path = Path(path)
     if path.suffix == ".csv":
         data = path.read_bytes()
-        row_count = sum(1 for _ in csv_records(path.name, data))
+        row_count = count_csv_records(path.name, data)
         sha256 = hashlib.sha256(data).hexdigest()
         return DeliveryReport(path.name, "csv", len(data), sha256, row_count)
     parquet = open_parquet(path)
     return DeliveryReport(path.name, "parquet", path.stat().st_size, file_sha256(path),
                           parquet.metadata.num_rows)
+
+
+def count_csv_records(source_file: str, data: bytes) -> int:
+    """The number of data rows of a CSV delivery, checked as csv_records checks them.
+
+    A file without a quote character and without a lone carriage return (almost every
+    delivery) has one record per non-empty line: its values are counted with numpy, ten
+    times faster than the csv module; any other file is read by csv_records. Raises
+    MalformedDelivery as csv_records does.
+    """
+    import numpy as np
+
+    body = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+    if b'"' in body or body.count(b"\r") != body.count(b"\r\n"):
+        return sum(1 for _ in csv_records(source_file, data))
+    try:
+        if not body.isascii():  # ASCII is UTF-8; isascii is much faster than decoding
+            body.decode("utf-8")
+    except UnicodeDecodeError:
+        _raise_not_utf8(source_file, body)
+    octets = np.frombuffer(body, dtype=np.uint8)
+    line_ends = np.flatnonzero(octets == ord("\n"))
+    starts = np.concatenate(([0], line_ends + 1))
+    starts = starts[starts < len(body)]  # not the nothing after a final line end
+    ends = np.concatenate((line_ends, [len(body)]))[:len(starts)]
+    # a line is empty when it holds nothing but its \r
+    has_cr = (octets[ends - 1] == ord("\r")) & (ends > starts)
+    records = np.flatnonzero(ends - starts - has_cr > 0)
+    if len(records) == 0:
+        check_header(source_file, None)
+    header = records[0]
+    check_header(source_file, body[starts[header]:ends[header] - has_cr[header]].decode("utf-8").split(","))
+    commas = np.add.reduceat((octets == ord(",")).view(np.uint8), starts, dtype=np.int64) if len(starts) else starts
+    rows = records[1:]
+    wrong = np.flatnonzero(commas[rows] != len(EXTRACT_COLUMNS) - 1)
+    if len(wrong):
+        line = rows[wrong[0]]
+        values = body[starts[line]:ends[line] - has_cr[line]].decode("utf-8").split(",")
+        _raise_wrong_width(source_file, int(wrong[0]) + 1, values)
+    return len(rows)
 
 
 def csv_records(source_file: str, data: bytes) -> Iterator[tuple[int, list[str]]]:

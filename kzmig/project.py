@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -13,6 +14,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROFILES_DIR = PROJECT_DIR / "profiles"
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "kz_migration.duckdb"
+
+
+# The landing hook's messages (macros/landing, kzmig.landing) as dbt prints them.
+MALFORMED_DELIVERY_LINE = re.compile(r"^(malformed delivery |no coupon extracts: )")
 
 
 class KzmigError(RuntimeError):
@@ -51,10 +56,26 @@ def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False) 
     started = time.monotonic()
     warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     (warehouse_path().parent / "tmp").mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE if quiet else None,
-                               stderr=subprocess.STDOUT if quiet else None, text=True)
-    if completed.returncode != 0:
-        detail = completed.stdout[-4000:] if quiet and completed.stdout else ""
-        raise KzmigError(f"dbt {args[0]} failed (exit {completed.returncode}).\n{detail}".rstrip())
+    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    shown: list[str] = []
+    held: list[str] = []  # dbt's account of an error, shown only if it is not a malformed delivery
+    for line in process.stdout:
+        if held or "Encountered an error" in line:
+            held.append(line)
+            continue
+        shown.append(line)
+        if not quiet:
+            print(line, end="", flush=True)
+    returncode = process.wait()
+    if returncode != 0:
+        delivery_error = next((line.strip() for line in held if MALFORMED_DELIVERY_LINE.match(line.strip())), None)
+        if delivery_error is not None:
+            # The landing hook's one clear message, without dbt's stack of macro calls.
+            raise KzmigError(delivery_error)
+        if not quiet:
+            print("".join(held), end="", flush=True)
+        detail = "".join(shown + held)[-4000:] if quiet else ""
+        raise KzmigError(f"dbt {args[0]} failed (exit {returncode}).\n{detail}".rstrip())
     if not quiet:
         print(f"kzmig: dbt {args[0]} finished in {time.monotonic() - started:.1f} s", flush=True)

@@ -426,7 +426,7 @@ def test_nothing_of_a_malformed_build_reaches_the_marts(tmp_path):
         "C900,A,2023-06-01,,1,,KAZ,001,751010000,RUS,,01,2023-06-02T10:00:00,active\n"
         "C901,A,2023-06-01,,1,,KAZ,001,751010000,RUS,,01,2023-06-31T10:00:00,active\n",
         encoding="utf-8")
-    with pytest.raises(KzmigError, match="coupons_2023_06.csv row 2"):
+    with pytest.raises(KzmigError, match="malformed delivery coupons_2023_06.csv, row 2, column submitted_at"):
         build_warehouse(workdir, landing)
     after = {table: query(database, f"select count(*), sum(hash(t)) from {table} as t") for table in tables}
     assert after == before
