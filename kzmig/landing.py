@@ -219,7 +219,7 @@ def count_csv_records(source_file: str, data: bytes) -> int:
     import numpy as np
 
     body = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
-    if b'"' in body or body.count(b"\r") != body.count(b"\r\n"):
+    if b'"' in body or b"\x00" in body or body.count(b"\r") != body.count(b"\r\n"):
         return sum(1 for _ in csv_records(source_file, data))
     try:
         if not body.isascii():  # ASCII is UTF-8; isascii is much faster than decoding
@@ -264,6 +264,8 @@ def csv_records(source_file: str, data: bytes) -> Iterator[tuple[int, list[str]]
     except UnicodeDecodeError:
         _raise_not_utf8(source_file, data)
     records = _records(source_file, text)
+    if "\x00" in text:
+        records = _without_nul(source_file, records)
     header = next(records, None)
     check_header(source_file, header[1] if header else None)
     for row, values in records:
@@ -293,6 +295,22 @@ def _records(source_file: str, text: str) -> Iterator[tuple[int | str, list[str]
         number += 1
 
 
+def _without_nul(source_file: str, records: Iterator[tuple[int | str, list[str]]]):
+    """The records, stopping at the first value holding a NUL character (no engine stores it)."""
+    for row, values in records:
+        for index, value in enumerate(values):
+            if "\x00" in value:
+                raise MalformedDelivery(
+                    source_file, row=row, column=_column_name(index),
+                    found=f"a NUL character in the value {value!r}",
+                    expected="text without NUL characters (is it a binary file?)")
+        yield row, values
+
+
+def _column_name(index: int) -> str:
+    return EXTRACT_COLUMNS[index] if index < len(EXTRACT_COLUMNS) else f"{index + 1} (no such column)"
+
+
 def _raise_not_utf8(source_file: str, data: bytes) -> None:
     """Name the row and column of the first byte that is not UTF-8 and raise."""
     # Undecodable bytes become lone surrogates, which valid UTF-8 text never holds.
@@ -301,9 +319,8 @@ def _raise_not_utf8(source_file: str, data: bytes) -> None:
         for index, value in enumerate(values):
             if re.search("[\udc80-\udcff]", value):
                 bad = value.encode("utf-8", errors="surrogateescape")
-                column = EXTRACT_COLUMNS[index] if index < len(EXTRACT_COLUMNS) else f"{index + 1} (no such column)"
                 raise MalformedDelivery(
-                    source_file, row=row, column=column,
+                    source_file, row=row, column=_column_name(index),
                     found=f"the value {bad!r}, which is not UTF-8 (Windows-1251 or another code page?)",
                     expected="UTF-8 text; save the file as UTF-8 and send it again")
     raise MalformedDelivery(source_file, found="bytes that are not UTF-8 outside any value",

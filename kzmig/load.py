@@ -312,4 +312,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     load(args.landing_dir, quiet=args.quiet, full_refresh=args.full_refresh)
+    if args.full_refresh and not args.quiet:
+        print("kzmig load: the landing tables were reloaded: rebuild with kzmig build --target postgres "
+              "--full-refresh (an incremental build would keep the rows read before)", flush=True)
     return 0

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import duckdb
 
-from kzmig.bench.deliveries import (COUNTRIES_CSV, EXTRACT_COLUMNS, MARTS, REGIONS_CSV, check_headers,
-                                    delivery_files)
+from kzmig.bench.deliveries import COUNTRIES_CSV, EXTRACT_COLUMNS, MARTS, REGIONS_CSV, delivery_files
+from kzmig.landing import check_landing
 from kzmig.project import KzmigError
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
@@ -32,7 +32,7 @@ def extract_rows_sql(files: list[Path], file_format: str) -> str:
     if file_format == "csv":
         columns = ", ".join(f"'{column}': 'varchar'" for column in EXTRACT_COLUMNS)
         return (f"select * from read_csv({paths}, header = true, auto_detect = false, delim = ',', "
-                f"quote = '\"', escape = '\"', columns = {{{columns}}})")
+                f"quote = '\"', escape = '\"', strict_mode = false, columns = {{{columns}}})")
     columns = ", ".join(f"cast({column} as varchar) as {column}" for column in EXTRACT_COLUMNS)
     return f"select {columns} from read_parquet({paths})"
 
@@ -48,8 +48,9 @@ def floor_statements(files: list[Path], file_format: str) -> list[str]:
 def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
               temp_dir: Path | None = None, threads: int | None = None) -> dict:
     """Compute the floor; return the seconds spent in each statement."""
+    # The form of every delivery, as the warehouse checks it (kzmig.landing).
+    check_landing(landing_dir)
     files, file_format = delivery_files(landing_dir)
-    check_headers(files, file_format)
     out_dir.mkdir(parents=True, exist_ok=True)
     connection = duckdb.connect(":memory:")
     if memory_limit:

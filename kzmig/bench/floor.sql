@@ -11,32 +11,56 @@
 --   __COUNTRIES_CSV__ the countries seed (country_code, is_cis, is_iso_country)
 -- Statements are separated by lines holding only ';'.
 
--- Every value trimmed (space, tab, CR, LF; empty = missing), codes case-normalised,
--- submitted_at typed (null when it is not a real YYYY-MM-DDTHH:MM:SS).
+-- Every value trimmed of Unicode's White_Space characters (extract spec 1.1; empty =
+-- missing; only values whose first or last character is not printable ASCII need the
+-- slower trim), codes case-normalised, the two dates written as ISO dates where they are
+-- valid in either form (so that identical rows compare dates as dates), submitted_at typed
+-- (null when it is not a real YYYY-MM-DDTHH:MM:SS).
+create or replace temp macro trimmed_text(value) as nullif(
+    case
+        when unicode(value) between 33 and 126 and unicode(right(value, 1)) between 33 and 126 then value
+        else trim(value, chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(32) || chr(133) || chr(160)
+            || chr(5760) || chr(8192) || chr(8193) || chr(8194) || chr(8195) || chr(8196) || chr(8197) || chr(8198)
+            || chr(8199) || chr(8200) || chr(8201) || chr(8202) || chr(8232) || chr(8233) || chr(8239) || chr(8287)
+            || chr(12288))
+    end,
+    ''
+)
+;
+create or replace temp macro iso_date_text(value) as coalesce(
+    case
+        when regexp_full_match(value, '[0-9]{4}-[0-9]{2}-[0-9]{2}') then strftime(try_strptime(value, '%Y-%m-%d'), '%Y-%m-%d')
+        when regexp_full_match(value, '[0-9]{2}[.][0-9]{2}[.][0-9]{4}') then strftime(try_strptime(value, '%d.%m.%Y'), '%Y-%m-%d')
+    end,
+    value
+)
+;
 create temp table normalized as
 with extract_rows as (
     __EXTRACT_ROWS__
 ),
 trimmed as (
     select
-        nullif(trim(coupon_id, ' ' || chr(9) || chr(10) || chr(13)), '') as coupon_id,
-        upper(nullif(trim(coupon_type, ' ' || chr(9) || chr(10) || chr(13)), '')) as coupon_type,
-        nullif(trim(registration_date, ' ' || chr(9) || chr(10) || chr(13)), '') as registration_date,
-        lower(nullif(trim(person_id_hash, ' ' || chr(9) || chr(10) || chr(13)), '')) as person_id_hash,
-        upper(nullif(trim(sex, ' ' || chr(9) || chr(10) || chr(13)), '')) as sex,
-        nullif(trim(birth_date, ' ' || chr(9) || chr(10) || chr(13)), '') as birth_date,
-        upper(nullif(trim(citizenship, ' ' || chr(9) || chr(10) || chr(13)), '')) as citizenship,
-        nullif(trim(ethnicity_code, ' ' || chr(9) || chr(10) || chr(13)), '') as ethnicity_code,
-        nullif(trim(kato_code, ' ' || chr(9) || chr(10) || chr(13)), '') as kato_code,
-        upper(nullif(trim(counterpart_country, ' ' || chr(9) || chr(10) || chr(13)), '')) as counterpart_country,
-        nullif(trim(counterpart_kato_code, ' ' || chr(9) || chr(10) || chr(13)), '') as counterpart_kato_code,
-        nullif(trim(reason_code, ' ' || chr(9) || chr(10) || chr(13)), '') as reason_code,
-        nullif(trim(submitted_at, ' ' || chr(9) || chr(10) || chr(13)), '') as submitted_at_text,
-        lower(nullif(trim(record_status, ' ' || chr(9) || chr(10) || chr(13)), '')) as record_status
+        trimmed_text(coupon_id) as coupon_id,
+        upper(trimmed_text(coupon_type)) as coupon_type,
+        trimmed_text(registration_date) as registration_date_text,
+        lower(trimmed_text(person_id_hash)) as person_id_hash,
+        upper(trimmed_text(sex)) as sex,
+        trimmed_text(birth_date) as birth_date_text,
+        upper(trimmed_text(citizenship)) as citizenship,
+        trimmed_text(ethnicity_code) as ethnicity_code,
+        trimmed_text(kato_code) as kato_code,
+        upper(trimmed_text(counterpart_country)) as counterpart_country,
+        trimmed_text(counterpart_kato_code) as counterpart_kato_code,
+        trimmed_text(reason_code) as reason_code,
+        trimmed_text(submitted_at) as submitted_at_text,
+        lower(trimmed_text(record_status)) as record_status
     from extract_rows
 )
 select
-    * exclude (submitted_at_text),
+    * exclude (registration_date_text, birth_date_text, submitted_at_text),
+    iso_date_text(registration_date_text) as registration_date,
+    iso_date_text(birth_date_text) as birth_date,
     case
         when regexp_full_match(submitted_at_text, '[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}')
             then try_strptime(submitted_at_text, '%Y-%m-%dT%H:%M:%S')

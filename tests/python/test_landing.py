@@ -255,6 +255,16 @@ def test_a_record_of_the_wrong_width_is_named(tmp_path, values, column, found):
     assert found in str(error)
 
 
+@pytest.mark.parametrize("column", ["coupon_id", "kato_code", "record_status"])
+def test_a_nul_character_is_named_with_its_row_and_column(tmp_path, column):
+    """Text holds no NUL: PostgreSQL cannot store one, so both engines refuse it alike."""
+    path = delivery(tmp_path / "coupons_2023_01.csv",
+                    [record(coupon("Z1")), record(coupon("Z2", **{column: "75\x0010"}))])
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (2, column)
+    assert "NUL" in str(error)
+
+
 @pytest.mark.parametrize("broken", ['"751"010000', '"751010000'], ids=["text-after-quote", "unterminated"])
 def test_broken_quoting_is_named_by_row(tmp_path, broken):
     path = delivery(tmp_path / "coupons_2023_01.csv",
