@@ -50,11 +50,10 @@ DELIVERY_NAME = re.compile(r"coupons_[0-9]{4}_(0[1-9]|1[0-2])\.(csv|parquet)")
 # A file whose name begins with `coupons` in any case is meant as a delivery.
 DELIVERY_PREFIX = "coupons"
 UTF8_BOM = b"\xef\xbb\xbf"
-FULL_REFRESH_HINT = (
-    "Nothing was built. If the new content is the right one, rebuild "
-    "everything from the landing folder: kzmig build --full-refresh "
-    "(plain dbt: dbt build --full-refresh)."
-)
+REBUILD = ("kzmig build --full-refresh (on PostgreSQL with --target postgres; plain dbt: "
+           "dbt build --full-refresh)")
+CHANGED_HINT = f"Nothing was built. If the new content is the right one, rebuild everything from the landing folder: {REBUILD}."
+VANISHED_HINT = f"Nothing was built. If this is the right landing folder, rebuild everything from it: {REBUILD}."
 
 
 class MalformedDelivery(KzmigError):
@@ -156,7 +155,7 @@ def check_landing(landing_dir: str | Path,
         raise MalformedDelivery(
             gone[0], found=f"no such file in {landing_dir} (it was read by an earlier build)",
             expected="every delivery read before to stay in the landing folder (nothing is ever deleted "
-                     "from it; is this the right folder?)", hint=FULL_REFRESH_HINT)
+                     "from it; is this the right folder?)", hint=VANISHED_HINT)
     reports = []
     for path in paths:
         status = path.stat()
@@ -181,7 +180,7 @@ def check_unchanged(path: Path, before: DeliveryReport) -> DeliveryReport:
             found=f"content that differs from what an earlier build read ({now}; "
                   f"read before: {before.file_size_bytes:,} bytes, sha256 {before.file_sha256[:12]}, "
                   f"{before.row_count:,} row(s))",
-            expected="a delivery never to change once landed", hint=FULL_REFRESH_HINT)
+            expected="a delivery never to change once landed", hint=CHANGED_HINT)
     return before
 
 

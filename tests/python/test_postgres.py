@@ -433,10 +433,10 @@ def test_loader_refuses_a_changed_delivery_and_a_wrong_header(loader_database, t
     with pytest.raises(KzmigError, match="malformed delivery coupons_2024_01.csv: found content that differs"):
         load(landing, quiet=True)
 
-    other = tmp_path / "other"
-    write_delivery(other, "coupons_2024_02.csv", HEADER.replace("kato_code,", "kato,", 1) + "\n")
+    delivery.write_text(HEADER + "\nC1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n")
+    write_delivery(landing, "coupons_2024_02.csv", HEADER.replace("kato_code,", "kato,", 1) + "\n")
     with pytest.raises(KzmigError, match="malformed delivery coupons_2024_02.csv, header, column kato_code"):
-        load(other, quiet=True)
+        load(landing, quiet=True)
     assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(1,)]
 
 
@@ -519,7 +519,7 @@ def test_loader_refuses_a_changed_delivery_until_a_full_refresh(loader_database,
     write_delivery(landing, "coupons_2024_02.csv", HEADER + "\n" + row.format(n=2))
     assert load(landing, quiet=True).rows_loaded == 2
     # grown, with a record ending in \r\n after one ending in \n (mixed line ends)
-    delivery.write_text(delivery.read_text(newline="") + row.format(n=3), newline="")
+    delivery.write_bytes(delivery.read_bytes() + row.format(n=3).encode())
     with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2024_01.csv: found content that differs"):
         load(landing, quiet=True)
     (landing / "coupons_2024_02.csv").unlink()
