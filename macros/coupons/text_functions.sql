@@ -35,6 +35,8 @@
     {{ return(adapter.dispatch('trim_to_null', 'kz_migration')(expression)) }}
 {%- endmacro %}
 
+{#- PostgreSQL: btrim with the 25 characters, 1.5x the 1.0 trim of four characters on 3 M
+    values (a guard like DuckDB's would bring it to 1.1x; not needed so far). -#}
 {% macro default__trim_to_null(expression) -%}
     nullif(btrim({{ expression }}, {{ white_space_characters() }}), '')
 {%- endmacro %}
