@@ -2,6 +2,10 @@
 -- cut-off: identical rows share their submitted_at, so they are all before or all after it.
 -- Identical rows share their coupon_id, so only the ids sent more than once (a few percent;
 -- a missing id counts as one id) are compared, column by column, without a hash.
+-- Columns compare as normalised in staging (trimmed, codes case-normalised); the two dates,
+-- where they are valid dates, compare as the dates they denote, whichever form they were
+-- written in (2023-01-05 = 05.01.2023, extract spec 1.1), and otherwise as their trimmed
+-- text: a valid date and an invalid or empty one are never the same.
 with
 
 extract_rows as (
@@ -37,10 +41,12 @@ repeated_rows_numbered as (
             partition by
                 coupon_id,
                 coupon_type_code,
-                registration_date_raw,
+                registration_date,
+                case when registration_date is null then registration_date_raw end,
                 person_id_hash,
                 sex_raw,
-                birth_date_raw,
+                birth_date,
+                case when birth_date is null then birth_date_raw end,
                 citizenship_raw,
                 ethnicity_code_raw,
                 kato_code,

@@ -2,6 +2,9 @@
 -- is not a repeat of an identical row) is the coupon's latest version from its submitted_at
 -- until the next, later submitted_at of the same coupon. Versions sharing a submitted_at are
 -- in conflict. Only coupons with several versions (a few percent) need the window.
+-- Versions are different exactly when they are not identical rows, so the sameness of two
+-- rows is decided in one place, int_coupon_rows_deduplicated (dates compared as dates): a
+-- row re-sent with its date in the other form is no second version and makes no tie.
 with
 
 coupon_rows as (
