@@ -492,7 +492,16 @@ def test_a_changed_delivery_stops_the_build_until_a_full_refresh(tmp_path):
         run_dbt_in(workdir, ["build", "--exclude", "resource_type:seed", "--vars", dbt_vars(landing)])
     assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", "")}
 
-    # a full rebuild reads the new content: every row has its outcome
+    # a full rebuild with plain dbt reads the new content: every row has its outcome
+    run_dbt_in(workdir, ["build", "--full-refresh", "--exclude", "resource_type:seed", "--vars", dbt_vars(landing)])
+    assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", ""),
+                                  ("coupons_2023_01.csv", 2): ("counted", ""),
+                                  ("coupons_2023_01.csv", 3): ("rejected", "invalid_coupon_type")}
+
+    # shrunk back: kzmig build stops, kzmig build --full-refresh reads it afresh
+    delivery(first, [record(coupon("CH1")), record(coupon("CH2", coupon_type="d", counterpart_country="RUS"))])
+    with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2023_01.csv: found content that differs"):
+        build_warehouse(workdir, landing)
     from kzmig.build import build
 
     with mock.patch.dict(os.environ, {"DBT_DUCKDB_PATH": str(database), "DBT_TARGET_PATH": str(workdir / "target"),
@@ -500,12 +509,11 @@ def test_a_changed_delivery_stops_the_build_until_a_full_refresh(tmp_path):
                                       "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp")}):
         build(landing, quiet=True, full_refresh=True)
     assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", ""),
-                                  ("coupons_2023_01.csv", 2): ("counted", ""),
-                                  ("coupons_2023_01.csv", 3): ("rejected", "invalid_coupon_type")}
+                                  ("coupons_2023_01.csv", 2): ("counted", "")}
 
     # a new delivery beside it is read, the old one only hashed
     delivery(landing / "coupons_2023_02.csv", [record(coupon("CH4"))])
     build_warehouse(workdir, landing)
     assert query(database, "select source_file, row_count from staging.stg_coupons__deliveries order by 1") == [
-        ("coupons_2023_01.csv", 3), ("coupons_2023_02.csv", 1)]
-    assert len(outcomes(database)) == 4
+        ("coupons_2023_01.csv", 2), ("coupons_2023_02.csv", 1)]
+    assert len(outcomes(database)) == 3
