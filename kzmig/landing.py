@@ -395,8 +395,8 @@ def open_parquet(path: str | Path):
     if typed:
         raise MalformedDelivery(
             path.name, column=", ".join(field.name for field in typed),
-            found=" and ".join(f"type {field.type}" for field in typed[:1])
-                  + (f" ({', '.join(f'{field.name} {field.type}' for field in typed)})" if len(typed) > 1 else ""),
+            found=f"type {typed[0].type}" if len(typed) == 1
+            else ", ".join(f"{field.name} of type {field.type}" for field in typed),
             expected="type string for every column (a code written as a number loses its leading zeros)")
     return parquet
 
