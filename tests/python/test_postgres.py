@@ -530,3 +530,36 @@ def test_loader_refuses_a_changed_delivery_until_a_full_refresh(loader_database,
     assert pg_query(loader_database, "select source_file, source_row, coupon_id from landing.coupon_extract_rows"
                                      " order by 1, 2") == [("coupons_2024_01.csv", 1, "C1"),
                                                            ("coupons_2024_01.csv", 2, "C3")]
+
+
+@pytest.mark.parametrize("case", ["malformed name", "both formats", "typed parquet", "windows-1251", "trailing comma"])
+def test_loader_refuses_each_malformed_class_as_the_duckdb_build_does(loader_database, tmp_path, case):
+    """The loader checks with kzmig.landing, as `kzmig build` does on DuckDB: the same
+    message, and nothing is loaded."""
+    import pyarrow as pa
+
+    from kzmig.landing import MalformedDelivery, check_landing
+    from kzmig.load import load
+    from test_landing import coupon, delivery, record, write_parquet
+
+    landing = tmp_path / "landing"
+    if case == "typed parquet":
+        landing.mkdir()
+        write_parquet([coupon("T2")], landing / "coupons_2024_01.parquet", {"ethnicity_code": pa.int64()})
+    else:
+        delivery(landing / "coupons_2024_01.csv", [record(coupon("T1"))])
+    if case == "malformed name":
+        delivery(landing / "COUPONS_2024_02.CSV", [record(coupon("T2"))])
+    elif case == "both formats":
+        write_parquet([coupon("T2")], landing / "coupons_2024_02.parquet")
+    elif case == "windows-1251":
+        delivery(landing / "coupons_2024_02.csv", [record(coupon("T2")), record(coupon("T3", sex="М"))],
+                 encoding="cp1251")
+    elif case == "trailing comma":
+        (landing / "coupons_2024_02.csv").write_text(HEADER + ",\n", encoding="utf-8")
+    with pytest.raises(MalformedDelivery) as expected:
+        check_landing(landing)
+    with pytest.raises(MalformedDelivery) as loading:
+        load(landing, quiet=True)
+    assert str(loading.value) == str(expected.value)
+    assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(0,)]
