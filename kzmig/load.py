@@ -173,7 +173,8 @@ def csv_as_csv(path: Path) -> _ChunkReader:
 
     def chunks() -> Iterator[bytes]:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # \r\n as the line end makes the writer quote every value holding \r or \n.
+        writer = csv.writer(buffer, lineterminator="\r\n")
         for number, (_, values) in enumerate(csv_records(path.name, path.read_bytes()), start=1):
             writer.writerow(values)
             if number % 50_000 == 0:

@@ -563,3 +563,21 @@ def test_loader_refuses_each_malformed_class_as_the_duckdb_build_does(loader_dat
         load(landing, quiet=True)
     assert str(loading.value) == str(expected.value)
     assert pg_query(loader_database, "select count(*) from landing.coupon_extract_rows") == [(0,)]
+
+
+@pytest.mark.parametrize("inner", ["\r", "\n", "\r\n", "\n\r", "\u2028", "\x85"], ids=repr)
+def test_loader_keeps_line_breaks_inside_values_exactly(loader_database, tmp_path, inner):
+    """A quoted value holding any line break loads as the landing check reads it."""
+    from kzmig.landing import csv_records
+    from kzmig.load import load
+    from test_landing import coupon, delivery, record
+
+    landing = tmp_path / "landing"
+    path = delivery(landing / "coupons_2024_01.csv",
+                    [record(coupon("L1", kato_code=f"7511{inner}10000", reason_code=f"{inner}01"), quoted=True),
+                     record(coupon("L2"))], ends=["\r\n", "\n"])
+    load(landing, quiet=True)
+    read = [(number, values[8], values[11]) for number, values in csv_records(path.name, path.read_bytes())]
+    assert pg_query(loader_database, "select source_row, kato_code, reason_code from landing.coupon_extract_rows"
+                                     " order by 1") == read
+    assert read[0] == (1, f"7511{inner}10000", f"{inner}01")
