@@ -47,8 +47,8 @@ kzmig: never publish figures from them."""
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "run", help="the main job: build the landing folder's deliveries (a new or empty folder gets "
-                    "the synthetic world) and export the latest release",
+        "run", help="the main job: build the landing folder (a new or empty one gets the synthetic "
+                    "world) and export the latest release",
         description="Build the warehouse from the landing folder and export the latest release. A "
                     "landing folder that does not exist or is empty is first filled with the SYNTHETIC "
                     "calibrated world (said loudly). A folder holding deliveries only "

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -193,3 +194,139 @@ def test_landing_state_refuses_a_file_as_landing_folder(tmp_path):
         run_command.prepare_landing(path)
     with pytest.raises(KzmigError, match="is a file"):
         run_command.prepare_landing(path, synthetic=True)
+
+
+# --- 3. what every command shares ---------------------------------------------------------
+
+def cli_environment(workdir: Path) -> dict[str, str]:
+    """The environment of a `kzmig` subprocess: this source tree first, scratch warehouse paths."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "KZMIG_"))}
+    env.update(PYTHONPATH=str(PROJECT_DIR), DBT_DUCKDB_PATH=str(workdir / "warehouse.duckdb"),
+               DBT_TARGET_PATH=str(workdir / "target"), DBT_LOG_PATH=str(workdir / "logs"),
+               KZMIG_DUCKDB_TEMP_DIR=str(workdir / "tmp"))
+    return env
+
+
+KZMIG = f"{sys.executable} -m kzmig.cli"
+
+
+def shell(script: str, workdir: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-c", script], cwd=workdir, env=cli_environment(workdir),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def fixture_run(tmp_path_factory) -> Path:
+    """`kzmig run` on the hand-written fixture deliveries, once: a real folder of
+    deliveries, built as real extracts, and its latest release exported."""
+    workdir = tmp_path_factory.mktemp("fixture_run")
+    (workdir / "tmp").mkdir()
+    result = shell(f"{KZMIG} run --landing-dir {FIXTURE_LANDING} --out {workdir / 'release'}", workdir,
+                   timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "as real extracts" in result.stdout and "SYNTHETIC" not in result.stdout
+    return workdir
+
+
+def test_run_builds_and_exports_a_folder_of_real_deliveries(fixture_run):
+    assert (fixture_run / "warehouse.duckdb").is_file()
+    releases = [path for path in (fixture_run / "release").iterdir() if path.is_dir()]
+    assert len(releases) == 1 and (releases[0] / "release.json").is_file()
+    assert sorted(path.name for path in FIXTURE_LANDING.iterdir()) == [
+        "coupons_2023_01.csv", "coupons_2023_02.csv", "coupons_2023_03.csv", "coupons_2023_05.csv"]
+
+
+def test_export_list_into_head_ends_cleanly(fixture_run):
+    listing = shell(f"{KZMIG} export --list", fixture_run)
+    assert listing.returncode == 0 and listing.stderr == ""
+    lines = listing.stdout.splitlines()
+    assert lines[0].startswith("release") and len(lines) > 1
+    result = shell(f'{KZMIG} export --list | head -1; echo "status=${{PIPESTATUS[0]}}"', fixture_run)
+    first, status = result.stdout.splitlines()
+    assert first == lines[0]
+    # 0 when kzmig wrote everything before head left; 141 (SIGPIPE) when it wrote after.
+    assert status in ("status=0", "status=141")
+    assert result.stderr == "", result.stderr  # no Traceback, no BrokenPipeError
+
+
+SIGPIPE_SCRIPT = """\
+{{ while [ ! -e reader_gone ]; do sleep 0.05; done; {command}; echo "status=$?" > status; }} \
+  | {{ exec 0<&-; touch reader_gone; }}
+cat status"""
+
+
+@pytest.mark.parametrize("command, status", [
+    ("export --list", 141),
+    ("--version", 0),
+    ("--help", 0),  # argparse itself ignores a failed write of the help or version
+])
+def test_a_reader_gone_away_ends_the_command_quietly(fixture_run, command, status):
+    """The reader closes the pipe before kzmig writes a byte: every write fails."""
+    (fixture_run / "reader_gone").unlink(missing_ok=True)
+    result = shell(SIGPIPE_SCRIPT.format(command=f"{KZMIG} {command}"), fixture_run)
+    assert result.stdout.strip() == f"status={status}", result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+    assert result.stderr == ""
+
+
+def test_an_error_is_one_line_without_traceback(tmp_path):
+    result = shell(f"{KZMIG} export --list --warehouse {tmp_path / 'none.duckdb'}", tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("kzmig: error: no warehouse file at ")
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+def test_ctrl_c_prints_one_line_and_exits_130(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "world"
+    process = subprocess.Popen([sys.executable, "-m", "kzmig.cli", "generate", "--out", str(out), "--quiet"],
+                               cwd=tmp_path, env=cli_environment(tmp_path), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not out.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert process.poll() is None, "generate ended before it could be interrupted"
+    time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr == "kzmig: interrupted\n"
+
+
+def test_help_says_what_each_command_is_for(capsys):
+    from kzmig.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    commands = text.split("commands:")[1].split("the two main workflows:")[0]
+    described = dict(re.findall(r"^    (\w+) +(\S.*)$", commands, flags=re.MULTILINE))
+    assert sorted(described) == sorted(COMMANDS)
+    for name in COMMANDS:
+        assert len(described[name].split()) >= 4, f"no description of {name} in kzmig --help"
+    workflows = text.split("the two main workflows:")[1]
+    assert "kzmig run" in workflows and "kzmig build --landing-dir" in workflows
+    assert "kzmig export" in workflows and "SYNTHETIC" in workflows
+
+
+def test_version_is_the_package_version(capsys, monkeypatch):
+    import importlib.metadata
+
+    import tomllib
+
+    from kzmig import cli
+
+    declared = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"kzmig {importlib.metadata.version('kzmig')}\n"
+
+    def not_installed(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    assert cli.package_version() == f"{declared} (not installed)"
