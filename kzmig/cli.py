@@ -17,7 +17,7 @@ import importlib
 import os
 import sys
 
-from kzmig.project import KzmigError
+from kzmig.project import KzmigError, require_project
 
 # Each command lives in its own module exposing add_parser(subparsers).
 COMMANDS = ["build", "run", "load", "export", "generate", "bench"]
@@ -88,12 +88,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         try:
             args = build_parser().parse_args(argv)
+            require_project()  # every command works on the dbt project's folder
             return args.run(args)
         finally:
             # Inside the try: a reader gone away shows up here at the latest.
             sys.stdout.flush()
     except KzmigError as error:
         print(f"kzmig: error: {error}", file=sys.stderr)
+        return 1
+    except ModuleNotFoundError as error:
+        if (error.name or "kzmig").split(".")[0] == "kzmig":
+            raise
+        extra = "'kzmig[postgres]'" if error.name.split(".")[0] == "psycopg2" else "kzmig"
+        print(f"kzmig: error: the Python module {error.name!r} is not installed; install the "
+              f"dependencies (pip install {extra}, or the tested set: pip install -r requirements.txt)",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("kzmig: interrupted", file=sys.stderr)

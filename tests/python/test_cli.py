@@ -330,3 +330,198 @@ def test_version_is_the_package_version(capsys, monkeypatch):
 
     monkeypatch.setattr(importlib.metadata, "version", not_installed)
     assert cli.package_version() == f"{declared} (not installed)"
+
+
+# --- 2. packaging -------------------------------------------------------------------------
+
+def pyproject() -> dict:
+    import tomllib
+
+    return tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared_requirements() -> dict[str, list]:
+    """'core' and each extra -> its requirements (packaging.requirements.Requirement)."""
+    from packaging.requirements import Requirement
+
+    project = pyproject()["project"]
+    declared = {"core": [Requirement(text) for text in project["dependencies"]]}
+    for extra, texts in project.get("optional-dependencies", {}).items():
+        declared[extra] = [Requirement(text) for text in texts]
+    return declared
+
+
+def runtime_imports() -> set[str]:
+    """Every module the kzmig package imports (absolute imports), outside kzmig and the
+    standard library."""
+    import ast
+
+    modules = set()
+    for path in (PROJECT_DIR / "kzmig").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules.add(node.module)
+    return {module for module in modules
+            if module.split(".")[0] not in sys.stdlib_module_names and module.split(".")[0] != "kzmig"}
+
+
+def owning_distributions(modules: set[str]) -> dict[str, str]:
+    """module -> the installed distribution whose files hold it."""
+    import importlib.metadata
+    import importlib.util
+
+    origins = {}
+    for module in modules:
+        spec = importlib.util.find_spec(module)
+        assert spec is not None and spec.origin, f"kzmig imports {module}, which is not installed"
+        origins[Path(spec.origin).resolve()] = module
+    owners = {}
+    for distribution in importlib.metadata.distributions():
+        for file in distribution.files or []:
+            module = origins.get(Path(distribution.locate_file(file)).resolve())
+            if module is not None:
+                owners[module] = canonical(distribution.metadata["Name"])
+    return owners
+
+
+def test_every_runtime_import_is_a_declared_dependency():
+    imports = runtime_imports()
+    assert {"duckdb", "numpy", "pandas", "pyarrow", "openpyxl", "psycopg2",
+            "dbt.adapters.duckdb.plugins"} <= imports  # the scan sees them
+    owners = owning_distributions(imports)
+    assert set(owners) == imports, f"no distribution found for {imports - set(owners)}"
+    declared = {extra: {canonical(requirement.name) for requirement in requirements}
+                for extra, requirements in declared_requirements().items()}
+    core, postgres = declared["core"], declared["postgres"]
+    undeclared = {module: owner for module, owner in owners.items() if owner not in core | postgres}
+    assert not undeclared, f"imported at run time but not declared in pyproject.toml: {undeclared}"
+    # Only the PostgreSQL client may be optional; everything else is a core dependency.
+    assert {owner for owner in owners.values() if owner not in core} == {"psycopg2-binary"}
+    # And nothing declared that kzmig does not use (dbt-core: kzmig runs its `dbt` command;
+    # dbt-postgres: dbt's adapter of the postgres target).
+    assert core - set(owners.values()) == {"dbt-core"}
+    assert postgres - set(owners.values()) == {"dbt-postgres"}
+
+
+def test_the_pinned_set_satisfies_the_declared_ranges():
+    pins = {}
+    for line in (PROJECT_DIR / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.split("#")[0].strip().split("==")
+            pins[canonical(name)] = version
+    for extra, requirements in declared_requirements().items():
+        for requirement in requirements:
+            if canonical(requirement.name) == "kzmig":
+                continue
+            name = canonical(requirement.name)
+            assert name in pins, f"{name} ({extra}) is not pinned in requirements.txt"
+            assert requirement.specifier.contains(pins[name]), \
+                f"requirements.txt pins {name}=={pins[name]}, outside {requirement.specifier} ({extra})"
+
+
+def source_tree(tmp_path: Path) -> Path:
+    """The files `pip install .` packages, copied (so that pip writes no build files here)."""
+    import shutil
+
+    source = tmp_path / "src"
+    source.mkdir()
+    shutil.copy(PROJECT_DIR / "pyproject.toml", source)
+    shutil.copytree(PROJECT_DIR / "kzmig", source / "kzmig", ignore=shutil.ignore_patterns("__pycache__"))
+    return source
+
+
+def test_pip_install_gives_a_working_kzmig(tmp_path):
+    """A fresh virtual environment, `pip install .` of this source tree: --version, --help,
+    the package data, the declared requirements in the metadata, and a clear refusal of
+    the commands that need the dbt project, which a plain install does not carry."""
+    import sysconfig
+
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    site_packages = Path(subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True).stdout.strip())
+    # The dependencies: those of the environment running the tests (see the next test for
+    # their resolution from the index). A plain path: its .pth files (an editable kzmig) stay unread.
+    (site_packages / "tested_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("PYTHONPATH", "VIRTUAL_ENV") and not key.startswith(("DBT_", "KZMIG_"))}
+    install = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps",
+                              "--quiet", str(source_tree(tmp_path))],
+                             cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    assert install.returncode == 0, install.stdout + install.stderr
+
+    def kzmig(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run([venv / "bin" / "kzmig", *args], cwd=tmp_path, env={**env, **extra_env},
+                              capture_output=True, text=True, timeout=120)
+
+    version = kzmig("--version")
+    assert version.returncode == 0 and version.stdout == f"kzmig {pyproject()['project']['version']}\n"
+    assert "(not installed)" not in version.stdout
+    help_text = kzmig("--help")
+    assert help_text.returncode == 0 and "the two main workflows" in help_text.stdout
+    installed = subprocess.run(
+        [python, "-c", "import importlib.metadata as m, kzmig, pathlib; "
+                       "root = pathlib.Path(kzmig.__file__).parent; print(root); "
+                       "print((root / 'generator' / 'world.toml').is_file(), (root / 'bench' / 'floor.sql').is_file()); "
+                       "print(m.requires('kzmig'))"],
+        cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
+    assert Path(installed[0]).is_relative_to(site_packages)  # this install, not the checkout
+    assert installed[1] == "True True"  # package data
+    for requirement in declared_requirements()["core"]:
+        assert str(requirement) in installed[2]
+    assert "extra == \"postgres\"" in installed[2]
+
+    out = tmp_path / "world"
+    refused = kzmig("generate", "--out", str(out))
+    assert refused.returncode == 1 and not out.exists()
+    assert refused.stderr.startswith("kzmig: error: the dbt project of the warehouse is not at ")
+    assert "KZMIG_PROJECT_DIR" in refused.stderr and "Traceback" not in refused.stderr
+    # Pointed at the checkout, the installed command line works on it.
+    pointed = kzmig("export", "--list", "--warehouse", str(tmp_path / "none.duckdb"),
+                    KZMIG_PROJECT_DIR=str(PROJECT_DIR))
+    assert pointed.returncode == 1 and pointed.stderr.startswith("kzmig: error: no warehouse file at ")
+
+
+def pypi_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("pypi.org", 443), timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not pypi_reachable(), reason="resolving the declared dependencies needs PyPI")
+def test_the_declared_dependencies_resolve(tmp_path):
+    """pip resolves `.[postgres]` from the package index alone (nothing installed counts),
+    to a dbt 1.11 on DuckDB and PostgreSQL."""
+    report = tmp_path / "report.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+         "--report", str(report), f"{source_tree(tmp_path)}[postgres]"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    resolved = {canonical(item["metadata"]["name"]): item["metadata"]["version"]
+                for item in json.loads(report.read_text(encoding="utf-8"))["install"]}
+    for requirement in [*declared_requirements()["core"], *declared_requirements()["postgres"]]:
+        name = canonical(requirement.name)
+        assert name in resolved and requirement.specifier.contains(resolved[name]), (name, resolved.get(name))
+    assert resolved["dbt-core"].startswith("1.11.")
+
+
+def test_a_missing_optional_dependency_is_named_with_its_extra(monkeypatch, capsys):
+    """Without the PostgreSQL client (a plain `pip install kzmig`), kzmig load says what to install."""
+    monkeypatch.setitem(sys.modules, "psycopg2", None)  # import psycopg2 -> ModuleNotFoundError
+    assert main(["load", "--landing-dir", str(FIXTURE_LANDING)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("kzmig: error: the Python module 'psycopg2' is not installed")
+    assert "pip install 'kzmig[postgres]'" in error and "Traceback" not in error
