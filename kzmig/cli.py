@@ -1,28 +1,116 @@
-"""The one entry point: `kzmig <command>`."""
+"""The one entry point: `kzmig <command>`.
+
+The command line of the kz_migration warehouse: it builds Kazakhstan's population-migration
+statistics from the Migration Service's coupon extracts with dbt on DuckDB (or PostgreSQL)
+and exports the releases.
+
+Every command shares the same endings: an error the user can act on (KzmigError) prints
+`kzmig: error: ...` and exits 1; Ctrl-C prints one line and exits 130; a reader that goes
+away (`kzmig export --list | head -1`) ends the command quietly with exit status 141, as
+a Unix tool killed by SIGPIPE does.
+"""
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-from kzmig.project import KzmigError
+from kzmig.project import KzmigError, require_project
 
 # Each command lives in its own module exposing add_parser(subparsers).
 COMMANDS = ["build", "run", "load", "export", "generate", "bench"]
 
+DESCRIPTION = """\
+The command line of the kz_migration warehouse: Kazakhstan's population-migration
+statistics built from the Migration Service's coupon extracts with dbt, and the
+releases exported from it."""
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="kzmig", description=__doc__)
-    subparsers = parser.add_subparsers(dest="command", required=True)
+EPILOG = """\
+the two main workflows:
+  kzmig run
+      The main job (what scripts/release.sh runs): build the landing folder data/landing
+      and export the latest release into release/. A landing folder that does not exist
+      or is empty is first filled with the SYNTHETIC calibrated world (made up: never
+      publish figures from it); a folder holding anything but deliveries is refused.
+  kzmig build --landing-dir DIR [--cutoff YYYY-MM-DDTHH:MM:SS]
+  kzmig export --list | --latest | --release RELEASE_ID
+      Real extracts: build the warehouse from a folder of deliveries
+      (coupons_YYYY_MM.csv or .parquet), then export a release.
+
+`kzmig COMMAND --help` describes each command."""
+
+SIGPIPE_STATUS = 128 + 13  # what the shell reports for a process killed by SIGPIPE
+INTERRUPTED_STATUS = 128 + 2  # ... and by SIGINT (Ctrl-C)
+
+
+def package_version() -> str:
+    """The installed package's version; without an installation, the source tree's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kzmig")
+    except PackageNotFoundError:
+        pass
+    from kzmig.project import PROJECT_DIR
+
+    try:
+        import tomllib
+
+        with open(PROJECT_DIR / "pyproject.toml", "rb") as handle:
+            return f"{tomllib.load(handle)['project']['version']} (not installed)"
+    except (OSError, KeyError, ValueError):
+        return "unknown (not installed)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kzmig", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kzmig {package_version()}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                       title="commands")
     for name in COMMANDS:
         importlib.import_module(f"kzmig.{name}").add_parser(subparsers)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again."""
     try:
-        return args.run(args)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (a test's capture): nothing to silence
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            require_project()  # every command works on the dbt project's folder
+            return args.run(args)
+        finally:
+            # Inside the try: a reader gone away shows up here at the latest.
+            sys.stdout.flush()
     except KzmigError as error:
         print(f"kzmig: error: {error}", file=sys.stderr)
         return 1
+    except ModuleNotFoundError as error:
+        if (error.name or "kzmig").split(".")[0] == "kzmig":
+            raise
+        extra = "'kzmig[postgres]'" if error.name.split(".")[0] == "psycopg2" else "kzmig"
+        print(f"kzmig: error: the Python module {error.name!r} is not installed; install the "
+              f"dependencies (pip install {extra}, or the tested set: pip install -r requirements.txt)",
+              file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kzmig: interrupted", file=sys.stderr)
+        return INTERRUPTED_STATUS
+    except BrokenPipeError:
+        # The reader of the output went away (`kzmig export --list | head -1`): stop quietly.
+        silence_stdout()
+        return SIGPIPE_STATUS
 
 
 if __name__ == "__main__":

@@ -10,7 +10,10 @@ import sys
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The dbt project (dbt_project.yml, models, macros, seeds, profiles) is the checkout the
+# package sits in: `pip install -e .` (scripts/bootstrap.sh). A plain `pip install .`
+# installs the command line without it; KZMIG_PROJECT_DIR then names the checkout.
+PROJECT_DIR = Path(os.environ.get("KZMIG_PROJECT_DIR") or Path(__file__).resolve().parent.parent).resolve()
 PROFILES_DIR = PROJECT_DIR / "profiles"
 DEFAULT_LANDING_DIR = PROJECT_DIR / "data" / "landing"
 DEFAULT_WAREHOUSE = PROJECT_DIR / "warehouse" / "kz_migration.duckdb"
@@ -22,6 +25,18 @@ MALFORMED_DELIVERY_LINE = re.compile(r"^(malformed delivery |no coupon extracts:
 
 class KzmigError(RuntimeError):
     """An error the user can act on; printed without a traceback."""
+
+
+def require_project() -> None:
+    """Refuse, with what to do, when the dbt project is not where kzmig looks for it."""
+    if not (PROJECT_DIR / "dbt_project.yml").is_file():
+        where = ("KZMIG_PROJECT_DIR" if os.environ.get("KZMIG_PROJECT_DIR")
+                 else "the folder this kzmig is installed in")
+        raise KzmigError(
+            f"the dbt project of the warehouse is not at {PROJECT_DIR} ({where}; no dbt_project.yml). "
+            "A plain `pip install .` installs the command line only (--help, --version): run kzmig "
+            "from a checkout of the project (bash scripts/bootstrap.sh, or pip install -e . in it), "
+            "or set KZMIG_PROJECT_DIR to the checkout's folder.")
 
 
 def warehouse_path() -> Path:

@@ -6,7 +6,12 @@ cd "$(dirname "$0")/.."
 
 python=${PYTHON:-python3}
 if ! command -v "$python" >/dev/null 2>&1; then
-    echo "bootstrap: $python not found; install Python 3.10 or newer" >&2
+    echo "bootstrap: $python not found; install Python 3.11 or newer" >&2
+    exit 1
+fi
+if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "bootstrap: $python is Python $("$python" -c 'import platform; print(platform.python_version())');" \
+         "the pinned dependencies need Python 3.11 or newer (set PYTHON=python3.11)" >&2
     exit 1
 fi
 if [ ! -x .venv/bin/python ]; then
