@@ -22,7 +22,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except KzmigError as error:
         print(f"kzmig: error: {error}", file=sys.stderr)
+        if getattr(error, "log_path", None) is not None:
+            print(f"kzmig: the full log is in {error.log_path}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("kzmig: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
