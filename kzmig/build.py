@@ -7,7 +7,10 @@ import json
 import os
 from pathlib import Path
 
-from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, run_dbt, warehouse_path
+from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, log_dir, run_dbt,
+                           warehouse_path)
+
+BUILD_LOG_NAME = "kzmig-build.log"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -21,7 +24,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="read every delivery afresh and rebuild everything (the way to take back "
                              "a delivery that was read before)")
     parser.add_argument("--warn-error", action="store_true", help="treat dbt warnings as errors")
+    add_verbose_argument(parser)
     parser.set_defaults(run=run)
+
+
+def add_verbose_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--verbose", action="store_true",
+                        help=f"show dbt's own lines as it runs (they always go to <log dir>/{BUILD_LOG_NAME})")
 
 
 def deliveries_read_before(database: Path) -> dict | None:
@@ -52,7 +61,7 @@ def deliveries_read_before(database: Path) -> dict | None:
         raise KzmigError(f"cannot read the warehouse {database}: {str(error).splitlines()[0]}") from None
 
 
-def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, report_path: Path) -> None:
+def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, report_path: Path) -> list:
     """Check every delivery before anything runs (DuckDB); write the reports for the dbt hook.
 
     Raises MalformedDelivery (one clear message) on a malformed or changed delivery. The
@@ -67,12 +76,41 @@ def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, repo
     rows = [{**report.as_dict(), "mtime_ns": (landing / report.source_file).stat().st_mtime_ns}
             for report in reports]
     report_path.write_text(json.dumps(rows), encoding="utf-8")
+    return reports
 
 
-def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False) -> None:
+def warehouse_description(target_name: str) -> str:
+    """Where the build went, for the summary."""
+    if target_name == "postgres":
+        return (f"PostgreSQL database {os.environ.get('KZMIG_PG_DATABASE', 'kz_migration')} on "
+                f"{os.environ.get('KZMIG_PG_HOST', 'localhost')}:{os.environ.get('KZMIG_PG_PORT', '5432')}")
+    return str(warehouse_path())
+
+
+def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False,
+          verbose=False) -> None:
+    """Check the landing folder, dbt seed, dbt build; show progress and a summary unless quiet.
+
+    dbt's full output goes to <log dir>/kzmig-build.log; a failure raises KzmigError with
+    the one message and that log's path.
+    """
+    from kzmig.progress import BuildDisplay
+
     if not Path(landing_dir).is_dir():
         raise KzmigError(f"landing folder {landing_dir} does not exist")
     target_name = target or os.environ.get("DBT_TARGET", "duckdb")
+    with BuildDisplay(log_dir() / BUILD_LOG_NAME, quiet=quiet, verbose=verbose) as display:
+        try:
+            _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh)
+        except KzmigError as error:
+            if getattr(error, "log_path", None) is None:
+                display.log(f"kzmig: error: {error}")
+                error.log_path = display.log_path
+            raise
+        display.summary(warehouse_description(target_name))
+
+
+def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh) -> None:
     extra_vars = {}
     report_path = None
     if target_name == "postgres":
@@ -80,25 +118,29 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
         # raw table first (a delivery already loaded is skipped; a changed one stops).
         from kzmig.load import load
 
-        load(landing_dir, quiet=quiet, full_refresh=full_refresh)
+        with display.step("landing check and load into PostgreSQL"):
+            load(landing_dir, quiet=display.quiet, full_refresh=full_refresh)
     else:
         # A fixed path, so that dbt's partial parsing is not undone by a new var each time.
         report_path = Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target")) / "landing_checked.json"
         report_path.parent.mkdir(parents=True, exist_ok=True)
-        check_landing_first(landing_dir, full_refresh, report_path)
+        with display.step("landing check") as step:
+            reports = check_landing_first(landing_dir, full_refresh, report_path)
+            step.note = f"{len(reports)} deliveries in {landing_dir}"
         extra_vars["landing_checked"] = str(report_path.resolve())
     try:
         variables = ["--vars", dbt_vars(landing_dir, cutoff, **extra_vars)]
         flags = ["--warn-error"] if warn_error else []
-        run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, quiet=quiet)
+        run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, display=display)
         # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
         refresh = ["--full-refresh"] if full_refresh else []
-        run_dbt([*flags, "build", *refresh, *variables], target=target, quiet=quiet)
+        run_dbt([*flags, "build", *refresh, *variables], target=target, display=display)
     finally:
         if report_path is not None:
             report_path.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace) -> int:
-    build(args.landing_dir, args.cutoff, args.target, args.warn_error, full_refresh=args.full_refresh)
+    build(args.landing_dir, args.cutoff, args.target, args.warn_error, full_refresh=args.full_refresh,
+          verbose=args.verbose)
     return 0

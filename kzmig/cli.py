@@ -95,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.flush()
     except KzmigError as error:
         print(f"kzmig: error: {error}", file=sys.stderr)
+        if getattr(error, "log_path", None) is not None:
+            print(f"kzmig: the full log is in {error.log_path}", file=sys.stderr)
         return 1
     except ModuleNotFoundError as error:
         if (error.name or "kzmig").split(".")[0] == "kzmig":

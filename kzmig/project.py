@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kzmig.progress import BuildDisplay, DbtRun
 
 # The dbt project (dbt_project.yml, models, macros, seeds, profiles) is the checkout the
 # package sits in: `pip install -e .` (scripts/bootstrap.sh). A plain `pip install .`
@@ -24,7 +29,14 @@ MALFORMED_DELIVERY_LINE = re.compile(r"^(malformed delivery |no coupon extracts:
 
 
 class KzmigError(RuntimeError):
-    """An error the user can act on; printed without a traceback."""
+    """An error the user can act on; printed without a traceback.
+
+    `log_path`, when set, is the log file that holds the whole story (printed after the message).
+    """
+
+    def __init__(self, message: str, *, log_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.log_path = log_path
 
 
 def require_project() -> None:
@@ -59,38 +71,99 @@ def dbt_vars(landing_dir: str | os.PathLike | None = None, cutoff: str | None = 
     return json.dumps(values)
 
 
-def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False) -> None:
-    """Run one dbt command in the project; raise KzmigError when it fails."""
+def log_dir() -> Path:
+    """dbt's log folder (DBT_LOG_PATH, else logs/ in the project), where kzmig's logs go too."""
+    return Path(os.environ.get("DBT_LOG_PATH") or PROJECT_DIR / "logs").resolve()
+
+
+def duckdb_temp_dir() -> Path:
+    """DuckDB's spill folder as the profile resolves it (dbt runs in the project folder)."""
+    return (PROJECT_DIR / os.environ.get("KZMIG_DUCKDB_TEMP_DIR", "warehouse/tmp")).resolve()
+
+
+def dbt_command_name(args: list[str]) -> str:
+    return next((arg for arg in args if not arg.startswith("-")), "dbt")
+
+
+def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False, verbose: bool = False,
+            display: BuildDisplay | None = None) -> DbtRun:
+    """Run one dbt command in the project; raise KzmigError when it fails.
+
+    dbt writes JSON events (--log-format json); they drive the step on `display` (nodes
+    done of the total) and are written, as text, into its log file; with `verbose` dbt's
+    lines are shown too. Without a display, one is made for this command alone, with the
+    log file <log dir>/kzmig-dbt.log. Returns what dbt reported (kzmig.progress.DbtRun).
+    """
+    from kzmig.progress import BuildDisplay
+
+    if display is None:
+        with BuildDisplay(log_dir() / "kzmig-dbt.log", quiet=quiet, verbose=verbose) as own:
+            return run_dbt(args, target=target, display=own)
     command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
     if target:
         command += ["--target", target]
+    # Structured events on stdout; colours only where dbt's lines reach a terminal.
+    command += ["--log-format", "json", "--use-colors" if display.dbt_colors else "--no-use-colors"]
     env = os.environ.copy()
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    if not quiet:
-        print(f"kzmig: dbt {' '.join(args)}", flush=True)
-    started = time.monotonic()
     warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    (warehouse_path().parent / "tmp").mkdir(parents=True, exist_ok=True)
-    process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, errors="replace")
-    shown: list[str] = []
-    held: list[str] = []  # dbt's account of an error, shown only if it is not a malformed delivery
-    for line in process.stdout:
-        if held or "Encountered an error" in line:
-            held.append(line)
-            continue
-        shown.append(line)
-        if not quiet:
-            print(line, end="", flush=True)
-    returncode = process.wait()
-    if returncode != 0:
-        delivery_error = next((line.strip() for line in held if MALFORMED_DELIVERY_LINE.match(line.strip())), None)
-        if delivery_error is not None:
-            # The landing hook's one clear message, without dbt's stack of macro calls.
-            raise KzmigError(delivery_error)
-        if not quiet:
-            print("".join(held), end="", flush=True)
-        detail = "".join(shown + held)[-4000:] if quiet else ""
-        raise KzmigError(f"dbt {args[0]} failed (exit {returncode}).\n{detail}".rstrip())
-    if not quiet:
-        print(f"kzmig: dbt {args[0]} finished in {time.monotonic() - started:.1f} s", flush=True)
+    if (target or env.get("DBT_TARGET", "duckdb")) == "duckdb":
+        duckdb_temp_dir().mkdir(parents=True, exist_ok=True)
+    return _run_dbt_process(command, args, env, display)
+
+
+def _run_dbt_process(command: list[str], args: list[str], env: dict, display: BuildDisplay) -> DbtRun:
+    from kzmig.progress import DbtRun
+
+    name = dbt_command_name(args)
+    run = DbtRun(command=name)
+    display.runs.append(run)
+    display.log("$ " + shlex.join(["dbt", *command[1:]]))
+    started = time.monotonic()
+    with display.step(f"dbt {name}") as step:
+        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+        try:
+            for line in process.stdout:
+                display.dbt_line(run.read(line))
+                step.update(run.done, run.total, run.current)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            run.returncode = process.wait()
+            run.seconds = time.monotonic() - started
+        if run.returncode != 0:
+            raise dbt_failure(run, display)
+    return run
+
+
+def dbt_failure(run: DbtRun, display: BuildDisplay) -> KzmigError:
+    """The one message for a failed dbt command."""
+    from kzmig.progress import FAILURE_EVENTS
+
+    log_path = display.log_path
+    delivery_error = next((line for line in run.error_lines() if MALFORMED_DELIVERY_LINE.match(line)), None)
+    if delivery_error is None:  # not an event: look in whatever dbt printed as text
+        delivery_error = next((line.strip() for line in run.text if MALFORMED_DELIVERY_LINE.match(line.strip())),
+                              None)
+    if delivery_error is not None:
+        # The landing hook's one clear message, without dbt's stack of macro calls.
+        display.log(f"kzmig: error: {delivery_error}")
+        return KzmigError(delivery_error, log_path=log_path)
+    counts = run.counts()
+    nodes = ""
+    if counts.get("failed") or counts.get("skipped"):
+        nodes = (f": {counts.get('failed', 0)} failed, {counts.get('skipped', 0)} skipped"
+                 f" of {run.total or run.done} nodes")
+    reasons = [line for line in (list(run.error_lines(FAILURE_EVENTS)) or list(run.error_lines()))
+               if not line.startswith(("Completed with", "Encountered an error", "Done."))]
+    message = f"dbt {run.command} failed (exit {run.returncode}){nodes}"
+    if reasons:
+        message += ": " + " ".join(reasons[:2])[:600]
+        if len(reasons) > 2:
+            message += f" (and {len(reasons) - 2} more lines)"
+    display.log(f"kzmig: error: {message}")
+    if display.quiet:
+        # No console, no one to read the log file: the caller gets dbt's last lines.
+        message += "\n" + "\n".join(run.text)[-4000:]
+    return KzmigError(message.rstrip(), log_path=log_path)

@@ -23,6 +23,7 @@ import argparse
 import json
 from pathlib import Path
 
+from kzmig.build import add_verbose_argument
 from kzmig.landing import DELIVERY_NAME
 from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError
 
@@ -63,6 +64,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--cutoff", default=None, help="data cut-off of the monthly marts (default: none)")
     parser.add_argument("--out", default=str(PROJECT_DIR / "release"), help="folder for the exported release")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the synthetic world, if one is generated")
+    add_verbose_argument(parser)
     parser.set_defaults(run=run)
 
 
@@ -159,6 +161,6 @@ def run(args: argparse.Namespace) -> int:
         print(SYNTHETIC_BANNER.format(landing=landing, state="is empty" if landing.exists() else "does not exist"),
               flush=True)
         generate_world(out_dir=landing, file_format="csv", seed=args.seed)
-    build(landing, cutoff=args.cutoff)
+    build(landing, cutoff=args.cutoff, verbose=args.verbose)
     export_latest(out_dir=Path(args.out))
     return 0

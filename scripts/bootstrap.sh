@@ -21,8 +21,13 @@ fi
 stamp=.venv/.kzmig-requirements
 wanted=$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
-    echo "bootstrap: installing pinned dependencies into .venv (a few minutes the first time)"
-    .venv/bin/python -m pip install --disable-pip-version-check -q -r requirements.txt
-    .venv/bin/python -m pip install --disable-pip-version-check -q --no-deps -e .
+    # pip shows what it collects and installs, so a first install of several minutes is not silent.
+    echo "bootstrap: installing the pinned dependencies of requirements.txt into .venv (a few minutes the first time)"
+    .venv/bin/python -m pip install --disable-pip-version-check -r requirements.txt
+    echo "bootstrap: installing the kzmig command into .venv (editable)"
+    .venv/bin/python -m pip install --disable-pip-version-check --no-deps -e .
     echo "$wanted" > "$stamp"
+    echo "bootstrap: .venv is ready"
+else
+    echo "bootstrap: .venv is up to date with requirements.txt"
 fi

@@ -143,7 +143,9 @@ class World:
 
 
 def dbt_command(*args: str) -> list[str]:
-    return [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR)]
+    # The output goes to a log file: no colour codes in it.
+    return [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROFILES_DIR),
+            "--no-use-colors"]
 
 
 def remove_database(database: Path) -> None:
