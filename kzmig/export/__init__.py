@@ -270,12 +270,28 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
 
 def export_release(release_id: str, out_dir: Path, lang: str = "en",
                    warehouse: Path | None = None, quiet: bool = False) -> Path:
-    """Write out_dir/release_id/ from the warehouse's marts; return that folder."""
+    """Write out_dir/release_id/ from the published marts; return that folder."""
+    return _export(release_id, out_dir, lang, warehouse, quiet)
+
+
+def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
+                  quiet: bool = False) -> Path:
+    """Export the latest release the publication holds (greatest period_year, then
+    period_end_month; revised before preliminary); return its folder. The release is
+    chosen and read on one connection: a publication that replaces the file meanwhile
+    does not mix in."""
+    return _export(None, out_dir, lang, warehouse, quiet)
+
+
+def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
+            quiet: bool) -> Path:
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
-        build = last_build(connection)
         _require_marts(connection)
+        build = last_build(connection)
+        if release_id is None:
+            release_id = latest_release_id(connection)
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
         years = _dynamic_years(connection, release_id)
@@ -290,16 +306,6 @@ def export_release(release_id: str, out_dir: Path, lang: str = "en",
         for path in sorted(target.iterdir()):
             print(f"kzmig:   {path}", flush=True)
     return target
-
-
-def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
-                  quiet: bool = False) -> Path:
-    """Export the latest release the warehouse holds (greatest period_year, then
-    period_end_month; revised before preliminary); return its folder."""
-    with connect(warehouse) as connection:
-        _require_marts(connection)
-        release_id = latest_release_id(connection)
-    return export_release(release_id, out_dir, lang=lang, warehouse=warehouse, quiet=quiet)
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
