@@ -346,7 +346,11 @@ def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_
             build_warehouse(tmp_path / "build", landing, target="postgres")
         built_marts = pg_query(LOADER_DATABASE, "select count(*) from information_schema.tables"
                                                 " where table_schema in ('marts', 'intermediate')")
+        # the build stopped in its on-run-start hook; kzmig build logged it as failed
+        logged = pg_query(LOADER_DATABASE, "select command, status, finished_at is not null"
+                                           " from audit.build_runs")
     assert built_marts == [(0,)]
+    assert logged == [("build", "error", True)]
 
 
 # --- the loader -----------------------------------------------------------------------
