@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -134,10 +135,48 @@ def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_r
         run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, display=display)
         # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
         refresh = ["--full-refresh"] if full_refresh else []
-        run_dbt([*flags, "build", *refresh, *variables], target=target, display=display)
+        launched = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=1)
+        try:
+            run_dbt([*flags, "build", *refresh, *variables], target=target, display=display)
+        except KzmigError:
+            mark_build_failed(target_name, launched)
+            raise
     finally:
         if report_path is not None:
             report_path.unlink(missing_ok=True)
+
+
+def mark_build_failed(target_name: str, launched: dt.datetime) -> None:
+    """After dbt build exited non-zero: its row of audit.build_runs, if still 'running'
+    (an on-run-start hook failed, the process was stopped, the publication failed), is
+    marked 'error'. Best effort: a log that cannot be opened is left alone (the next
+    build marks the row 'aborted')."""
+    sql = ("update audit.build_runs set status = 'error', finished_at = {now} "
+           "where status = 'running' and command = 'build' and started_at >= {since}")
+    try:
+        if target_name == "postgres":
+            from kzmig.load import connect
+
+            with connect() as connection, connection.cursor() as cursor:
+                cursor.execute("select to_regclass('audit.build_runs') is not null")
+                if cursor.fetchone()[0]:
+                    cursor.execute(sql.format(now="(now() at time zone 'utc')", since="%s"), [launched])
+            connection.close()
+        else:
+            import duckdb
+
+            database = warehouse_path()
+            if not database.exists():
+                return
+            with duckdb.connect(str(database)) as connection:
+                present = connection.execute(
+                    "select count(*) from duckdb_tables() "
+                    "where schema_name = 'audit' and table_name = 'build_runs'").fetchone()[0]
+                if present:
+                    connection.execute(sql.format(now="cast(current_timestamp at time zone 'UTC' as timestamp)",
+                                                  since="?"), [launched])
+    except Exception:  # noqa: BLE001 - the build's own error is what the user must see
+        pass
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,6 +9,13 @@ returns VARCHAR, a JSON object: {"deliveries": [report, ...]} (DeliveryReport's 
 file name order) or {"error": "<the one clear message>"}. read_before is a JSON list of
 the reports an earlier build read (or null); checked_now the path of a JSON file of
 reports that `kzmig build` made moments before (or null).
+
+It also registers the two file steps of publishing the marts (kzmig.publish; called by
+macros/publish/publish_marts.sql after a successful build):
+kzmig_publication_start(build_path VARCHAR, configured_path VARCHAR, invocation_id VARCHAR)
+returns the JSON object {"temporary": path, "final": path} (stale temporary files
+removed), and kzmig_publication_finish(temporary VARCHAR, final VARCHAR) renames the
+written, detached temporary file onto the published one and returns its path.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import os
 
 from dbt.adapters.duckdb.plugins import BasePlugin
 
+from kzmig import publish
 from kzmig.landing import check_landing, reports_from_dicts
 from kzmig.project import KzmigError
 
@@ -39,8 +47,24 @@ def check_landing_json(landing_dir: str, read_before: str | None, checked_now: s
     return json.dumps({"deliveries": [report.as_dict() for report in reports]})
 
 
+def publication_start(build_path: str, configured_path: str | None, invocation_id: str) -> str:
+    temporary, final = publish.start_publication(build_path, configured_path or None, invocation_id)
+    return json.dumps({"temporary": str(temporary), "final": str(final)})
+
+
+def publication_finish(temporary: str, final: str) -> str:
+    return str(publish.finish_publication(temporary, final))
+
+
+FUNCTIONS = [
+    (FUNCTION_NAME, check_landing_json, ["VARCHAR", "VARCHAR", "VARCHAR"]),
+    ("kzmig_publication_start", publication_start, ["VARCHAR", "VARCHAR", "VARCHAR"]),
+    ("kzmig_publication_finish", publication_finish, ["VARCHAR", "VARCHAR"]),
+]
+
+
 class Plugin(BasePlugin):
-    """Registers kzmig_check_landing on every DuckDB connection and cursor dbt opens."""
+    """Registers the kzmig_* functions on every DuckDB connection and cursor dbt opens."""
 
     def configure_connection(self, conn) -> None:
         _register(conn)
@@ -52,10 +76,10 @@ class Plugin(BasePlugin):
 def _register(connection) -> None:
     import duckdb
 
-    try:
-        connection.create_function(
-            FUNCTION_NAME, check_landing_json, ["VARCHAR", "VARCHAR", "VARCHAR"], "VARCHAR",
-            null_handling="special", side_effects=True)
-    except duckdb.Error as error:
-        if "already" not in str(error).lower():
-            raise
+    for name, function, parameters in FUNCTIONS:
+        try:
+            connection.create_function(name, function, parameters, "VARCHAR",
+                                       null_handling="special", side_effects=True)
+        except duckdb.Error as error:
+            if "already" not in str(error).lower():
+                raise

@@ -1,6 +1,6 @@
 """`kzmig export`: a release as its readers get it.
 
-    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru] [--warehouse FILE]
+    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru] [--warehouse FILE | --published FILE]
     kzmig export --latest [--out DIR] [--lang en|ru]
     kzmig export --list
 
@@ -8,18 +8,20 @@ writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus th
 glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
 the build the figures came from, the row count of each table).
 
-The numbers come from SQL: the script reads the marts schema of the DuckDB warehouse
-and only shapes and writes what it reads (it rounds percentages for display in the key
-points, nothing else). Every table is as of the release's cut-off: the release's own
-tables, and its dynamic tables by year and by month (the release_* dynamic marts: the
-release's own year from the release, each earlier year from the latest December release
-of that year out by the release's cut-off; release.json lists which). The one table
-outside the marts that it reads is the build log audit.build_runs, written by the
-project's on-run-start/on-run-end hooks: it refuses a warehouse whose latest build did
-not succeed, and names that build in release.json.
+The numbers come from SQL: the script reads the marts schema of the last publication
+of the DuckDB warehouse (the published file, kzmig.publish: written only after a
+successful dbt build, never the build file, which a running build may hold) and only
+shapes and writes what it reads (it rounds percentages for display in the key points,
+nothing else). Every table is as of the release's cut-off: the release's own tables, and
+its dynamic tables by year and by month (the release_* dynamic marts: the release's own
+year from the release, each earlier year from the latest December release of that year
+out by the release's cut-off; release.json lists which). The one table outside the marts
+that it reads is the publication record meta.publication: it names the build the marts
+came from, in release.json and on the console. A build that failed after that
+publication does not matter: its marts were never published.
 
-It refuses, with an error and exit code 1, when the warehouse file is missing, when the
-last build failed or did not complete, and when the release id is unknown (listing the
+It refuses, with an error and exit code 1, when there is no published file (no build
+has succeeded yet), and when the release id is unknown (listing the
 known ones). It writes into a temporary folder beside the target and renames it into
 place, so a release folder is never partial; an existing one is replaced whole.
 
@@ -42,7 +44,8 @@ import duckdb
 from kzmig.export import tables as release_tables
 from kzmig.export import texts, writers
 from kzmig.export.formatting import period_label
-from kzmig.project import PROJECT_DIR, KzmigError, warehouse_path
+from kzmig.project import PROJECT_DIR, KzmigError
+from kzmig.publish import describe, published_path, read_publication
 
 DEFAULT_OUT_DIR = PROJECT_DIR / "release"
 
@@ -74,14 +77,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
                         help="language of the key points and the workbook (default: en)")
-    parser.add_argument("--warehouse", default=None,
-                        help="DuckDB warehouse file (default: $DBT_DUCKDB_PATH or "
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--warehouse", default=None,
+                        help="DuckDB warehouse (build) file whose publication is read: the "
+                             "file beside it named <name>_marts.duckdb (default: "
+                             "$KZMIG_PUBLISHED_PATH, or the publication of $DBT_DUCKDB_PATH or "
                              "warehouse/kz_migration.duckdb)")
+    source.add_argument("--published", default=None,
+                        help="the published marts file to read (default: see --warehouse)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    warehouse = Path(args.warehouse) if args.warehouse else None
+    warehouse = PublishedFile(published_path(args.warehouse) if args.warehouse else args.published) \
+        if (args.warehouse or args.published) else None
     if args.list:
         releases = list_releases(warehouse)
         print(f"{'release':<12} {'period':<26} {'vintage':<12} cut-off")
@@ -99,15 +108,42 @@ def run(args: argparse.Namespace) -> int:
 
 # --- reading the warehouse ---------------------------------------------------------------
 
+class PublishedFile(os.PathLike):
+    """A path known to be a published file (not a build file whose publication is read)."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+def source_path(warehouse: Path | PublishedFile | None = None) -> Path:
+    """The published file to read: `warehouse` when it is one (a PublishedFile, named
+    *_marts.duckdb, or the configured KZMIG_PUBLISHED_PATH), else the publication beside
+    the build file `warehouse`; by default kzmig.publish.published_path()."""
+    if warehouse is None:
+        return published_path()
+    if isinstance(warehouse, PublishedFile):
+        return warehouse.path
+    path = Path(warehouse)
+    if path.name.endswith("_marts.duckdb") or path.resolve() == published_path():
+        return path
+    return published_path(path)
+
+
 def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse read-only, or refuse when the file is missing."""
-    path = Path(warehouse) if warehouse is not None else warehouse_path()
+    """Open the last publication read-only, or refuse when there is none.
+
+    warehouse: the published file, or a build file whose publication is read."""
+    path = source_path(warehouse)
     if not path.is_file():
-        raise KzmigError(f"no warehouse file at {path}: build it first (kzmig build, or kzmig run)")
+        raise KzmigError(f"no published warehouse at {path}: no build has succeeded yet, so "
+                         "there is nothing to export; build it (kzmig build, or kzmig run)")
     try:
         return duckdb.connect(str(path), read_only=True)
     except duckdb.Error as error:
-        raise KzmigError(f"cannot open the warehouse {path}: {error}") from error
+        raise KzmigError(f"cannot open the published warehouse {path}: {error}") from error
 
 
 def _records(connection, sql: str, parameters: dict | list | None = None) -> list[dict]:
@@ -123,29 +159,21 @@ def _has_table(connection, schema: str, name: str) -> bool:
 
 
 def last_build(connection) -> dict:
-    """The latest build of the log; refuse unless it succeeded."""
-    if not _has_table(connection, "audit", "build_runs"):
-        raise KzmigError("the warehouse has no build log (audit.build_runs): it was not built by "
-                         "this project's dbt build; rebuild it (kzmig build)")
-    rows = _records(connection, """
-        select invocation_id, command, target_name, started_at, finished_at, status, failed_count,
-            data_cutoff
-        from audit.build_runs
-        order by started_at desc, finished_at desc nulls first
-        limit 1""")
-    if not rows:
-        raise KzmigError("the warehouse's build log is empty: build it first (kzmig build)")
-    build = rows[0]
-    if build["status"] == "running":
-        raise KzmigError(f"the last build of the warehouse (dbt {build['command']} started "
-                         f"{build['started_at']:%Y-%m-%d %H:%M:%S} UTC) did not complete; "
-                         "fix what stopped it and build again before exporting")
-    if build["status"] != "success":
-        raise KzmigError(f"the last build of the warehouse (dbt {build['command']} started "
-                         f"{build['started_at']:%Y-%m-%d %H:%M:%S} UTC) did not succeed "
-                         f"({build['failed_count']} failed or skipped); fix it and build again "
-                         "before exporting")
-    return build
+    """The build the open publication came from (always a successful dbt build), in the
+    keys of the build log, plus published_at."""
+    publication = read_publication(connection)
+    return {
+        "invocation_id": publication["invocation_id"],
+        "command": publication["command"],
+        "target_name": publication["target_name"],
+        "started_at": publication["build_started_at"],
+        "finished_at": publication["build_finished_at"],
+        "status": "success",
+        "failed_count": 0,
+        "data_cutoff": publication["data_cutoff"],
+        "published_at": publication["published_at"],
+        "description": describe(publication),
+    }
 
 
 def _require_marts(connection) -> None:
@@ -242,12 +270,28 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
 
 def export_release(release_id: str, out_dir: Path, lang: str = "en",
                    warehouse: Path | None = None, quiet: bool = False) -> Path:
-    """Write out_dir/release_id/ from the warehouse's marts; return that folder."""
+    """Write out_dir/release_id/ from the published marts; return that folder."""
+    return _export(release_id, out_dir, lang, warehouse, quiet)
+
+
+def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
+                  quiet: bool = False) -> Path:
+    """Export the latest release the publication holds (greatest period_year, then
+    period_end_month; revised before preliminary); return its folder. The release is
+    chosen and read on one connection: a publication that replaces the file meanwhile
+    does not mix in."""
+    return _export(None, out_dir, lang, warehouse, quiet)
+
+
+def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
+            quiet: bool) -> Path:
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
-        build = last_build(connection)
         _require_marts(connection)
+        build = last_build(connection)
+        if release_id is None:
+            release_id = latest_release_id(connection)
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
         years = _dynamic_years(connection, release_id)
@@ -258,19 +302,10 @@ def export_release(release_id: str, out_dir: Path, lang: str = "en",
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
               f"into {target}", flush=True)
+        print(f"kzmig:   from the publication of {build['description']}", flush=True)
         for path in sorted(target.iterdir()):
             print(f"kzmig:   {path}", flush=True)
     return target
-
-
-def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
-                  quiet: bool = False) -> Path:
-    """Export the latest release the warehouse holds (greatest period_year, then
-    period_end_month; revised before preliminary); return its folder."""
-    with connect(warehouse) as connection:
-        _require_marts(connection)
-        release_id = latest_release_id(connection)
-    return export_release(release_id, out_dir, lang=lang, warehouse=warehouse, quiet=quiet)
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
@@ -326,6 +361,8 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             # the build computes; every table of this release is as of the releases'
             # own cut-offs (cutoff_at, and dynamic_tables below)
             "data_cutoff": build["data_cutoff"],
+            # when these marts were published (replaced the previous ones), UTC
+            "published_at": build["published_at"],
         },
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
         "files": {

@@ -45,6 +45,9 @@
         );
         {#- a log created before data_cutoff existed gets it (portable: DuckDB and PostgreSQL) -#}
         alter table {{ build_runs }} add column if not exists data_cutoff {{ dbt.type_string() }};
+        {#- a build still 'running' when the next one starts was stopped before its end
+            (a failed on-run-start hook under plain dbt, a killed process): it aborted -#}
+        update {{ build_runs }} set status = 'aborted' where status = 'running';
         insert into {{ build_runs }} (
             invocation_id, command, target_name, started_at, finished_at, status, failed_count,
             data_cutoff
@@ -78,13 +81,7 @@
 {% macro record_build_end(results) -%}
     {%- if execute and build_runs_is_recorded() -%}
         {%- set build_runs = build_runs_relation() -%}
-        {#- `results` holds every node's result and every failed on-run-start hook. -#}
-        {%- set failed = [] -%}
-        {%- for result in results -%}
-            {%- if result.status not in ['success', 'pass', 'warn', 'no-op'] -%}
-                {%- do failed.append(result) -%}
-            {%- endif -%}
-        {%- endfor -%}
+        {%- set failed = build_failures(results) -%}
         update {{ build_runs }}
         set
             finished_at = {{ build_runs_timestamp(modules.datetime.datetime.now(modules.pytz.utc)) }},
@@ -93,6 +90,19 @@
         where invocation_id = '{{ invocation_id }}';
         {{ build_runs_commit() }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{% macro build_failures(results) -%}
+    {#- The results that did not succeed. `results` (of the on-run-end hook) holds every
+        node's result and every failed on-run-start hook. -#}
+    {%- set failed = [] -%}
+    {%- for result in results -%}
+        {%- if result.status not in ['success', 'pass', 'warn', 'no-op'] -%}
+            {%- do failed.append(result) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{- return(failed) -}}
 {%- endmacro %}
 
 

@@ -8,9 +8,12 @@
   (the dynamic tables: the release's own dynamic marts, as of its cut-off); the annual row
   of the release's own year states its key points; release.json counts the rows of every
   CSV and names the release each year of the dynamic tables comes from.
-- The export refuses a missing warehouse file, a last build that failed or did not
-  complete, and an unknown release id; it never leaves a partial release folder.
-- The build log (audit.build_runs) records success, error and an aborted build.
+- The export reads the last publication of the marts (written only by a successful
+  build): it refuses a warehouse that was never published and an unknown release id,
+  and a build that failed or stopped after the publication does not change what it
+  exports; it never leaves a partial release folder.
+- The build log (audit.build_runs) records success, and error for a failed build and
+  for one stopped in its on-run-start hook.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from kzmig import cli
 from kzmig import export as release_export
 from kzmig.export import formatting, writers
 from kzmig.project import KzmigError
+from kzmig.publish import published_path
 
 from conftest import FIXTURES_DIR, build_warehouse, query
 
@@ -421,12 +425,17 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
     release = query(calibrated_warehouse, """
         select vintage, cast(cutoff_at as varchar) from marts.release_key_points
         where release_id = ?""", [RELEASE])[0]
-    invocation_id, finished_at = query(calibrated_warehouse, """
+    invocation_id, logged_finished_at = query(calibrated_warehouse, """
         select invocation_id, finished_at from audit.build_runs
         order by started_at desc limit 1""")[0]
+    # the build's models and tests finished when it published; its log row is closed after
+    finished_at, published_at = query(published_path(calibrated_warehouse), """
+        select build_finished_at, published_at from meta.publication""")[0]
     assert (document["release_id"], document["vintage"], document["cutoff_at"]) == (RELEASE, *release)
     assert document["build"]["invocation_id"] == invocation_id
     assert datetime.datetime.fromisoformat(document["build"]["finished_at"]) == finished_at
+    assert datetime.datetime.fromisoformat(document["build"]["published_at"]) == published_at
+    assert finished_at <= published_at <= logged_finished_at
     assert document["build"]["status"] == "success"
     csv_files = sorted(path.name for path in folder.glob("*.csv"))
     assert csv_files == sorted(table["csv"] for table in document["tables"])
@@ -459,10 +468,16 @@ def fixture_warehouse(tmp_path_factory) -> Path:
 
 
 def copy_warehouse(source: Path, workdir: Path) -> Path:
+    """The build file and its publication, copied into workdir; returns the build file."""
     workdir.mkdir(parents=True, exist_ok=True)
     target = workdir / "warehouse.duckdb"
     shutil.copyfile(source, target)
+    shutil.copyfile(published_path(source), published_path(target))
     return target
+
+
+def published_build_id(database: Path) -> str:
+    return query(published_path(database), "select invocation_id from meta.publication")[0][0]
 
 
 def build_log(database: Path) -> list[tuple]:
@@ -477,6 +492,8 @@ def test_the_build_log_records_a_successful_build(fixture_warehouse, tmp_path):
     folder = release_export.export_release(RELEASE, tmp_path, warehouse=fixture_warehouse, quiet=True)
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert document["build"]["status"] == "success" and document["build"]["data_cutoff"] is None
+    assert document["build"]["invocation_id"] == query(
+        fixture_warehouse, "select invocation_id from audit.build_runs")[0][0]
 
 
 def test_export_refuses_a_missing_warehouse_file(tmp_path, capsys):
@@ -484,7 +501,7 @@ def test_export_refuses_a_missing_warehouse_file(tmp_path, capsys):
     code = cli.main(["export", "--release", RELEASE, "--warehouse", str(missing),
                      "--out", str(tmp_path / "out")])
     assert code == 1
-    assert f"no warehouse file at {missing}" in capsys.readouterr().err
+    assert f"no published warehouse at {tmp_path / 'nowhere_marts.duckdb'}" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
@@ -507,12 +524,14 @@ def test_list_shows_the_releases_the_warehouse_holds(fixture_warehouse, capsys):
         order by period_year, period_end_month, cutoff_at, release_id""")]
 
 
-def test_export_refuses_when_the_last_build_did_not_complete(fixture_warehouse, tmp_path, capsys):
-    """A malformed delivery stops the next build in its on-run-start hook: its log row
-    stays 'running', and the export refuses the warehouse although the marts of the
-    previous build are still there."""
+def test_a_build_stopped_in_its_hook_is_logged_failed_and_the_export_keeps_the_publication(
+        fixture_warehouse, tmp_path, capsys):
+    """A malformed delivery stops the next build in its on-run-start hook: kzmig marks its
+    log row 'error'; nothing is published, so the export still exports the marts of the
+    previous build and names that build."""
     workdir = tmp_path / "build"
     database = copy_warehouse(fixture_warehouse, workdir)
+    published_before = published_build_id(database)
     malformed = tmp_path / "malformed"
     shutil.copytree(FIXTURE_LANDING, malformed)
     (malformed / "coupons_2023_06.csv").write_text(
@@ -520,30 +539,36 @@ def test_export_refuses_when_the_last_build_did_not_complete(fixture_warehouse, 
         encoding="utf-8")
     with pytest.raises(KzmigError):
         build_warehouse(workdir, malformed)
-    assert build_log(database)[-1] == ("build", "running", False, None)
+    assert build_log(database)[-1] == ("build", "error", True, None)
+    assert published_build_id(database) == published_before
     code = cli.main(["export", "--release", RELEASE, "--warehouse", str(database),
                      "--out", str(tmp_path / "out")])
-    assert code == 1
-    assert "did not complete" in capsys.readouterr().err
-    assert not (tmp_path / "out" / RELEASE).exists()
+    assert code == 0
+    assert published_before in capsys.readouterr().out
+    document = json.loads((tmp_path / "out" / RELEASE / "release.json").read_text(encoding="utf-8"))
+    assert document["build"]["invocation_id"] == published_before
 
 
-def test_export_refuses_when_the_last_build_failed(fixture_warehouse, tmp_path, capsys):
+def test_a_failed_build_is_logged_and_the_export_keeps_the_publication(fixture_warehouse, tmp_path, capsys):
     """A cut-off that is not a timestamp makes the models fail: the build runs to its end
-    and records 'error'; the export refuses."""
+    and records 'error', and publishes nothing; the export reads the previous publication."""
     workdir = tmp_path / "build"
     database = copy_warehouse(fixture_warehouse, workdir)
+    published_before = published_build_id(database)
     with pytest.raises(KzmigError):
         build_warehouse(workdir, FIXTURE_LANDING, cutoff="2023-99-99T99:99:99")
     command, status, finished, failed = build_log(database)[-1]
     assert (command, status, finished) == ("build", "error", True) and failed > 0
     assert query(database, "select data_cutoff from audit.build_runs order by started_at desc limit 1") == [
         ("2023-99-99T99:99:99",)]
+    assert published_build_id(database) == published_before
     code = cli.main(["export", "--release", RELEASE, "--warehouse", str(database),
                      "--out", str(tmp_path / "out")])
-    assert code == 1
-    assert "did not succeed" in capsys.readouterr().err
-    assert not (tmp_path / "out" / RELEASE).exists()
+    assert code == 0
+    assert published_before in capsys.readouterr().out
+    document = json.loads((tmp_path / "out" / RELEASE / "release.json").read_text(encoding="utf-8"))
+    assert document["build"]["invocation_id"] == published_before
+    assert document["build"]["data_cutoff"] is None
 
 
 def test_a_failure_while_writing_leaves_no_partial_folder(fixture_warehouse, tmp_path, monkeypatch):

@@ -10,7 +10,8 @@ postgres target, and then checks that
 - the hand-written extracts (tests/fixtures) get every expected outcome on PostgreSQL
   too, with and without a cut-off, and a malformed delivery stops the build;
 - the read-only role bi_reader reads the marts and gets "permission denied" on
-  everything else (the raw landing table, staging, intermediate, audit, reference);
+  everything else (the raw landing table, staging, intermediate, audit, reference, and
+  marts_build, where the build writes the marts before publishing them into marts);
 - loading the same deliveries again loads nothing, the loader keeps the file name,
   the row number and the empty-is-NULL convention of the DuckDB path, and it refuses a
   changed delivery, a wrong header and a broken line, naming the file.
@@ -225,7 +226,8 @@ def relations_outside_marts(database: str) -> list[tuple[str, str]]:
         """
         select table_schema, table_name
         from information_schema.tables
-        where table_schema in ('landing', 'staging', 'intermediate', 'audit', 'reference', 'public')
+        where table_schema in ('landing', 'staging', 'intermediate', 'audit', 'reference', 'public',
+                               'marts_build')
         order by 1, 2
         """,
     )
@@ -247,7 +249,8 @@ def test_bi_reader_reads_every_mart(postgres_warehouse):
         assert select_as_bi_reader(postgres_warehouse, f'select count(*) from marts."{table}"') == [(owner_count,)]
 
 
-@pytest.mark.parametrize("schema", ["landing", "staging", "intermediate", "audit", "reference"])
+@pytest.mark.parametrize("schema", ["landing", "staging", "intermediate", "audit", "reference",
+                                    "marts_build"])
 def test_bi_reader_is_denied_outside_the_marts(postgres_warehouse, schema):
     import psycopg2
 
@@ -343,7 +346,11 @@ def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_
             build_warehouse(tmp_path / "build", landing, target="postgres")
         built_marts = pg_query(LOADER_DATABASE, "select count(*) from information_schema.tables"
                                                 " where table_schema in ('marts', 'intermediate')")
+        # the build stopped in its on-run-start hook; kzmig build logged it as failed
+        logged = pg_query(LOADER_DATABASE, "select command, status, finished_at is not null"
+                                           " from audit.build_runs")
     assert built_marts == [(0,)]
+    assert logged == [("build", "error", True)]
 
 
 # --- the loader -----------------------------------------------------------------------
