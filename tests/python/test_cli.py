@@ -272,7 +272,7 @@ def test_a_reader_gone_away_ends_the_command_quietly(fixture_run, command, statu
 def test_an_error_is_one_line_without_traceback(tmp_path):
     result = shell(f"{KZMIG} export --list --warehouse {tmp_path / 'none.duckdb'}", tmp_path)
     assert result.returncode == 1
-    assert result.stderr.startswith("kzmig: error: no warehouse file at ")
+    assert result.stderr.startswith("kzmig: error: no published warehouse at ")
     assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
 
 
@@ -487,7 +487,7 @@ def test_pip_install_gives_a_working_kzmig(tmp_path):
     # Pointed at the checkout, the installed command line works on it.
     pointed = kzmig("export", "--list", "--warehouse", str(tmp_path / "none.duckdb"),
                     KZMIG_PROJECT_DIR=str(PROJECT_DIR))
-    assert pointed.returncode == 1 and pointed.stderr.startswith("kzmig: error: no warehouse file at ")
+    assert pointed.returncode == 1 and pointed.stderr.startswith("kzmig: error: no published warehouse at ")
 
 
 def pypi_reachable() -> bool:
