@@ -82,10 +82,13 @@ def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, repo
 
 def warehouse_description(target_name: str) -> str:
     """Where the build went, for the summary."""
+    from kzmig.publish import published_path
+
     if target_name == "postgres":
         return (f"PostgreSQL database {os.environ.get('KZMIG_PG_DATABASE', 'kz_migration')} on "
-                f"{os.environ.get('KZMIG_PG_HOST', 'localhost')}:{os.environ.get('KZMIG_PG_PORT', '5432')}")
-    return str(warehouse_path())
+                f"{os.environ.get('KZMIG_PG_HOST', 'localhost')}:{os.environ.get('KZMIG_PG_PORT', '5432')}"
+                " (readers and BI tools: schema marts)")
+    return f"{warehouse_path()} (readers and BI tools: {published_path()})"
 
 
 def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False,
