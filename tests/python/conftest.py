@@ -7,6 +7,7 @@ touch the user's warehouse and several builds can coexist.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 from unittest import mock
 
@@ -18,23 +19,38 @@ from kzmig.project import PROJECT_DIR
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
 
 
-def build_warehouse(workdir: Path, landing_dir: Path, cutoff: str | None = None,
-                    target: str | None = None) -> Path:
-    """Build the warehouse on `landing_dir` into `workdir`; return the DuckDB file."""
-    from kzmig.build import build
-
+def warehouse_environment(workdir: Path):
+    """A context in which kzmig and dbt build into `workdir` (its DuckDB file, dbt's target
+    and log folders, the spill folder) and nowhere else."""
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "warehouse.duckdb"
-    overrides = {
-        "DBT_DUCKDB_PATH": str(database),
+    (workdir / "tmp").mkdir(exist_ok=True)
+    return mock.patch.dict(os.environ, {
+        "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
         "DBT_TARGET_PATH": str(workdir / "target"),
         "DBT_LOG_PATH": str(workdir / "logs"),
         "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
-    }
-    (workdir / "tmp").mkdir(exist_ok=True)
-    with mock.patch.dict(os.environ, overrides):
-        build(landing_dir, cutoff=cutoff, target=target, quiet=True)
-    return database
+    })
+
+
+def build_warehouse(workdir: Path, landing_dir: Path, cutoff: str | None = None,
+                    target: str | None = None, full_refresh: bool = False) -> Path:
+    """Build the warehouse on `landing_dir` into `workdir`; return the DuckDB file."""
+    from kzmig.build import build
+
+    with warehouse_environment(workdir):
+        build(landing_dir, cutoff=cutoff, target=target, quiet=True, full_refresh=full_refresh)
+    return workdir / "warehouse.duckdb"
+
+
+def copy_warehouse(source: Path, workdir: Path) -> Path:
+    """The build file and its publication, copied into workdir; returns the build file."""
+    from kzmig.publish import published_path
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    target = workdir / "warehouse.duckdb"
+    shutil.copyfile(source, target)
+    shutil.copyfile(published_path(source), published_path(target))
+    return target
 
 
 def query(database: Path, sql: str, parameters: list | None = None) -> list[tuple]:

@@ -35,7 +35,7 @@ from kzmig.export import formatting, writers
 from kzmig.project import KzmigError
 from kzmig.publish import published_path
 
-from conftest import FIXTURES_DIR, build_warehouse, query
+from conftest import FIXTURES_DIR, build_warehouse, copy_warehouse, query
 
 RELEASE = "2023-12-p"
 FIXTURE_LANDING = FIXTURES_DIR / "landing_csv"
@@ -465,15 +465,6 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
 def fixture_warehouse(tmp_path_factory) -> Path:
     """The hand-written fixture extracts, built once for this module."""
     return build_warehouse(tmp_path_factory.mktemp("export_fixture_build"), FIXTURE_LANDING)
-
-
-def copy_warehouse(source: Path, workdir: Path) -> Path:
-    """The build file and its publication, copied into workdir; returns the build file."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / "warehouse.duckdb"
-    shutil.copyfile(source, target)
-    shutil.copyfile(published_path(source), published_path(target))
-    return target
 
 
 def published_build_id(database: Path) -> str:

@@ -18,12 +18,7 @@ changed delivery is built, refused, and rebuilt with --full-refresh.
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import shutil
 from pathlib import Path
-from unittest import mock
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -39,7 +34,7 @@ from kzmig.landing import (
 )
 from kzmig.project import KzmigError, dbt_vars, run_dbt
 
-from conftest import build_warehouse, query
+from conftest import build_warehouse, query, warehouse_environment
 
 HEADER = ",".join(EXTRACT_COLUMNS)
 # Unicode's White_Space characters, every one the spec names (extract spec 1.1).
@@ -471,9 +466,7 @@ def test_every_valid_class_builds_with_its_expected_outcomes_csv_and_parquet(fie
 
 
 def run_dbt_in(workdir: Path, args: list[str]) -> None:
-    overrides = {"DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"), "DBT_TARGET_PATH": str(workdir / "target"),
-                 "DBT_LOG_PATH": str(workdir / "logs"), "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp")}
-    with mock.patch.dict(os.environ, overrides):
+    with warehouse_environment(workdir):
         run_dbt(args, quiet=True)
 
 
@@ -503,12 +496,7 @@ def test_a_changed_delivery_stops_the_build_until_a_full_refresh(tmp_path):
     delivery(first, [record(coupon("CH1")), record(coupon("CH2", coupon_type="d", counterpart_country="RUS"))])
     with pytest.raises(MalformedDelivery, match="^malformed delivery coupons_2023_01.csv: found content that differs"):
         build_warehouse(workdir, landing)
-    from kzmig.build import build
-
-    with mock.patch.dict(os.environ, {"DBT_DUCKDB_PATH": str(database), "DBT_TARGET_PATH": str(workdir / "target"),
-                                      "DBT_LOG_PATH": str(workdir / "logs"),
-                                      "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp")}):
-        build(landing, quiet=True, full_refresh=True)
+    build_warehouse(workdir, landing, full_refresh=True)
     assert outcomes(database) == {("coupons_2023_01.csv", 1): ("counted", ""),
                                   ("coupons_2023_01.csv", 2): ("counted", "")}
 

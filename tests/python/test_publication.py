@@ -29,7 +29,7 @@ from kzmig import cli
 from kzmig.project import KzmigError
 from kzmig.publish import published_path, published_path_for
 
-from conftest import FIXTURES_DIR, build_warehouse, query
+from conftest import FIXTURES_DIR, build_warehouse, copy_warehouse, query
 
 FIXTURE_LANDING = FIXTURES_DIR / "landing_csv"
 HEADER = ("coupon_id,coupon_type,registration_date,person_id_hash,sex,birth_date,citizenship,"
@@ -57,15 +57,6 @@ for line in sys.stdin:
         connection = duckdb.connect(path, read_only=True)
     show()
 """
-
-
-def copy_build(source: Path, workdir: Path) -> Path:
-    """The build file and its publication, copied into workdir; returns the build file."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    target = workdir / "warehouse.duckdb"
-    shutil.copyfile(source, target)
-    shutil.copyfile(published_path(source), published_path(target))
-    return target
 
 
 def publication(path: Path) -> dict:
@@ -128,7 +119,7 @@ def test_published_path_is_configurable_and_derived_from_the_build_file(tmp_path
 
 def test_a_reader_keeps_the_old_marts_during_a_build_and_sees_the_new_after_reconnecting(
         published_build, tmp_path):
-    database = copy_build(published_build, tmp_path / "build")
+    database = copy_warehouse(published_build, tmp_path / "build")
     published = published_path(database)
     old = publication(published)
     landing = tmp_path / "landing"
@@ -185,7 +176,7 @@ def test_the_duckdb_1_5_command_line_opens_the_published_and_the_build_file(publ
 
 def test_a_failed_build_keeps_the_last_publication_and_export_names_its_build(
         published_build, tmp_path, capsys):
-    database = copy_build(published_build, tmp_path / "build")
+    database = copy_warehouse(published_build, tmp_path / "build")
     published = published_path(database)
     before = publication(published)
     inode = published.stat().st_ino
