@@ -1,26 +1,25 @@
 with
 
-coupon_counts as (
+interregional_flows_monthly as (
 
-    select * from {{ ref('int_coupon_counts_evaluated') }}
+    select * from {{ ref('int_interregional_flows_summed_monthly') }}
 
 ),
 
-origin_destination_flows as (
+annual_flows as (
 
     select
         release_id,
         registration_year,
-        counterpart_region_code as origin_region_code,
-        region_code as destination_region_code,
-        sum(coupon_count) as migrants
-    from coupon_counts
-    where flow_code = 'interregional'
+        origin_region_code,
+        destination_region_code,
+        sum(migrants) as migrants
+    from interregional_flows_monthly
     group by
         release_id,
         registration_year,
-        counterpart_region_code,
-        region_code
+        origin_region_code,
+        destination_region_code
 
 ),
 
@@ -32,7 +31,7 @@ final as (
         cast(origin_region_code as varchar) as origin_region_code,
         cast(destination_region_code as varchar) as destination_region_code,
         cast(migrants as bigint) as migrants
-    from origin_destination_flows
+    from annual_flows
 
 )
 

@@ -2,29 +2,29 @@
 -- columns of the first version of this table.
 with
 
-region_flows_monthly as (
+migration_by_region_monthly as (
 
-    select * from {{ ref('int_region_flows_split_monthly') }}
+    select * from {{ ref('migration_by_region_monthly') }}
 
 ),
 
 final as (
 
     select
-        cast(registration_year as integer) as year,
-        cast(registration_month as integer) as month,
-        cast(region_code as varchar) as region_code,
-        cast(arrivals as bigint) as arrivals,
-        cast(departures as bigint) as departures,
-        cast(net_migration as bigint) as net_migration,
-        cast(external_arrivals as bigint) as external_arrivals,
-        cast(external_departures as bigint) as external_departures,
-        cast(external_net as bigint) as external_net,
-        cast(interregional_arrivals as bigint) as interregional_arrivals,
-        cast(interregional_departures as bigint) as interregional_departures,
-        cast(interregional_net as bigint) as interregional_net,
-        cast(intraregional_moves as bigint) as intraregional_moves
-    from region_flows_monthly
+        year,
+        month,
+        region_code,
+        arrivals,
+        departures,
+        net_migration,
+        external_arrivals,
+        external_departures,
+        external_net,
+        interregional_arrivals,
+        interregional_departures,
+        interregional_net,
+        intraregional_moves
+    from migration_by_region_monthly
     where release_id = 'latest'
 
 )

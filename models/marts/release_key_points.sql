@@ -6,9 +6,9 @@ key_figures as (
 
 ),
 
-evaluations as (
+releases as (
 
-    select * from {{ ref('int_evaluations_selected') }}
+    select * from {{ ref('dim_release') }}
 
 ),
 
@@ -16,9 +16,9 @@ evaluations as (
 release_periods as (
 
     select
-        evaluations.release_id,
-        evaluations.vintage,
-        evaluations.cutoff_at,
+        releases.release_id,
+        releases.vintage,
+        releases.cutoff_at,
         key_figures.period_year,
         key_figures.period_end_month,
         key_figures.arrivals,
@@ -32,13 +32,13 @@ release_periods as (
         key_figures.internal_migrants_change_pct,
         key_figures.regions_with_positive_interregional_net,
         key_figures.comparison_release_id
-    from evaluations
+    from releases
     inner join key_figures
         on
-            evaluations.release_id = key_figures.release_id
-            and evaluations.period_year = key_figures.period_year
-            and evaluations.period_end_month = key_figures.period_end_month
-    where evaluations.vintage != 'latest'
+            releases.release_id = key_figures.release_id
+            and releases.period_year = key_figures.period_year
+            and releases.period_end_month = key_figures.period_end_month
+    where releases.vintage != 'latest'
 
 ),
 
