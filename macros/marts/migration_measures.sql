@@ -134,3 +134,46 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The cumulative periods January–M of monthly figures, written once: emits the body of a
+    CTE over `monthly` (a relation with release_id, registration_year and
+    registration_month), one row per evaluation × period (period_year, period_end_month:
+    every month the evaluation reports) × `key_columns`, each of `sum_columns` summed over
+    the months 1..period_end_month of period_year.
+    Arguments:
+      monthly: name of the CTE (or relation) with the monthly figures.
+      key_columns: list of further columns kept as they are (e.g. ['region_code']).
+      sum_columns: list of the columns to cumulate.
+-#}
+{% macro cumulated_from_january(monthly, key_columns, sum_columns) -%}
+    select
+        periods.release_id,
+        periods.period_year,
+        periods.period_end_month,
+        {%- for column in key_columns %}
+        {{ monthly }}.{{ column }},
+        {%- endfor %}
+        {%- for column in sum_columns %}
+        sum({{ monthly }}.{{ column }}) as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from (
+        select distinct
+            release_id,
+            registration_year as period_year,
+            registration_month as period_end_month
+        from {{ monthly }}
+    ) as periods
+    inner join {{ monthly }}
+        on
+            periods.release_id = {{ monthly }}.release_id
+            and periods.period_year = {{ monthly }}.registration_year
+            and periods.period_end_month >= {{ monthly }}.registration_month
+    group by
+        periods.release_id,
+        periods.period_year,
+        periods.period_end_month
+        {%- for column in key_columns %},
+        {{ monthly }}.{{ column }}
+        {%- endfor %}
+{%- endmacro %}

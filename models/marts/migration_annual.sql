@@ -1,14 +1,8 @@
 with
 
-evaluation_years as (
+migration_monthly as (
 
-    select * from {{ ref('int_evaluation_years_sourced') }}
-
-),
-
-country_flows_cumulated as (
-
-    select * from {{ ref('int_country_flows_cumulated') }}
+    select * from {{ ref('migration_monthly') }}
 
 ),
 
@@ -18,24 +12,23 @@ annual_populations as (
 
 ),
 
--- each year takes the year-to-date figures of its source evaluation
+-- a year of the table is the sum of its months, as its source evaluation counted them
 sourced_years as (
 
     select
-        evaluation_years.release_id,
-        evaluation_years.year,
-        evaluation_years.source_release_id,
-        country_flows_cumulated.period_end_month as months_covered,
-        country_flows_cumulated.arrivals,
-        country_flows_cumulated.departures,
-        country_flows_cumulated.cis_arrivals,
-        country_flows_cumulated.cis_departures
-    from evaluation_years
-    inner join country_flows_cumulated
-        on
-            evaluation_years.source_release_id = country_flows_cumulated.release_id
-            and evaluation_years.year = country_flows_cumulated.period_year
-    where country_flows_cumulated.is_year_end_period
+        release_id,
+        year,
+        source_release_id,
+        count(*) as months_covered,
+        sum(arrivals) as arrivals,
+        sum(departures) as departures,
+        sum(cis_arrivals) as cis_arrivals,
+        sum(cis_departures) as cis_departures
+    from migration_monthly
+    group by
+        release_id,
+        year,
+        source_release_id
 
 ),
 

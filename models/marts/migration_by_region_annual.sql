@@ -1,14 +1,8 @@
 with
 
-evaluation_years as (
+migration_by_region_monthly as (
 
-    select * from {{ ref('int_evaluation_years_sourced') }}
-
-),
-
-region_flows_cumulated as (
-
-    select * from {{ ref('int_region_flows_cumulated') }}
+    select * from {{ ref('migration_by_region_monthly') }}
 
 ),
 
@@ -30,37 +24,62 @@ annual_populations as (
 
 ),
 
--- each year takes the year-to-date region table of its source evaluation
+-- the months of each year of the table: how many, and the last
+year_months as (
+
+    select
+        release_id,
+        year,
+        count(distinct month) as months_covered,
+        max(month) as last_month
+    from migration_by_region_monthly
+    group by
+        release_id,
+        year
+
+),
+
+-- a year of the region table is the sum of its months, as its source evaluation counted them
+region_years as (
+
+    select
+        release_id,
+        year,
+        region_code,
+        source_release_id,
+        sum(arrivals) as arrivals,
+        sum(departures) as departures,
+        sum(net_migration) as net_migration,
+        sum(external_arrivals) as external_arrivals,
+        sum(external_departures) as external_departures,
+        sum(external_net) as external_net,
+        sum(interregional_arrivals) as interregional_arrivals,
+        sum(interregional_departures) as interregional_departures,
+        sum(interregional_net) as interregional_net,
+        sum(intraregional_moves) as intraregional_moves
+    from migration_by_region_monthly
+    group by
+        release_id,
+        year,
+        region_code,
+        source_release_id
+
+),
+
 sourced_years as (
 
     select
-        evaluation_years.release_id,
-        evaluation_years.year,
-        region_flows_cumulated.region_code,
-        evaluation_years.source_release_id,
-        region_flows_cumulated.period_end_month as months_covered,
+        region_years.*,
+        year_months.months_covered,
         cast(
-            {{ dbt.last_day(
-                'make_date(evaluation_years.year, region_flows_cumulated.period_end_month, 1)',
-                'month'
-            ) }} as date
-        ) as covered_end_date,
-        region_flows_cumulated.arrivals,
-        region_flows_cumulated.departures,
-        region_flows_cumulated.net_migration,
-        region_flows_cumulated.external_arrivals,
-        region_flows_cumulated.external_departures,
-        region_flows_cumulated.external_net,
-        region_flows_cumulated.interregional_arrivals,
-        region_flows_cumulated.interregional_departures,
-        region_flows_cumulated.interregional_net,
-        region_flows_cumulated.intraregional_moves
-    from evaluation_years
-    inner join region_flows_cumulated
+            {{ dbt.last_day('make_date(year_months.year, year_months.last_month, 1)', 'month') }}
+            as date
+        ) as covered_end_date
+    from region_years
+    inner join year_months
         on
-            evaluation_years.source_release_id = region_flows_cumulated.release_id
-            and evaluation_years.year = region_flows_cumulated.period_year
-    where region_flows_cumulated.is_year_end_period
+            region_years.release_id = year_months.release_id
+            and region_years.year = year_months.year
 
 ),
 
