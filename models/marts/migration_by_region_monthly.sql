@@ -42,21 +42,21 @@ sourced_region_months as (
 final as (
 
     select
-        cast(release_id as varchar) as release_id,
-        cast(registration_year as integer) as year,
-        cast(registration_month as integer) as month,
-        cast(region_code as varchar) as region_code,
-        cast(source_release_id as varchar) as source_release_id,
-        cast(arrivals as bigint) as arrivals,
-        cast(departures as bigint) as departures,
-        cast(net_migration as bigint) as net_migration,
-        cast(external_arrivals as bigint) as external_arrivals,
-        cast(external_departures as bigint) as external_departures,
-        cast(external_net as bigint) as external_net,
-        cast(interregional_arrivals as bigint) as interregional_arrivals,
-        cast(interregional_departures as bigint) as interregional_departures,
-        cast(interregional_net as bigint) as interregional_net,
-        cast(intraregional_moves as bigint) as intraregional_moves
+        release_id,
+        registration_year as year,
+        registration_month as month,
+        region_code,
+        source_release_id,
+        arrivals,
+        departures,
+        net_migration,
+        external_arrivals,
+        external_departures,
+        external_net,
+        interregional_arrivals,
+        interregional_departures,
+        interregional_net,
+        intraregional_moves
     from sourced_region_months
 
 )
