@@ -138,7 +138,7 @@
 
 {#- The landing relation, as declared by the source landing.coupon_extract_rows. -#}
 {% macro landing_relation() %}
-    {%- set node = graph.sources['source.kz_migration.landing.coupon_extract_rows'] -%}
+    {%- set node = graph.sources['source.kz_migration.coupons.coupon_extract_rows'] -%}
     {{ return(api.Relation.create(
         database=node.database, schema=node.schema, identifier=node.identifier
     )) }}

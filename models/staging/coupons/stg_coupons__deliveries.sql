@@ -12,7 +12,7 @@ with
 
 source as (
 
-    select * from {{ source('landing', 'coupon_deliveries') }}
+    select * from {{ source('coupons', 'coupon_deliveries') }}
     {%- if is_incremental() %}
         where source_file not in (select read_before.source_file from {{ this }} as read_before)
     {%- endif %}

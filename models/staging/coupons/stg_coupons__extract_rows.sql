@@ -15,7 +15,7 @@ with
 
 source as (
 
-    select * from {{ source('landing', 'coupon_extract_rows') }}
+    select * from {{ source('coupons', 'coupon_extract_rows') }}
     {%- if is_incremental() %}
         where source_file not in (select distinct ingested.source_file from {{ this }} as ingested)
     {%- endif %}

@@ -14,7 +14,7 @@ ingested_deliveries as (
 
 landed_deliveries as (
 
-    select * from {{ source('landing', 'coupon_deliveries') }}
+    select * from {{ source('coupons', 'coupon_deliveries') }}
 
 ),
 
