@@ -37,8 +37,8 @@ HEADER = ("coupon_id,coupon_type,registration_date,person_id_hash,sex,birth_date
           "submitted_at,record_status")
 # One arrival from Russia in region 71, June 2023: a month with no coupon in the fixtures.
 JUNE_ARRIVAL = "C900,A,2023-06-10,9090909090909090,F,1985-07-01,RUS,002,711010000,RUS,,03,2023-06-20T10:00:00,active"
-JUNE_ARRIVALS_SQL = ("select coalesce(sum(arrivals), 0) from marts.external_migration_monthly "
-                     "where year = 2023 and month = 6")
+JUNE_ARRIVALS_SQL = ("select coalesce(sum(arrivals), 0) from marts.migration_monthly "
+                     "where release_id = 'latest' and year = 2023 and month = 6")
 DUCKDB_CLI = Path(sys.executable).parent / "duckdb"
 
 # A reader in a process of its own: prints the publication's build and June's arrivals
