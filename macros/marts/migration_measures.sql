@@ -106,3 +106,31 @@
         end
     ) as intraregional_migrants
 {%- endmacro %}
+
+{#-
+    A revision in percent of the first published value: (later − first) ÷ |first| × 100;
+    null when either value is missing or the first is zero. The absolute value keeps the
+    sign of the revision for a negative first value (a net outflow revised upwards is a
+    positive revision), as revision analyses of official statistics do.
+-#}
+{% macro revision_pct(later_value, first_value) -%}
+    case
+        when {{ later_value }} is null or {{ first_value }} is null or {{ first_value }} = 0
+            then null
+        else cast({{ later_value }} - {{ first_value }} as double precision)
+            / abs({{ first_value }}) * 100
+    end
+{%- endmacro %}
+
+{#-
+    A one-column relation `measure_code` listing `measure_codes` (a list of strings), one
+    row each: the measures a long (unpivoted) table has a row for.
+-#}
+{% macro measure_codes(measure_codes) -%}
+    {%- for measure_code in measure_codes %}
+    select '{{ measure_code }}' as measure_code
+    {%- if not loop.last %}
+    union all
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

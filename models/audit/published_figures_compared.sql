@@ -14,27 +14,54 @@ release_key_points as (
 
 ),
 
-release_interregional_net_by_region as (
+migration_by_region_annual as (
 
-    select * from {{ ref('release_interregional_net_by_region') }}
-
-),
-
-release_external_migration_by_country as (
-
-    select * from {{ ref('release_external_migration_by_country') }}
+    select * from {{ ref('migration_by_region_annual') }}
 
 ),
 
-release_migration_by_region as (
+external_migration_by_country_annual as (
 
-    select * from {{ ref('release_migration_by_region') }}
+    select * from {{ ref('external_migration_by_country_annual') }}
 
 ),
 
-release_external_migration_by_ethnic_group as (
+external_migration_by_ethnic_group_cumulative as (
 
-    select * from {{ ref('release_external_migration_by_ethnic_group') }}
+    select * from {{ ref('external_migration_by_ethnic_group_cumulative') }}
+
+),
+
+-- the tables of a release's own period: its own year of the annual tables, its own
+-- period of the cumulative ones
+release_regions as (
+
+    select *
+    from migration_by_region_annual
+    where source_release_id = release_id
+
+),
+
+release_countries as (
+
+    select *
+    from external_migration_by_country_annual
+    where source_release_id = release_id
+
+),
+
+release_ethnic_groups as (
+
+    select external_migration_by_ethnic_group_cumulative.*
+    from external_migration_by_ethnic_group_cumulative
+    inner join release_key_points
+        on
+            external_migration_by_ethnic_group_cumulative.release_id
+            = release_key_points.release_id
+            and external_migration_by_ethnic_group_cumulative.period_year
+            = release_key_points.period_year
+            and external_migration_by_ethnic_group_cumulative.period_end_month
+            = release_key_points.period_end_month
 
 ),
 
@@ -83,7 +110,7 @@ computed_figures as (
         region_code as dimension_code,
         cast(interregional_net as double precision) as computed_value,
         interregional_net_rank as computed_rank
-    from release_interregional_net_by_region
+    from release_regions
 
     union all
 
@@ -93,7 +120,7 @@ computed_figures as (
         country_code as dimension_code,
         cast(arrivals as double precision) as computed_value,
         arrivals_rank as computed_rank
-    from release_external_migration_by_country
+    from release_countries
 
     union all
 
@@ -103,7 +130,7 @@ computed_figures as (
         region_code as dimension_code,
         cast(external_arrivals as double precision) as computed_value,
         external_arrivals_rank as computed_rank
-    from release_migration_by_region
+    from release_regions
 
     union all
 
@@ -113,7 +140,7 @@ computed_figures as (
         ethnic_group_code as dimension_code,
         cast(arrivals as double precision) as computed_value,
         arrivals_rank as computed_rank
-    from release_external_migration_by_ethnic_group
+    from release_ethnic_groups
 
 ),
 

@@ -1,8 +1,8 @@
 with
 
-coupons_aggregated_monthly as (
+coupon_counts as (
 
-    select * from {{ ref('int_coupons_aggregated_monthly') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
@@ -15,8 +15,10 @@ country_flows as (
         is_cis,
         sum(case when coupon_type_code = 'A' then coupon_count else 0 end) as arrivals,
         sum(case when coupon_type_code = 'D' then coupon_count else 0 end) as departures
-    from coupons_aggregated_monthly
-    where flow_code = 'external'
+    from coupon_counts
+    where
+        release_id = 'latest'
+        and flow_code = 'external'
     group by
         registration_year,
         registration_month,

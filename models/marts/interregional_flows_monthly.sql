@@ -1,8 +1,8 @@
 with
 
-coupons_aggregated_monthly as (
+coupon_counts as (
 
-    select * from {{ ref('int_coupons_aggregated_monthly') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
@@ -14,8 +14,10 @@ origin_destination_flows as (
         counterpart_region_code as origin_region_code,
         region_code as destination_region_code,
         sum(coupon_count) as migrants
-    from coupons_aggregated_monthly
-    where flow_code = 'interregional'
+    from coupon_counts
+    where
+        release_id = 'latest'
+        and flow_code = 'interregional'
     group by
         registration_year,
         registration_month,

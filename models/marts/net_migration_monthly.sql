@@ -1,3 +1,5 @@
+-- The `latest` evaluation of the split flows by region and month, with the contracted
+-- columns of the first version of this table.
 with
 
 region_flows_monthly as (
@@ -23,6 +25,7 @@ final as (
         cast(interregional_net as bigint) as interregional_net,
         cast(intraregional_moves as bigint) as intraregional_moves
     from region_flows_monthly
+    where release_id = 'latest'
 
 )
 

@@ -1,23 +1,24 @@
--- The country's totals month by month (as of var('cutoff')), for every month of the
--- month spine: arrivals in and departures from the country with their CIS parts, and the
+-- The country's totals month by month for every evaluation, for every month the evaluation
+-- reports: arrivals in and departures from the country with their CIS parts, and the
 -- people moving within the country. Zeros where nothing moved.
 with
 
-coupons_aggregated_monthly as (
+coupon_counts as (
 
-    select * from {{ ref('int_coupons_aggregated_monthly') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
 region_months as (
 
-    select * from {{ ref('int_region_months_spined') }}
+    select * from {{ ref('int_evaluation_region_months_spined') }}
 
 ),
 
 months as (
 
     select distinct
+        release_id,
         registration_year,
         registration_month
     from region_months
@@ -27,19 +28,22 @@ months as (
 monthly_sums as (
 
     select
-        coupons_aggregated_monthly.registration_year,
-        coupons_aggregated_monthly.registration_month,
-        {{ country_flow_sums('coupons_aggregated_monthly') }}
-    from coupons_aggregated_monthly
+        coupon_counts.release_id,
+        coupon_counts.registration_year,
+        coupon_counts.registration_month,
+        {{ country_flow_sums('coupon_counts') }}
+    from coupon_counts
     group by
-        coupons_aggregated_monthly.registration_year,
-        coupons_aggregated_monthly.registration_month
+        coupon_counts.release_id,
+        coupon_counts.registration_year,
+        coupon_counts.registration_month
 
 ),
 
 final as (
 
     select
+        months.release_id,
         months.registration_year,
         months.registration_month,
         cast(coalesce(monthly_sums.arrivals, 0) as bigint) as arrivals,
@@ -53,7 +57,8 @@ final as (
     from months
     left join monthly_sums
         on
-            months.registration_year = monthly_sums.registration_year
+            months.release_id = monthly_sums.release_id
+            and months.registration_year = monthly_sums.registration_year
             and months.registration_month = monthly_sums.registration_month
 
 )

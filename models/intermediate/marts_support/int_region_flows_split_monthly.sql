@@ -1,24 +1,25 @@
--- Arrivals, departures and net migration of every region in force, month by month, split
--- into external, interregional and intraregional: the region rule of the extract spec
--- (macro region_flow_ends) applied to the monthly counts, on the dense region-month spine.
+-- Arrivals, departures and net migration of every region in force, month by month and
+-- evaluation, split into external, interregional and intraregional: the region rule of the
+-- extract spec (macro region_flow_ends) applied to the monthly counts, on the dense
+-- evaluation × month × region spine.
 with
 
-coupons_aggregated_monthly as (
+coupon_counts as (
 
-    select * from {{ ref('int_coupons_aggregated_monthly') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
 region_months as (
 
-    select * from {{ ref('int_region_months_spined') }}
+    select * from {{ ref('int_evaluation_region_months_spined') }}
 
 ),
 
 flow_ends as (
 
     {{ region_flow_ends(
-        'coupons_aggregated_monthly', ['registration_year', 'registration_month']
+        'coupon_counts', ['release_id', 'registration_year', 'registration_month']
     ) }}
 
 ),
@@ -26,6 +27,7 @@ flow_ends as (
 region_flows as (
 
     select
+        release_id,
         registration_year,
         registration_month,
         region_code,
@@ -36,6 +38,7 @@ region_flows as (
         sum(intraregional_moves) as intraregional_moves
     from flow_ends
     group by
+        release_id,
         registration_year,
         registration_month,
         region_code
@@ -45,6 +48,7 @@ region_flows as (
 region_months_filled as (
 
     select
+        region_months.release_id,
         region_months.registration_year,
         region_months.registration_month,
         region_months.region_code,
@@ -57,7 +61,8 @@ region_months_filled as (
     from region_months
     left join region_flows
         on
-            region_months.registration_year = region_flows.registration_year
+            region_months.release_id = region_flows.release_id
+            and region_months.registration_year = region_flows.registration_year
             and region_months.registration_month = region_flows.registration_month
             and region_months.region_code = region_flows.region_code
 
@@ -66,6 +71,7 @@ region_months_filled as (
 final as (
 
     select
+        release_id,
         registration_year,
         registration_month,
         region_code,

@@ -24,13 +24,6 @@ country_rows as (
         is_cis
     from {{ ref('external_migration_by_country_annual') }}
 
-    union all
-
-    select
-        'release_external_migration_by_country' as mart,
-        country_code,
-        is_cis
-    from {{ ref('release_external_migration_by_country') }}
 
 ),
 

@@ -1,40 +1,25 @@
 -- The percentage structure of external migration by ethnic group adds up to 100 % in
--- every period and release with any arrivals (departures). One row per failing period.
+-- every evaluation and period with any arrivals (departures). One row per failing period.
 with
 
-cumulative as (
+ethnic_groups_cumulative as (
 
     select * from {{ ref('external_migration_by_ethnic_group_cumulative') }}
-
-),
-
-releases as (
-
-    select * from {{ ref('release_external_migration_by_ethnic_group') }}
 
 ),
 
 share_sums as (
 
     select
-        cast(period_year as varchar) || '-' || cast(period_end_month as varchar) as period_code,
+        release_id,
+        period_year,
+        period_end_month,
         sum(arrivals) as arrivals,
         sum(departures) as departures,
         sum(arrivals_share_pct) as arrivals_share_pct,
         sum(departures_share_pct) as departures_share_pct
-    from cumulative
-    group by period_year, period_end_month
-
-    union all
-
-    select
-        release_id as period_code,
-        sum(arrivals) as arrivals,
-        sum(departures) as departures,
-        sum(arrivals_share_pct) as arrivals_share_pct,
-        sum(departures_share_pct) as departures_share_pct
-    from releases
-    group by release_id
+    from ethnic_groups_cumulative
+    group by release_id, period_year, period_end_month
 
 ),
 

@@ -1,5 +1,6 @@
 -- Each cumulative period January–M of migration_key_figures_cumulative is the sum of the
--- months 1..M of the monthly dynamic tables. One row per failing period.
+-- months 1..M of the same evaluation's own months in migration_monthly. One row per
+-- failing period.
 with
 
 key_figures as (
@@ -8,48 +9,38 @@ key_figures as (
 
 ),
 
-external_monthly as (
+migration_monthly as (
 
-    select * from {{ ref('external_migration_monthly') }}
-
-),
-
-internal_monthly as (
-
-    select * from {{ ref('internal_migration_monthly') }}
+    select * from {{ ref('migration_monthly') }}
 
 ),
 
-external_cumulated as (
+own_months as (
+
+    select *
+    from migration_monthly
+    where source_release_id = release_id
+
+),
+
+cumulated as (
 
     select
+        key_figures.release_id,
         key_figures.period_year,
         key_figures.period_end_month,
-        sum(external_monthly.arrivals) as arrivals,
-        sum(external_monthly.departures) as departures,
-        sum(external_monthly.cis_arrivals) as cis_arrivals,
-        sum(external_monthly.cis_departures) as cis_departures
+        sum(own_months.arrivals) as arrivals,
+        sum(own_months.departures) as departures,
+        sum(own_months.cis_arrivals) as cis_arrivals,
+        sum(own_months.cis_departures) as cis_departures,
+        sum(own_months.internal_migrants) as internal_migrants
     from key_figures
-    inner join external_monthly
+    inner join own_months
         on
-            key_figures.period_year = external_monthly.year
-            and key_figures.period_end_month >= external_monthly.month
-    group by key_figures.period_year, key_figures.period_end_month
-
-),
-
-internal_cumulated as (
-
-    select
-        key_figures.period_year,
-        key_figures.period_end_month,
-        sum(internal_monthly.internal_migrants) as internal_migrants
-    from key_figures
-    inner join internal_monthly
-        on
-            key_figures.period_year = internal_monthly.year
-            and key_figures.period_end_month >= internal_monthly.month
-    group by key_figures.period_year, key_figures.period_end_month
+            key_figures.release_id = own_months.release_id
+            and key_figures.period_year = own_months.year
+            and key_figures.period_end_month >= own_months.month
+    group by key_figures.release_id, key_figures.period_year, key_figures.period_end_month
 
 ),
 
@@ -57,20 +48,17 @@ final as (
 
     select key_figures.*
     from key_figures
-    left join external_cumulated
+    left join cumulated
         on
-            key_figures.period_year = external_cumulated.period_year
-            and key_figures.period_end_month = external_cumulated.period_end_month
-    left join internal_cumulated
-        on
-            key_figures.period_year = internal_cumulated.period_year
-            and key_figures.period_end_month = internal_cumulated.period_end_month
+            key_figures.release_id = cumulated.release_id
+            and key_figures.period_year = cumulated.period_year
+            and key_figures.period_end_month = cumulated.period_end_month
     where
-        key_figures.arrivals <> coalesce(external_cumulated.arrivals, 0)
-        or key_figures.departures <> coalesce(external_cumulated.departures, 0)
-        or key_figures.cis_arrivals <> coalesce(external_cumulated.cis_arrivals, 0)
-        or key_figures.cis_departures <> coalesce(external_cumulated.cis_departures, 0)
-        or key_figures.internal_migrants <> coalesce(internal_cumulated.internal_migrants, 0)
+        key_figures.arrivals <> coalesce(cumulated.arrivals, 0)
+        or key_figures.departures <> coalesce(cumulated.departures, 0)
+        or key_figures.cis_arrivals <> coalesce(cumulated.cis_arrivals, 0)
+        or key_figures.cis_departures <> coalesce(cumulated.cis_departures, 0)
+        or key_figures.internal_migrants <> coalesce(cumulated.internal_migrants, 0)
 
 )
 

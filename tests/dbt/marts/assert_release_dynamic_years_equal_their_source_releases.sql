@@ -1,42 +1,30 @@
--- The release's dynamic tables by year: every release has the row of its own year (as
--- many months as its period), and every year's rows equal the tables of the release they
--- name as their source — its key points, its country table and its region table, row for
--- row. One row per difference.
+-- The dynamic tables by year: every evaluation that is a release has the row of its own
+-- year (as many months as its period), and every earlier year's rows equal the rows the
+-- source release shows for that year as its own — national, by region and by country.
+-- One row per difference.
 with
 
-release_key_points as (
+evaluations as (
 
-    select * from {{ ref('release_key_points') }}
+    select * from {{ ref('int_evaluations_selected') }}
 
 ),
 
 annual as (
 
-    select * from {{ ref('release_external_migration_annual') }}
-
-),
-
-annual_by_country as (
-
-    select * from {{ ref('release_external_migration_by_country_annual') }}
+    select * from {{ ref('migration_annual') }}
 
 ),
 
 annual_by_region as (
 
-    select * from {{ ref('release_net_migration_by_region_annual') }}
+    select * from {{ ref('migration_by_region_annual') }}
 
 ),
 
-release_by_country as (
+annual_by_country as (
 
-    select * from {{ ref('release_external_migration_by_country') }}
-
-),
-
-release_by_region as (
-
-    select * from {{ ref('release_migration_by_region') }}
+    select * from {{ ref('external_migration_by_country_annual') }}
 
 ),
 
@@ -44,98 +32,88 @@ own_year_differences as (
 
     select
         'own year missing' as difference,
-        release_key_points.release_id,
-        release_key_points.period_year as year,
+        evaluations.release_id,
+        evaluations.period_year as year,
         cast(null as varchar) as dimension_code
-    from release_key_points
+    from evaluations
     left join annual
         on
-            release_key_points.release_id = annual.release_id
-            and release_key_points.period_year = annual.year
+            evaluations.release_id = annual.release_id
+            and evaluations.period_year = annual.year
     where
-        annual.release_id is null
-        or annual.source_release_id <> release_key_points.release_id
-        or annual.months_covered <> release_key_points.period_end_month
+        evaluations.vintage != 'latest'
+        and (
+            annual.release_id is null
+            or annual.source_release_id <> evaluations.release_id
+            or annual.months_covered <> evaluations.period_end_month
+        )
 
 ),
 
-key_point_differences as (
+national_differences as (
 
     select
-        'key points' as difference,
+        'national' as difference,
         annual.release_id,
         annual.year,
         annual.source_release_id as dimension_code
     from annual
-    left join release_key_points
-        on annual.source_release_id = release_key_points.release_id
+    left join annual as source_rows
+        on
+            annual.source_release_id = source_rows.release_id
+            and annual.year = source_rows.year
+            and source_rows.source_release_id = source_rows.release_id
     where
-        release_key_points.release_id is null
-        or release_key_points.period_year <> annual.year
-        or annual.arrivals <> release_key_points.arrivals
-        or annual.departures <> release_key_points.departures
-        or annual.net_migration <> release_key_points.net_migration
-
-),
-
--- the (release, year) pairs of the annual table with their source release
-dynamic_years as (
-
-    select
-        release_id,
-        year,
-        source_release_id
-    from annual
-
-),
-
-expected_by_country as (
-
-    select
-        dynamic_years.release_id,
-        dynamic_years.year,
-        release_by_country.country_code,
-        release_by_country.arrivals,
-        release_by_country.departures
-    from dynamic_years
-    inner join release_by_country
-        on dynamic_years.source_release_id = release_by_country.release_id
-
-),
-
-country_differences as (
-
-    {{ differing_rows(
-        'difference', 'country table', 'annual_by_country', 'expected_by_country',
-        ['release_id', 'year'], ['country_code'], ['arrivals', 'departures'],
-    ) }}
-
-),
-
-expected_by_region as (
-
-    select
-        dynamic_years.release_id,
-        dynamic_years.year,
-        release_by_region.region_code,
-        release_by_region.arrivals,
-        release_by_region.departures,
-        release_by_region.external_net,
-        release_by_region.interregional_net,
-        release_by_region.intraregional_moves
-    from dynamic_years
-    inner join release_by_region
-        on dynamic_years.source_release_id = release_by_region.release_id
+        source_rows.release_id is null
+        or annual.months_covered <> source_rows.months_covered
+        or annual.arrivals <> source_rows.arrivals
+        or annual.departures <> source_rows.departures
+        or annual.cis_arrivals <> source_rows.cis_arrivals
+        or annual.cis_departures <> source_rows.cis_departures
 
 ),
 
 region_differences as (
 
-    {{ differing_rows(
-        'difference', 'region table', 'annual_by_region', 'expected_by_region',
-        ['release_id', 'year'], ['region_code'],
-        ['arrivals', 'departures', 'external_net', 'interregional_net', 'intraregional_moves'],
-    ) }}
+    select
+        'region' as difference,
+        annual_by_region.release_id,
+        annual_by_region.year,
+        annual_by_region.region_code as dimension_code
+    from annual_by_region
+    left join annual_by_region as source_rows
+        on
+            annual_by_region.source_release_id = source_rows.release_id
+            and annual_by_region.year = source_rows.year
+            and annual_by_region.region_code = source_rows.region_code
+            and source_rows.source_release_id = source_rows.release_id
+    where
+        source_rows.release_id is null
+        or annual_by_region.arrivals <> source_rows.arrivals
+        or annual_by_region.departures <> source_rows.departures
+        or annual_by_region.external_net <> source_rows.external_net
+        or annual_by_region.interregional_net <> source_rows.interregional_net
+
+),
+
+country_differences as (
+
+    select
+        'country' as difference,
+        annual_by_country.release_id,
+        annual_by_country.year,
+        annual_by_country.country_code as dimension_code
+    from annual_by_country
+    left join annual_by_country as source_rows
+        on
+            annual_by_country.source_release_id = source_rows.release_id
+            and annual_by_country.year = source_rows.year
+            and annual_by_country.country_code = source_rows.country_code
+            and source_rows.source_release_id = source_rows.release_id
+    where
+        source_rows.release_id is null
+        or annual_by_country.arrivals <> source_rows.arrivals
+        or annual_by_country.departures <> source_rows.departures
 
 ),
 
@@ -143,11 +121,11 @@ final as (
 
     select * from own_year_differences
     union all
-    select * from key_point_differences
-    union all
-    select * from country_differences
+    select * from national_differences
     union all
     select * from region_differences
+    union all
+    select * from country_differences
 
 )
 

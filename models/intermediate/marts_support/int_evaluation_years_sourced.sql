@@ -1,12 +1,32 @@
--- The years a release's dynamic tables show, and whose figures each year takes: the
--- release's own year is the release itself; an earlier year is the latest December
--- release of that year whose cut-off is at or before the release's cut-off (the revised
--- one once it is out, else the preliminary one). A year without such a release is absent.
+-- The years each evaluation's annual and monthly tables show, and whose figures each year
+-- takes (the release's dynamic tables): a release's own year is the release itself; an
+-- earlier year is the latest December release of that year whose cut-off is at or before
+-- the release's cut-off (the revised one once it is out, else the preliminary one); a year
+-- without such a release is absent. `latest` shows every year it counts, from itself.
 with
+
+evaluations as (
+
+    select * from {{ ref('int_evaluations_selected') }}
+
+),
+
+country_flows_monthly as (
+
+    select * from {{ ref('int_country_flows_summed_monthly') }}
+
+),
 
 releases as (
 
-    select * from {{ ref('int_releases_selected') }}
+    select
+        release_id,
+        period_year,
+        period_end_month,
+        vintage,
+        cutoff_at
+    from evaluations
+    where vintage != 'latest'
 
 ),
 
@@ -27,9 +47,19 @@ own_years as (
     select
         release_id,
         period_year as year,
-        release_id as source_release_id,
-        period_end_month as months_covered
+        release_id as source_release_id
     from releases
+
+),
+
+latest_years as (
+
+    select distinct
+        release_id,
+        registration_year as year,
+        release_id as source_release_id
+    from country_flows_monthly
+    where release_id = 'latest'
 
 ),
 
@@ -59,16 +89,17 @@ earlier_years as (
     select
         release_id,
         year,
-        source_release_id,
-        12 as months_covered
+        source_release_id
     from earlier_year_candidates
     where candidate_number = 1
 
 ),
 
-dynamic_years as (
+evaluation_years as (
 
     select * from own_years
+    union all
+    select * from latest_years
     union all
     select * from earlier_years
 
@@ -79,9 +110,8 @@ final as (
     select
         cast(release_id as varchar) as release_id,
         cast(year as integer) as year,
-        cast(source_release_id as varchar) as source_release_id,
-        cast(months_covered as integer) as months_covered
-    from dynamic_years
+        cast(source_release_id as varchar) as source_release_id
+    from evaluation_years
 
 )
 

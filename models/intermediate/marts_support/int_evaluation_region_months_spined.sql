@@ -1,11 +1,18 @@
--- Every month from the first to the last registration month counted (no gaps), and in
--- each month every region in force on at least one of its days. The monthly marts
--- report every one of these region-months, with zeros where nothing moved.
+-- Every month an evaluation reports, and in each month every region in force on at least
+-- one of its days: for a release, January to period_end_month of period_year; for
+-- `latest`, every month from the first to the last registration month counted (no gaps).
+-- The monthly tables report every one of these region-months, zeros where nothing moved.
 with
 
-coupons_aggregated_monthly as (
+evaluations as (
 
-    select * from {{ ref('int_coupons_aggregated_monthly') }}
+    select * from {{ ref('int_evaluations_selected') }}
+
+),
+
+coupon_counts as (
+
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
@@ -22,29 +29,53 @@ month_numbers as (
 
 ),
 
-counted_month_range as (
+release_month_ranges as (
 
     select
+        release_id,
+        period_year * 12 as first_month_index,
+        period_year * 12 + period_end_month - 1 as last_month_index
+    from evaluations
+    where vintage != 'latest'
+
+),
+
+latest_month_range as (
+
+    select
+        'latest' as release_id,
         min(registration_year * 12 + registration_month - 1) as first_month_index,
         max(registration_year * 12 + registration_month - 1) as last_month_index
-    from coupons_aggregated_monthly
+    from coupon_counts
+    where release_id = 'latest'
+
+),
+
+month_ranges as (
+
+    select * from release_month_ranges
+    union all
+    select * from latest_month_range
 
 ),
 
 month_indexes as (
 
-    select counted_month_range.first_month_index + month_numbers.generated_number - 1 as month_index
-    from counted_month_range
-    cross join month_numbers
-    where
-        counted_month_range.first_month_index + month_numbers.generated_number - 1
-        <= counted_month_range.last_month_index
+    select
+        month_ranges.release_id,
+        month_ranges.first_month_index + month_numbers.generated_number - 1 as month_index
+    from month_ranges
+    inner join month_numbers
+        on
+            month_ranges.first_month_index + month_numbers.generated_number - 1
+            <= month_ranges.last_month_index
 
 ),
 
 months as (
 
     select
+        release_id,
         cast(floor(month_index / 12.0) as integer) as registration_year,
         cast(month_index - floor(month_index / 12.0) * 12 + 1 as integer) as registration_month
     from month_indexes
@@ -54,6 +85,7 @@ months as (
 months_dated as (
 
     select
+        release_id,
         registration_year,
         registration_month,
         make_date(registration_year, registration_month, 1) as month_start_date,
@@ -66,6 +98,7 @@ months_dated as (
 region_months as (
 
     select
+        months_dated.release_id,
         months_dated.registration_year,
         months_dated.registration_month,
         months_dated.month_start_date,
@@ -82,6 +115,7 @@ region_months as (
 final as (
 
     select
+        cast(release_id as varchar) as release_id,
         cast(registration_year as integer) as registration_year,
         cast(registration_month as integer) as registration_month,
         cast(month_start_date as date) as month_start_date,

@@ -1,8 +1,8 @@
 with
 
-release_coupons_aggregated as (
+coupon_counts as (
 
-    select * from {{ ref('int_release_coupons_aggregated') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
 
 ),
 
@@ -10,13 +10,15 @@ origin_destination_flows as (
 
     select
         release_id,
+        registration_year,
         counterpart_region_code as origin_region_code,
         region_code as destination_region_code,
         sum(coupon_count) as migrants
-    from release_coupons_aggregated
+    from coupon_counts
     where flow_code = 'interregional'
     group by
         release_id,
+        registration_year,
         counterpart_region_code,
         region_code
 
@@ -26,6 +28,7 @@ final as (
 
     select
         cast(release_id as varchar) as release_id,
+        cast(registration_year as integer) as year,
         cast(origin_region_code as varchar) as origin_region_code,
         cast(destination_region_code as varchar) as destination_region_code,
         cast(migrants as bigint) as migrants

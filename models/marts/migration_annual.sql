@@ -1,20 +1,14 @@
 with
 
-dynamic_years as (
+evaluation_years as (
 
-    select * from {{ ref('int_release_dynamic_years_sourced') }}
-
-),
-
-release_key_points as (
-
-    select * from {{ ref('release_key_points') }}
+    select * from {{ ref('int_evaluation_years_sourced') }}
 
 ),
 
-release_external_migration_by_country as (
+country_flows_cumulated as (
 
-    select * from {{ ref('release_external_migration_by_country') }}
+    select * from {{ ref('int_country_flows_cumulated') }}
 
 ),
 
@@ -24,60 +18,50 @@ annual_populations as (
 
 ),
 
-release_cis_sums as (
+-- each year takes the year-to-date figures of its source evaluation
+sourced_years as (
 
     select
-        release_id,
-        sum(case when is_cis then arrivals else 0 end) as cis_arrivals,
-        sum(case when is_cis then departures else 0 end) as cis_departures
-    from release_external_migration_by_country
-    group by release_id
+        evaluation_years.release_id,
+        evaluation_years.year,
+        evaluation_years.source_release_id,
+        country_flows_cumulated.period_end_month as months_covered,
+        country_flows_cumulated.arrivals,
+        country_flows_cumulated.departures,
+        country_flows_cumulated.cis_arrivals,
+        country_flows_cumulated.cis_departures
+    from evaluation_years
+    inner join country_flows_cumulated
+        on
+            evaluation_years.source_release_id = country_flows_cumulated.release_id
+            and evaluation_years.year = country_flows_cumulated.period_year
+    where country_flows_cumulated.is_year_end_period
 
 ),
 
--- each year takes the figures of its source release, as that release published them
-dynamic_years_figured as (
-
-    select
-        dynamic_years.release_id,
-        dynamic_years.year,
-        dynamic_years.source_release_id,
-        dynamic_years.months_covered,
-        release_key_points.arrivals,
-        release_key_points.departures,
-        coalesce(release_cis_sums.cis_arrivals, 0) as cis_arrivals,
-        coalesce(release_cis_sums.cis_departures, 0) as cis_departures
-    from dynamic_years
-    inner join release_key_points
-        on dynamic_years.source_release_id = release_key_points.release_id
-    left join release_cis_sums
-        on dynamic_years.source_release_id = release_cis_sums.release_id
-
-),
-
--- the change on the row of the previous year of the same release's table, when both
--- cover the same months (not for the release's own year before December)
+-- the change on the previous year's row of the same evaluation's table, when both cover
+-- the same months (not for a year still in progress)
 compared as (
 
     select
-        dynamic_years_figured.release_id,
-        dynamic_years_figured.year,
-        dynamic_years_figured.source_release_id,
-        dynamic_years_figured.months_covered,
-        dynamic_years_figured.arrivals,
-        dynamic_years_figured.departures,
-        dynamic_years_figured.cis_arrivals,
-        dynamic_years_figured.cis_departures,
-        {{ change_pct('dynamic_years_figured.arrivals', 'previous_year.arrivals') }}
+        sourced_years.release_id,
+        sourced_years.year,
+        sourced_years.source_release_id,
+        sourced_years.months_covered,
+        sourced_years.arrivals,
+        sourced_years.departures,
+        sourced_years.cis_arrivals,
+        sourced_years.cis_departures,
+        {{ change_pct('sourced_years.arrivals', 'previous_year.arrivals') }}
             as arrivals_change_pct,
-        {{ change_pct('dynamic_years_figured.departures', 'previous_year.departures') }}
+        {{ change_pct('sourced_years.departures', 'previous_year.departures') }}
             as departures_change_pct
-    from dynamic_years_figured
-    left join dynamic_years_figured as previous_year
+    from sourced_years
+    left join sourced_years as previous_year
         on
-            dynamic_years_figured.release_id = previous_year.release_id
-            and dynamic_years_figured.year - 1 = previous_year.year
-            and dynamic_years_figured.months_covered = previous_year.months_covered
+            sourced_years.release_id = previous_year.release_id
+            and sourced_years.year - 1 = previous_year.year
+            and sourced_years.months_covered = previous_year.months_covered
 
 ),
 
