@@ -12,12 +12,13 @@ The numbers come from SQL: the script reads the marts schema of the last publica
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
 successful dbt build, never the build file, which a running build may hold) and only
 shapes and writes what it reads (it rounds percentages for display in the key points,
-nothing else). Every table is as of the release's cut-off: the release's own tables, and
-its dynamic tables by year and by month (the release_* dynamic marts: the release's own
-year from the release, each earlier year from the latest December release of that year
-out by the release's cut-off; release.json lists which). The one table outside the marts
-that it reads is the publication record meta.publication: it names the build the marts
-came from, in release.json and on the console. A build that failed after that
+nothing else). The marts hold every evaluation (release_id) of the build; the export
+reads the release's rows. Every table is as of the release's cut-off: the release's own
+tables (the rows of its own period), and its dynamic tables by year and by month (the
+release's own year from the release, each earlier year from the latest December release
+of that year out by the release's cut-off; release.json lists which). The one table
+outside the marts that it reads is the publication record meta.publication: it names the
+build the marts came from, in release.json and on the console. A build that failed after that
 publication does not matter: its marts were never published.
 
 It refuses, with an error and exit code 1, when there is no published file (no build
@@ -176,13 +177,22 @@ def last_build(connection) -> dict:
     }
 
 
+# The marts the export reads besides release_key_points (kzmig.export.tables and below).
+MARTS_READ = (
+    "migration_annual", "migration_monthly", "migration_by_region_annual",
+    "migration_by_region_monthly", "external_migration_by_country_annual",
+    "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
+    "dim_country", "dim_ethnic_group", "dim_region",
+)
+
+
 def _require_marts(connection) -> None:
     if not _has_table(connection, "marts", "release_key_points"):
         raise KzmigError("the warehouse has no marts.release_key_points: build it first (kzmig build)")
-    if not _has_table(connection, "marts", "release_external_migration_annual"):
-        raise KzmigError("the warehouse has no marts.release_external_migration_annual (the "
-                         "release's dynamic tables): it was built by an older version; rebuild "
-                         "it (kzmig build)")
+    missing = [name for name in MARTS_READ if not _has_table(connection, "marts", name)]
+    if missing:
+        raise KzmigError("the warehouse has no " + ", ".join(f"marts.{name}" for name in missing)
+                         + ": it was built by an older version; rebuild it (kzmig build)")
 
 
 def list_releases(warehouse: Path | None = None) -> list[dict]:
@@ -220,10 +230,11 @@ def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
         comparison_year = connection.execute(
             "select period_year from marts.release_key_points where release_id = ?",
             [point["comparison_release_id"]]).fetchone()[0]
+    # the regions of the release's own year (its own figures, not an earlier release's)
     positive = connection.execute(f"""
         select region_name_{lang}, interregional_net
-        from marts.release_interregional_net_by_region
-        where release_id = ? and interregional_net > 0
+        from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id and interregional_net > 0
         order by interregional_net desc, region_code""", [release_id]).fetchall()
     return texts.KeyPoints(**point, comparison_period_year=comparison_year,
                            positive_regions=tuple((name, net) for name, net in positive))
@@ -236,7 +247,7 @@ def _dynamic_years(connection, release_id: str) -> list[dict]:
         select
             dynamic.year, dynamic.source_release_id, dynamic.months_covered,
             source.vintage as source_vintage, source.cutoff_at as source_cutoff_at
-        from marts.release_external_migration_annual as dynamic
+        from marts.migration_annual as dynamic
         inner join marts.release_key_points as source
             on dynamic.source_release_id = source.release_id
         where dynamic.release_id = ?
@@ -260,8 +271,8 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
     if table.matrix is not None:
         axis = connection.execute(f"""
             select region_code, region_name_{lang}
-            from marts.release_migration_by_region
-            where release_id = $release_id
+            from marts.migration_by_region_annual
+            where release_id = $release_id and source_release_id = release_id
             order by region_code""", {"release_id": release.release_id}).fetchall()
     return writers.TableData(table=table, rows=rows, axis=axis)
 

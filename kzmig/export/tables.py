@@ -1,12 +1,16 @@
 """The tables of a release: which mart rows each one shows, in which order, under which headers.
 
-Every query selects from the marts schema only, filtered to one release and ordered:
-the release's own tables, and its dynamic tables by year and by month (the release_*
-dynamic marts, as of the release's cut-off: its own year from the release, each earlier
-year from the latest December release of that year out by the release's cut-off). No
-figure is computed here: the columns are the marts' columns, and the only Python step on
-top is the pivot of the origin–destination flows into a matrix. Region names are the
-release's own (the names in force at the end of its period, carried by the release marts).
+Every query selects from the marts schema only, filtered to one evaluation (release_id)
+and ordered. The marts hold every evaluation's dynamic tables by year and by month, as
+of the release's cut-off: its own year from the release, each earlier year from the
+latest December release of that year out by the release's cut-off (source_release_id
+names it). The release's own tables are the rows of its own period: in the tables by
+year, the row whose source_release_id is the release itself (its own year, January to
+the end of its period); in the cumulative tables, the row of its (period_year,
+period_end_month). No figure is computed here: the columns are the marts' columns, and
+the only Python step on top is the pivot of the origin–destination flows into a matrix.
+Region names are the release's own (the names in force at the end of its period, carried
+by marts.migration_by_region_annual for the release's own year).
 """
 
 from __future__ import annotations
@@ -37,8 +41,8 @@ class Table:
     sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
     columns: tuple[Column, ...]
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
-    # a dynamic table (by year or by month) reads the release's dynamic marts: its rows
-    # name the release each year's figures come from (source_release_id)
+    # a dynamic table (by year or by month) shows every year the marts hold for the
+    # release: its rows name the release each year's figures come from (source_release_id)
     dynamic: bool = False
 
     def sheet(self, lang: str) -> str:
@@ -67,7 +71,7 @@ class Matrix:
 NAME = Column("region_name", "Region", "Регион", "text")
 CODE = Column("region_code", "KATO code", "Код КАТО", "text")
 
-# The dynamic tables show the years the release's dynamic marts hold: the release's own
+# The dynamic tables show the years the marts hold for the release: the release's own
 # year and each earlier year with a December release out by the release's cut-off. The
 # tables by year show the release's own year only when its period is the whole year;
 # the tables by month show every month of those years up to the end of the period.
@@ -79,12 +83,14 @@ FLOWS = (
     Column("net_migration", "Net migration", "Сальдо миграции"),
 )
 
-# The release's region names, for the dynamic tables that carry only region codes.
+# The release's region names, for the dynamic tables that carry only region codes: those
+# of the release's own year (source_release_id = release_id) of the annual regions mart.
 RELEASE_REGION_NAMES = """
     release_region_names as (
         select region_code, region_name_{lang} as region_name
-        from marts.release_migration_by_region
+        from marts.migration_by_region_annual
         where release_id = $release_id
+            and source_release_id = release_id
     )"""
 
 TABLES: tuple[Table, ...] = (
@@ -99,8 +105,9 @@ TABLES: tuple[Table, ...] = (
                 external_arrivals, external_departures, external_net,
                 interregional_arrivals, interregional_departures, interregional_net,
                 intraregional_moves
-            from marts.release_migration_by_region
+            from marts.migration_by_region_annual
             where release_id = $release_id
+                and source_release_id = release_id
             order by region_code""",
         columns=(
             CODE, NAME,
@@ -125,10 +132,11 @@ TABLES: tuple[Table, ...] = (
                 dim_country.country_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration
-            from marts.release_external_migration_by_country as by_country
+            from marts.external_migration_by_country_annual as by_country
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
+                and by_country.source_release_id = by_country.release_id
             order by by_country.is_cis desc, by_country.arrivals desc,
                 by_country.departures desc, by_country.country_code""",
         columns=(
@@ -149,10 +157,12 @@ TABLES: tuple[Table, ...] = (
                 dim_ethnic_group.ethnic_group_name_{lang} as ethnic_group_name,
                 by_group.arrivals_share_pct, by_group.departures_share_pct,
                 by_group.arrivals, by_group.departures
-            from marts.release_external_migration_by_ethnic_group as by_group
+            from marts.external_migration_by_ethnic_group_cumulative as by_group
             inner join marts.dim_ethnic_group as dim_ethnic_group
                 on by_group.ethnic_group_code = dim_ethnic_group.ethnic_group_code
             where by_group.release_id = $release_id
+                and by_group.period_year = $period_year
+                and by_group.period_end_month = $period_end_month
             order by by_group.ethnic_group_code""",
         columns=(
             Column("ethnic_group_code", "Code", "Код", "text"),
@@ -171,8 +181,9 @@ TABLES: tuple[Table, ...] = (
         sql="""
             select region_code, region_name_{lang} as region_name,
                 interregional_arrivals, interregional_departures, interregional_net
-            from marts.release_interregional_net_by_region
+            from marts.migration_by_region_annual
             where release_id = $release_id
+                and source_release_id = release_id
             order by region_code""",
         columns=(
             CODE, NAME,
@@ -194,12 +205,13 @@ TABLES: tuple[Table, ...] = (
                 flows.destination_region_code,
                 destinations.region_name as destination_region_name,
                 flows.migrants
-            from marts.release_interregional_flows as flows
+            from marts.interregional_flows_annual as flows
             left join release_region_names as origins
                 on flows.origin_region_code = origins.region_code
             left join release_region_names as destinations
                 on flows.destination_region_code = destinations.region_code
             where flows.release_id = $release_id
+                and flows.year = $period_year
             order by flows.origin_region_code, flows.destination_region_code""",
         columns=(
             Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text"),
@@ -227,7 +239,7 @@ TABLES: tuple[Table, ...] = (
                 arrivals_change_pct, departures_change_pct,
                 arrivals_per_1000, departures_per_1000, net_migration_per_1000,
                 source_release_id
-            from marts.release_external_migration_annual
+            from marts.migration_annual
             where release_id = $release_id
                 and (year < $period_year or $period_end_month = 12)
             order by year""",
@@ -263,7 +275,7 @@ TABLES: tuple[Table, ...] = (
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration,
                 by_country.source_release_id
-            from marts.release_external_migration_by_country_annual as by_country
+            from marts.external_migration_by_country_annual as by_country
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
@@ -297,7 +309,7 @@ TABLES: tuple[Table, ...] = (
                 annual.arrivals, annual.departures, annual.net_migration,
                 annual.external_net, annual.interregional_net, annual.intraregional_moves,
                 annual.source_release_id
-            from marts.release_net_migration_by_region_annual as annual
+            from marts.migration_by_region_annual as annual
             left join release_region_names
                 on annual.region_code = release_region_names.region_code
             left join dim_region_names
@@ -333,7 +345,7 @@ TABLES: tuple[Table, ...] = (
                 monthly.arrivals, monthly.departures, monthly.net_migration,
                 monthly.external_net, monthly.interregional_net, monthly.intraregional_moves,
                 monthly.source_release_id
-            from marts.release_net_migration_by_region_monthly as monthly
+            from marts.migration_by_region_monthly as monthly
             left join release_region_names
                 on monthly.region_code = release_region_names.region_code
             left join dim_region_names
@@ -361,7 +373,7 @@ TABLES: tuple[Table, ...] = (
             select year, month, arrivals, departures, net_migration,
                 cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct,
                 source_release_id
-            from marts.release_external_migration_monthly
+            from marts.migration_monthly
             where release_id = $release_id
             order by year, month""",
         columns=(
@@ -384,7 +396,7 @@ TABLES: tuple[Table, ...] = (
         sql="""
             select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
                 source_release_id
-            from marts.release_internal_migration_monthly
+            from marts.migration_monthly
             where release_id = $release_id
             order by year, month""",
         columns=(

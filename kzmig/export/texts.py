@@ -1,8 +1,8 @@
 """The words of the release: the key points (Markdown) and the glossary and notes sheet.
 
 Every figure in the key points is a column of marts.release_key_points or a row of
-marts.release_interregional_net_by_region; this module only puts them into sentences,
-rounding percentages for display.
+marts.migration_by_region_annual (the release's own year); this module only puts them
+into sentences, rounding percentages for display.
 """
 
 from __future__ import annotations

@@ -23,6 +23,20 @@ import pytest
 from conftest import query
 from kzmig.generator import MANIFEST
 
+# The release's own figures in the marts that hold every evaluation by year or period: the
+# rows of its own year (by year: source_release_id is the release itself), or of its own
+# period (the cumulative marts), of each release_id.
+OWN_YEAR_BY_REGION = """(select * from marts.migration_by_region_annual
+                          where source_release_id = release_id)"""
+OWN_YEAR_BY_COUNTRY = """(select * from marts.external_migration_by_country_annual
+                          where source_release_id = release_id)"""
+OWN_PERIOD_BY_ETHNIC_GROUP = """(select by_group.*
+                                 from marts.external_migration_by_ethnic_group_cumulative as by_group
+                                 inner join marts.dim_release as releases
+                                     on by_group.release_id = releases.release_id
+                                     and by_group.period_year = releases.period_year
+                                     and by_group.period_end_month = releases.period_end_month)"""
+
 # Where each published figure lives in the marts: (mart, value column, dimension column).
 FIGURE_SOURCES = {
     "arrivals": ("marts.release_key_points", "arrivals", None),
@@ -35,11 +49,10 @@ FIGURE_SOURCES = {
     "internal_migrants_change_pct": ("marts.release_key_points", "internal_migrants_change_pct", None),
     "regions_with_positive_interregional_net": ("marts.release_key_points",
                                                 "regions_with_positive_interregional_net", None),
-    "interregional_net": ("marts.release_interregional_net_by_region", "interregional_net", "region_code"),
-    "arrivals_by_country": ("marts.release_external_migration_by_country", "arrivals", "country_code"),
-    "external_arrivals_by_region": ("marts.release_migration_by_region", "external_arrivals", "region_code"),
-    "arrivals_by_ethnic_group": ("marts.release_external_migration_by_ethnic_group", "arrivals",
-                                 "ethnic_group_code"),
+    "interregional_net": (OWN_YEAR_BY_REGION, "interregional_net", "region_code"),
+    "arrivals_by_country": (OWN_YEAR_BY_COUNTRY, "arrivals", "country_code"),
+    "external_arrivals_by_region": (OWN_YEAR_BY_REGION, "external_arrivals", "region_code"),
+    "arrivals_by_ethnic_group": (OWN_PERIOD_BY_ETHNIC_GROUP, "arrivals", "ethnic_group_code"),
 }
 
 
@@ -72,8 +85,11 @@ def mart_values(database, figure_code: str, release_id: str) -> dict:
     """{dimension code (None for the country): value} of a figure in a release."""
     mart, column, dimension = FIGURE_SOURCES[figure_code]
     dimension_sql = dimension or "null"
-    rows = query(database, f"select {dimension_sql}, {column} from {mart} where release_id = ?", [release_id])
-    return dict(rows)
+    rows = query(database, f"select {dimension_sql}, {column} from {mart} as figures where release_id = ?",
+                 [release_id])
+    values = dict(rows)
+    assert len(values) == len(rows), (figure_code, release_id)  # one row per dimension
+    return values
 
 
 def test_every_release_of_the_calendar_is_computed(calibrated_warehouse):
@@ -123,8 +139,8 @@ def test_published_ranks_hold(calibrated_warehouse, published):
         mart, column, dimension = FIGURE_SOURCES[figure["figure_code"]]
         rank_column = RANK_COLUMNS[figure["figure_code"]]
         rows = query(calibrated_warehouse,
-                     f"select {dimension}, {column}, {rank_column} from {mart} where release_id = ?",
-                     [figure["release_id"]])
+                     f"select {dimension}, {column}, {rank_column} from {mart} as figures"
+                     " where release_id = ?", [figure["release_id"]])
         ranked = {code: value for code, value, rank in rows if rank is not None}
         mine = ranked[figure["dimension_code"]]
         place = 1 + sum(1 for code, value in ranked.items() if code != figure["dimension_code"] and value >= mine)
@@ -183,7 +199,11 @@ def test_values_kept_as_unknown_equal_manifest(calibrated_warehouse, manifest):
         select count(*) filter (where sex_code = 'U'), count(*) filter (where age_years is null),
                count(*) filter (where citizenship_code = 'XXX'), count(*) filter (where ethnic_group_code = '999'),
                count(*) filter (where reason_code = '99')
-        from intermediate.int_coupons_counted""")
+        from audit.coupon_outcomes as outcomes
+        inner join intermediate.int_coupon_versions_checked as versions
+            on outcomes.source_file = versions.source_file
+            and outcomes.source_row = versions.source_row
+        where outcomes.outcome = 'counted'""")
     assert {"sex": sex, "age": age, "citizenship": citizenship, "ethnic_group": ethnic_group,
             "reason": reason} == manifest["counted_with_unknown"]
 
@@ -203,11 +223,13 @@ def test_world_is_realistic(calibrated_warehouse):
     roughly two in five interregional, most of them towards Astana, Almaty and Shymkent;
     every month populated."""
     rows = query(calibrated_warehouse, """
-        select registration_year, count(*) filter (where flow_code <> 'external'),
-               count(*) filter (where flow_code = 'interregional'),
+        select registration_year,
+               coalesce(sum(coupon_count) filter (where flow_code <> 'external'), 0),
+               coalesce(sum(coupon_count) filter (where flow_code = 'interregional'), 0),
                count(distinct registration_month)
-        from intermediate.int_coupons_counted
-        where registration_year between 2021 and 2023 group by 1 order by 1""")
+        from intermediate.int_coupon_counts_evaluated
+        where release_id = 'latest' and registration_year between 2021 and 2023
+        group by 1 order by 1""")
     internal = {year: (moves, interregional, months) for year, moves, interregional, months in rows}
     for year in (2021, 2022):
         assert 0.75e6 <= internal[year][0] <= 0.9e6
@@ -216,7 +238,7 @@ def test_world_is_realistic(calibrated_warehouse):
         assert 0.35 <= interregional / moves <= 0.45
         assert months == 12
     top = query(calibrated_warehouse, """
-        select region_code from intermediate.int_coupons_counted
-        where flow_code = 'interregional' and registration_year = 2023
-        group by 1 order by count(*) desc limit 2""")
+        select region_code from intermediate.int_coupon_counts_evaluated
+        where release_id = 'latest' and flow_code = 'interregional' and registration_year = 2023
+        group by 1 order by sum(coupon_count) desc limit 2""")
     assert {row[0] for row in top} == {"71", "75"}

@@ -5,7 +5,8 @@
   (the departures change as the warehouse reproduces it, −33.8 %), and the regions with a
   positive interregional net under the names in force at the end of the period.
 - Every sheet of release.xlsx equals, cell by cell, a query on the marts written here
-  (the dynamic tables: the release's own dynamic marts, as of its cut-off); the annual row
+  (the release's rows of each mart: its own period, and the dynamic tables by year and
+  by month as of its cut-off); the annual row
   of the release's own year states its key points; release.json counts the rows of every
   CSV and names the release each year of the dynamic tables comes from.
 - The export reads the last publication of the marts (written only by a successful
@@ -230,8 +231,9 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
     regions = dict(markdown_rows((folder / "key_points.md").read_text(encoding="utf-8"),
                                  REGIONS_HEADING["en"]))
     capital_net = query(calibrated_warehouse, """
-        select interregional_net from marts.release_interregional_net_by_region
-        where release_id = ? and region_code = '71'""", [release_id])[0][0]
+        select interregional_net from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id and region_code = '71'""",
+                        [release_id])[0][0]
     if capital_net > 0:
         assert number(regions[expected_name]) == capital_net
     workbook = openpyxl.load_workbook(folder / "release.xlsx", read_only=True)
@@ -241,48 +243,54 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
 
 # Each sheet of the workbook and the query on the marts it must equal (written here, apart
 # from the export's own SQL). $release_id, $period_year and $period_end_month are 2023-12-p's.
+# The release's own tables: the rows of its own year (by year: source_release_id is the
+# release itself) or of its own period (the cumulative marts).
 SHEET_QUERIES = {
     "By region": """
         select region_code, region_name_en, arrivals, departures, net_migration,
             external_arrivals, external_departures, external_net,
             interregional_arrivals, interregional_departures, interregional_net, intraregional_moves
-        from marts.release_migration_by_region where release_id = $release_id
+        from marts.migration_by_region_annual
+        where release_id = $release_id and year = $period_year
         order by region_code""",
     "External by country": """
         select by_country.country_code, dim_country.country_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
             by_country.arrivals, by_country.departures, by_country.net_migration
-        from marts.release_external_migration_by_country as by_country
+        from marts.external_migration_by_country_annual as by_country
         inner join marts.dim_country as dim_country using (country_code)
-        where by_country.release_id = $release_id
+        where by_country.release_id = $release_id and by_country.year = $period_year
         order by by_country.is_cis desc, by_country.arrivals desc, by_country.departures desc,
             by_country.country_code""",
     "Ethnic structure %": """
         select by_group.ethnic_group_code, dim_ethnic_group.ethnic_group_name_en,
             by_group.arrivals_share_pct, by_group.departures_share_pct,
             by_group.arrivals, by_group.departures
-        from marts.release_external_migration_by_ethnic_group as by_group
+        from marts.external_migration_by_ethnic_group_cumulative as by_group
         inner join marts.dim_ethnic_group as dim_ethnic_group using (ethnic_group_code)
-        where by_group.release_id = $release_id
+        where by_group.release_id = $release_id and by_group.period_year = $period_year
+            and by_group.period_end_month = $period_end_month
         order by by_group.ethnic_group_code""",
     "Interregional net": """
         select region_code, region_name_en, interregional_arrivals, interregional_departures,
             interregional_net
-        from marts.release_interregional_net_by_region where release_id = $release_id
+        from marts.migration_by_region_annual
+        where release_id = $release_id and year = $period_year
         order by region_code""",
-    # the dynamic tables: the release's own dynamic marts (2023-12-p covers the whole year)
+    # the dynamic tables: every year the marts hold for the release (2023-12-p covers the
+    # whole year)
     "Annual external": """
         select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
             cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
             arrivals_per_1000, departures_per_1000, net_migration_per_1000, source_release_id
-        from marts.release_external_migration_annual where release_id = $release_id
+        from marts.migration_annual where release_id = $release_id
         order by year""",
     "Annual by country": """
         select by_country.year, by_country.country_code, dim_country.country_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
             by_country.arrivals, by_country.departures, by_country.net_migration,
             by_country.source_release_id
-        from marts.release_external_migration_by_country_annual as by_country
+        from marts.external_migration_by_country_annual as by_country
         inner join marts.dim_country as dim_country using (country_code)
         where by_country.release_id = $release_id
         order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
@@ -291,26 +299,26 @@ SHEET_QUERIES = {
         select annual.year, annual.region_code, dim_region.region_name_en, annual.arrivals,
             annual.departures, annual.net_migration, annual.external_net, annual.interregional_net,
             annual.intraregional_moves, annual.source_release_id
-        from marts.release_net_migration_by_region_annual as annual
+        from marts.migration_by_region_annual as annual
         inner join marts.dim_region as dim_region using (region_code)
         where annual.release_id = $release_id order by annual.year, annual.region_code""",
     "Monthly net by region": """
         select monthly.year, monthly.month, monthly.region_code, dim_region.region_name_en,
             monthly.arrivals, monthly.departures, monthly.net_migration, monthly.external_net,
             monthly.interregional_net, monthly.intraregional_moves, monthly.source_release_id
-        from marts.release_net_migration_by_region_monthly as monthly
+        from marts.migration_by_region_monthly as monthly
         inner join marts.dim_region as dim_region using (region_code)
         where monthly.release_id = $release_id
         order by monthly.year, monthly.month, monthly.region_code""",
     "Monthly external": """
         select year, month, arrivals, departures, net_migration, cis_arrivals, cis_departures,
             cis_arrivals_share_pct, cis_departures_share_pct, source_release_id
-        from marts.release_external_migration_monthly where release_id = $release_id
+        from marts.migration_monthly where release_id = $release_id
         order by year, month""",
     "Monthly internal": """
         select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
             source_release_id
-        from marts.release_internal_migration_monthly where release_id = $release_id
+        from marts.migration_monthly where release_id = $release_id
         order by year, month""",
 }
 
@@ -355,11 +363,13 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
 
         # the origin-destination matrix: origins down, destinations across
         sheet = workbook["Interregional flows"]
-        axis = mart("""select region_code, region_name_en from marts.release_migration_by_region
-                       where release_id = $release_id order by region_code""")
+        axis = mart("""select region_code, region_name_en from marts.migration_by_region_annual
+                       where release_id = $release_id and year = $period_year
+                       order by region_code""")
         flows = {(origin, destination): migrants for origin, destination, migrants in mart("""
             select origin_region_code, destination_region_code, migrants
-            from marts.release_interregional_flows where release_id = $release_id""")}
+            from marts.interregional_flows_annual
+            where release_id = $release_id and year = $period_year""")}
         assert [cell.value for cell in sheet[2]][2:] == [name for _, name in axis]
         assert sheet.freeze_panes == "C3"
         matrix = list(sheet.iter_rows(min_row=3, values_only=True))
@@ -452,11 +462,12 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
     assert [(year["year"], year["source_release_id"], year["months_covered"])
             for year in document["dynamic_tables"]["years"]] == query(calibrated_warehouse, """
-        select year, source_release_id, months_covered from marts.release_external_migration_annual
+        select year, source_release_id, months_covered from marts.migration_annual
         where release_id = ? order by year""", [RELEASE])
     by_region = next(table for table in document["tables"] if table["name"] == "migration_by_region")
     assert by_region["rows"] == query(calibrated_warehouse, """
-        select count(*) from marts.release_migration_by_region where release_id = ?""", [RELEASE])[0][0]
+        select count(*) from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id""", [RELEASE])[0][0]
 
 
 # --- refusals, atomic writing and the build log, on the small fixture world ---------------

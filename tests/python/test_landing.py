@@ -456,8 +456,14 @@ def test_every_valid_class_builds_with_its_expected_outcomes_csv_and_parquet(fie
     assert outcomes(parquet_database) == {(f"{Path(name).stem}.parquet", row): outcome
                                           for (name, row), outcome in expected.items()}
     # Trimmed values reach the counted coupons; an inner line break is not trimmed away.
-    counted = "select coupon_id, region_code, counterpart_region_code, reason_code from " \
-              "intermediate.int_coupons_counted where coupon_id like 'QL%' order by 1"
+    counted = """
+        select versions.coupon_id, versions.region_code, versions.counterpart_region_code,
+            versions.reason_code
+        from audit.coupon_outcomes as outcomes
+        inner join intermediate.int_coupon_versions_checked as versions
+            on outcomes.source_file = versions.source_file
+            and outcomes.source_row = versions.source_row
+        where outcomes.outcome = 'counted' and versions.coupon_id like 'QL%' order by 1"""
     assert query(csv_database, counted) == [("QL1", "75", "71", "01"), ("QL2", "75", "71", "01"),
                                             ("QL3", "75", "71", "01"), ("QL4", "75", "71", "99")]
     assert query(parquet_database, counted) == query(csv_database, counted)
