@@ -2,8 +2,8 @@
 
 Where a model declares `not_null` or `primary_key` in its enforced contract, the data test
 that used to check it is gone (docs/constraints.md): the guarantee is only as good as the
-engine's refusal. The coupon models are built on the hand-written extracts (DuckDB), and
-then, for every such constraint of every table built, a row that breaks it is inserted:
+engine's refusal. Every model is built on the hand-written extracts (DuckDB); every table
+has an enforced contract, and for every such constraint of every table built, a row that breaks it is inserted:
 DuckDB must refuse each one.
 """
 
@@ -20,9 +20,6 @@ import pytest
 from kzmig.project import PROJECT_DIR, run_dbt
 
 FIXTURE_LANDING = PROJECT_DIR / "tests" / "fixtures" / "landing_csv"
-# Tables whose not_null and primary-key data tests became constraints (issue 14).
-CONSTRAINED = {"stg_coupons__extract_rows", "stg_coupons__deliveries", "int_coupon_versions_checked",
-               "int_duplicate_registrations_identified", "coupon_outcomes", "coupon_outcome_summary"}
 
 
 @pytest.fixture(scope="module")
@@ -37,21 +34,19 @@ def coupon_build(tmp_path_factory) -> tuple[Path, dict]:
         "KZMIG_DUCKDB_TEMP_DIR": str(workdir / "tmp"),
     }):
         run_dbt(["seed"], quiet=True)
-        run_dbt(["run", "--select", "stg_coupons__deliveries", "+coupon_outcome_summary",
-                 "+int_duplicate_registrations_identified",
-                 "--vars", json.dumps({"landing_dir": str(FIXTURE_LANDING)})], quiet=True)
+        run_dbt(["run", "--vars", json.dumps({"landing_dir": str(FIXTURE_LANDING)})], quiet=True)
     manifest = json.loads((workdir / "target" / "manifest.json").read_text(encoding="utf-8"))
     return workdir / "warehouse.duckdb", manifest
 
 
 def declared_constraints(manifest: dict) -> list[tuple[str, str, str, tuple[str, ...]]]:
     """(model, relation, constraint type, columns) of every not_null and primary_key constraint
-    of the contracted tables in CONSTRAINED."""
+    of the contracted tables (every table and incremental model of the project)."""
     found = []
     for node in manifest["nodes"].values():
-        if node["resource_type"] != "model" or node["name"] not in CONSTRAINED:
+        if node["resource_type"] != "model" or node["config"]["materialized"] not in ("table", "incremental"):
             continue
-        assert node["contract"]["enforced"], node["name"]
+        assert node["contract"]["enforced"], f"{node['name']} is a table without an enforced contract"
         relation = f"{node['schema']}.{node['alias']}"
         for constraint in node.get("constraints") or []:
             found.append((node["name"], relation, constraint["type"], tuple(constraint["columns"])))
@@ -61,10 +56,14 @@ def declared_constraints(manifest: dict) -> list[tuple[str, str, str, tuple[str,
     return [c for c in found if c[2] in ("not_null", "primary_key")]
 
 
-def test_every_constrained_table_declares_its_constraints(coupon_build):
+def test_every_table_declares_its_constraints(coupon_build):
     _, manifest = coupon_build
+    tables = {node["name"] for node in manifest["nodes"].values()
+              if node["resource_type"] == "model" and node["config"]["materialized"] in ("table", "incremental")}
     constrained = {model for model, _, _, _ in declared_constraints(manifest)}
-    assert constrained == CONSTRAINED
+    assert constrained == tables
+    assert {"stg_coupons__extract_rows", "int_coupon_counts_evaluated", "migration_revisions",
+            "release_key_points", "coupon_outcomes"} <= constrained
 
 
 def test_the_engine_refuses_every_row_that_breaks_a_constraint(coupon_build):
@@ -83,4 +82,5 @@ def test_the_engine_refuses_every_row_that_breaks_a_constraint(coupon_build):
                 connection.execute(breaking)
             refused.append((model, kind, columns))
     assert ("stg_coupons__extract_rows", "not_null", ("source_file",)) in refused
-    assert ("int_duplicate_registrations_identified", "primary_key", ("coupon_id", "valid_from_at")) in refused
+    assert ("migration_revisions", "not_null", ("measure_code",)) in refused
+    assert ("coupon_outcome_summary", "primary_key", ("outcome_rank",)) in refused
