@@ -177,3 +177,17 @@
         {{ monthly }}.{{ column }}
         {%- endfor %}
 {%- endmacro %}
+
+{#-
+    The intensity of migration, written once: the select-list columns arrivals_per_1000,
+    departures_per_1000 and net_migration_per_1000 (net = arrivals − departures) of a
+    relation with arrivals, departures and `population` (null or zero: nulls).
+    Arguments:
+      population: the column (or expression) of the population, default `population`.
+-#}
+{% macro per_thousand_columns(population='population') -%}
+    cast({{ per_thousand('arrivals', population) }} as double precision) as arrivals_per_1000,
+    cast({{ per_thousand('departures', population) }} as double precision) as departures_per_1000,
+    cast({{ per_thousand('arrivals - departures', population) }} as double precision)
+        as net_migration_per_1000
+{%- endmacro %}

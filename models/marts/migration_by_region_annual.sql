@@ -157,12 +157,7 @@ final as (
         cast(interregional_net_rank as integer) as interregional_net_rank,
         cast(population as double precision) as population,
         cast(population_basis_code as varchar) as population_basis_code,
-        cast({{ per_thousand('arrivals', 'population') }} as double precision)
-            as arrivals_per_1000,
-        cast({{ per_thousand('departures', 'population') }} as double precision)
-            as departures_per_1000,
-        cast({{ per_thousand('net_migration', 'population') }} as double precision)
-            as net_migration_per_1000
+        {{ per_thousand_columns() }}
     from with_population
 
 )

@@ -16,12 +16,12 @@ release_calendar as (
 releases as (
 
     select
-        cast(release_id as varchar) as release_id,
-        cast(vintage as varchar) as vintage,
-        cast(period_year as integer) as period_year,
-        cast(period_end_month as integer) as period_end_month,
-        cast(cutoff_at as timestamp) as cutoff_at,
-        cast(release_date as date) as release_date
+        release_id,
+        vintage,
+        period_year,
+        period_end_month,
+        cutoff_at,
+        release_date
     from release_calendar
     {%- if build_cutoff_at is not none %}
     where cutoff_at <= {{ build_cutoff_at }}
