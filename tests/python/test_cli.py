@@ -281,9 +281,13 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path):
     import time
 
     out = tmp_path / "world"
+    # A job started in the background of a non-interactive shell inherits SIGINT ignored
+    # (and Python then keeps ignoring it, as a program run with nohup or & should): give
+    # the command the terminal's default, as Ctrl-C meets it.
     process = subprocess.Popen([sys.executable, "-m", "kzmig.cli", "generate", "--out", str(out), "--quiet"],
                                cwd=tmp_path, env=cli_environment(tmp_path), stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not out.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
