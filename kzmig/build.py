@@ -1,4 +1,9 @@
-"""`kzmig build`: check the landing folder, seed the reference data and build the warehouse with dbt."""
+"""`kzmig build`: check the landing folder, then one `dbt build` (seeds, models, data tests).
+
+Seeds are always loaded afresh (`full_refresh: true` in dbt_project.yml). dbt's unit tests
+check the rules, not the data: they run in the test suite (`--unit-tests`), not in every
+production build (dbt's own advice).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ BUILD_LOG_NAME = "kzmig-build.log"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("build", help="dbt seed + dbt build of the whole warehouse (on postgres: kzmig load first)")
+    parser = subparsers.add_parser("build", help="dbt build of the whole warehouse: seeds, models, data tests (on postgres: kzmig load first)")
     parser.add_argument("--landing-dir", default=str(DEFAULT_LANDING_DIR),
                         help="folder of coupon extracts (default: data/landing)")
     parser.add_argument("--cutoff", default=None,
@@ -25,6 +30,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="read every delivery afresh and rebuild everything (the way to take back "
                              "a delivery that was read before)")
     parser.add_argument("--warn-error", action="store_true", help="treat dbt warnings as errors")
+    parser.add_argument("--unit-tests", action="store_true",
+                        help="run dbt's unit tests of the rules too (the test suite does; a production "
+                             "build runs only the data tests)")
     add_verbose_argument(parser)
     parser.set_defaults(run=run)
 
@@ -92,8 +100,8 @@ def warehouse_description(target_name: str) -> str:
 
 
 def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False,
-          verbose=False) -> None:
-    """Check the landing folder, dbt seed, dbt build; show progress and a summary unless quiet.
+          verbose=False, unit_tests=False) -> None:
+    """Check the landing folder, then dbt build; show progress and a summary unless quiet.
 
     dbt's full output goes to <log dir>/kzmig-build.log; a failure raises KzmigError with
     the one message and that log's path.
@@ -105,7 +113,7 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
     target_name = target or os.environ.get("DBT_TARGET", "duckdb")
     with BuildDisplay(log_dir() / BUILD_LOG_NAME, quiet=quiet, verbose=verbose) as display:
         try:
-            _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh)
+            _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests)
         except KzmigError as error:
             if getattr(error, "log_path", None) is None:
                 display.log(f"kzmig: error: {error}")
@@ -114,7 +122,7 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
         display.summary(warehouse_description(target_name))
 
 
-def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh) -> None:
+def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests) -> None:
     extra_vars = {}
     report_path = None
     if target_name == "postgres":
@@ -135,9 +143,11 @@ def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_r
     try:
         variables = ["--vars", dbt_vars(landing_dir, cutoff, **extra_vars)]
         flags = ["--warn-error"] if warn_error else []
-        run_dbt([*flags, "seed", "--full-refresh", *variables], target=target, display=display)
-        # dbt build seeds again (cheaply) so that the seeds' own tests run with the models'.
+        # One dbt command: its start-up and parsing cost seconds. The seeds load afresh in
+        # it (full_refresh: true in dbt_project.yml) before the models that read them.
         refresh = ["--full-refresh"] if full_refresh else []
+        if not unit_tests:
+            refresh += ["--exclude-resource-type", "unit_test"]
         launched = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=1)
         try:
             run_dbt([*flags, "build", *refresh, *variables], target=target, display=display)
@@ -184,5 +194,5 @@ def mark_build_failed(target_name: str, launched: dt.datetime) -> None:
 
 def run(args: argparse.Namespace) -> int:
     build(args.landing_dir, args.cutoff, args.target, args.warn_error, full_refresh=args.full_refresh,
-          verbose=args.verbose)
+          verbose=args.verbose, unit_tests=args.unit_tests)
     return 0

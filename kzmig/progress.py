@@ -8,7 +8,7 @@ SkippingDetails …) with its status, and the error messages (events of level `e
 among them MainEncounteredError with the landing hook's message). No coloured text is
 parsed.
 
-`BuildDisplay` shows the steps (landing check, `dbt seed`, `dbt build`) with the nodes
+`BuildDisplay` shows the steps (landing check, `dbt build`) with the nodes
 done of the total and the elapsed time — a rich progress display on a terminal, a line
 per step (and one every half minute of a long step) otherwise — then a short summary.
 dbt's own lines are shown only with --verbose; all of them go to the log file

@@ -19,9 +19,9 @@ export DBT_TARGET_PATH="$workdir/target"
 export DBT_LOG_PATH="$workdir/logs"
 export KZMIG_DUCKDB_TEMP_DIR="$workdir/tmp"
 
-echo "== 1/3 dbt build --warn-error on tests/fixtures/landing_csv"
+echo "== 1/3 dbt build --warn-error (unit tests included) on tests/fixtures/landing_csv"
 # --verbose: dbt's own lines in the CI log too (the log file goes with $workdir).
-.venv/bin/kzmig build --warn-error --verbose --landing-dir tests/fixtures/landing_csv
+.venv/bin/kzmig build --warn-error --unit-tests --verbose --landing-dir tests/fixtures/landing_csv
 
 echo "== 2/3 sqlfluff lint models"
 .venv/bin/sqlfluff lint models --processes 2

@@ -1,21 +1,23 @@
 -- The outcome of every input row as of var('cutoff'), in the order of the extract spec:
 -- after_cutoff, identical_row, rejected (missing_coupon_id), superseded, rejected
 -- (conflicting_versions), withdrawn, rejected (the nine checks), duplicate_registration,
--- counted. Rows that are versions get theirs from the knowledge-time intervals; the other
--- rows (identical repeats, missing coupon_id) never reach the versions.
+-- counted. Rows with a coupon_id get theirs from the knowledge-time intervals of
+-- int_coupon_rows_checked (where identical rows are already marked); rows without one are
+-- compared with each other for identical rows here (a missing id counts as one id).
+-- A view: one pass over int_coupon_rows_checked, with no copy of its rows.
 {%- set cutoff_at = coupon_cutoff_at() %}
 
 with
 
-coupon_rows as (
+extract_rows as (
 
-    select * from {{ ref('int_coupon_rows_deduplicated') }}
+    select * from {{ ref('stg_coupons__extract_rows') }}
 
 ),
 
-versions as (
+coupon_rows as (
 
-    select * from {{ ref('int_coupon_versions_checked') }}
+    select * from {{ ref('int_coupon_rows_checked') }}
 
 ),
 
@@ -33,28 +35,47 @@ duplicates_at_cutoff as (
 
 ),
 
-version_outcomes as (
+coupon_row_outcomes as (
 
     select
-        versions.source_file,
-        versions.source_row,
-        versions.coupon_id,
+        coupon_rows.source_file,
+        coupon_rows.source_row,
+        coupon_rows.coupon_id,
         case
-            when {{ is_after_cutoff('versions.valid_from_at', cutoff_at) }} then 'after_cutoff'
-            when not {{ is_known_at('versions.valid_from_at', 'versions.valid_to_at', cutoff_at) }}
+            when {{ is_after_cutoff('coupon_rows.valid_from_at', cutoff_at) }} then 'after_cutoff'
+            when coupon_rows.is_identical_row then 'identical_row'
+            when not {{ is_known_at(
+                'coupon_rows.valid_from_at', 'coupon_rows.valid_to_at', cutoff_at
+            ) }}
                 then 'superseded'
-            when versions.version_outcome != 'passed' then versions.version_outcome
+            when coupon_rows.version_outcome != 'passed' then coupon_rows.version_outcome
             when duplicates_at_cutoff.coupon_id is not null then 'duplicate_registration'
             else 'counted'
         end as outcome,
-        versions.reject_reason
-    from versions
+        coupon_rows.reject_reason
+    from coupon_rows
     left join duplicates_at_cutoff
-        on versions.coupon_id = duplicates_at_cutoff.coupon_id
+        on coupon_rows.coupon_id = duplicates_at_cutoff.coupon_id
 
 ),
 
-other_row_outcomes as (
+rows_without_coupon_id as (
+
+    select
+        source_file,
+        source_row,
+        coupon_id,
+        submitted_at,
+        row_number() over (
+            partition by {{ identical_row_columns() }}
+            order by {{ binary_text('source_file') }}, source_row
+        ) as occurrence_number
+    from extract_rows
+    where coupon_id is null
+
+),
+
+rows_without_coupon_id_outcomes as (
 
     select
         source_file,
@@ -62,22 +83,19 @@ other_row_outcomes as (
         coupon_id,
         case
             when {{ is_after_cutoff('submitted_at', cutoff_at) }} then 'after_cutoff'
-            when is_identical_row then 'identical_row'
+            when occurrence_number > 1 then 'identical_row'
             else 'rejected'
         end as outcome,
         'missing_coupon_id' as reject_reason
-    from coupon_rows
-    where
-        is_identical_row
-        or coupon_id is null
+    from rows_without_coupon_id
 
 ),
 
 row_outcomes as (
 
-    select * from version_outcomes
+    select * from coupon_row_outcomes
     union all
-    select * from other_row_outcomes
+    select * from rows_without_coupon_id_outcomes
 
 ),
 

@@ -200,7 +200,7 @@ def test_values_kept_as_unknown_equal_manifest(calibrated_warehouse, manifest):
                count(*) filter (where citizenship_code = 'XXX'), count(*) filter (where ethnic_group_code = '999'),
                count(*) filter (where reason_code = '99')
         from audit.coupon_outcomes as outcomes
-        inner join intermediate.int_coupon_versions_checked as versions
+        inner join intermediate.int_coupon_rows_checked as versions
             on outcomes.source_file = versions.source_file
             and outcomes.source_row = versions.source_row
         where outcomes.outcome = 'counted'""")

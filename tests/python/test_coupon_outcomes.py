@@ -109,7 +109,7 @@ def counted_coupons(database: Path) -> dict[str, list[str]]:
     rows = query(database, f"""
         select {columns}
         from audit.coupon_outcomes as outcomes
-        inner join intermediate.int_coupon_versions_checked as versions
+        inner join intermediate.int_coupon_rows_checked as versions
             on outcomes.source_file = versions.source_file
             and outcomes.source_row = versions.source_row
         where outcomes.outcome = 'counted'""")
@@ -274,7 +274,7 @@ def test_the_latest_coupon_counts_are_the_rows_counted(csv_build, february_build
         counted = Counter(tuple(row) for row in query(database, f"""
             select {', '.join(f'versions.{column}' for column in COUNT_DIMENSIONS)}
             from audit.coupon_outcomes as outcomes
-            inner join intermediate.int_coupon_versions_checked as versions
+            inner join intermediate.int_coupon_rows_checked as versions
                 on outcomes.source_file = versions.source_file
                 and outcomes.source_row = versions.source_row
             where outcomes.outcome = 'counted'"""))

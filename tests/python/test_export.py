@@ -489,7 +489,7 @@ def build_log(database: Path) -> list[tuple]:
 
 def test_the_build_log_records_a_successful_build(fixture_warehouse, tmp_path):
     assert build_log(fixture_warehouse)[-1] == ("build", "success", True, 0)
-    # `kzmig build` runs `dbt seed` before `dbt build`: only the build is logged
+    # one build, one row of the log
     assert [row[0] for row in build_log(fixture_warehouse)] == ["build"]
     folder = release_export.export_release(RELEASE, tmp_path, warehouse=fixture_warehouse, quiet=True)
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))

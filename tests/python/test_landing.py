@@ -460,7 +460,7 @@ def test_every_valid_class_builds_with_its_expected_outcomes_csv_and_parquet(fie
         select versions.coupon_id, versions.region_code, versions.counterpart_region_code,
             versions.reason_code
         from audit.coupon_outcomes as outcomes
-        inner join intermediate.int_coupon_versions_checked as versions
+        inner join intermediate.int_coupon_rows_checked as versions
             on outcomes.source_file = versions.source_file
             and outcomes.source_row = versions.source_row
         where outcomes.outcome = 'counted' and versions.coupon_id like 'QL%' order by 1"""

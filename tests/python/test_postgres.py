@@ -342,7 +342,7 @@ def test_every_fixture_row_gets_its_expected_outcome_on_postgres(fixture_databas
             fixture_database, f"""
                 select {', '.join(f'versions.{column}' for column in columns)}
                 from audit.coupon_outcomes as outcomes
-                inner join intermediate.int_coupon_versions_checked as versions
+                inner join intermediate.int_coupon_rows_checked as versions
                     on outcomes.source_file = versions.source_file
                     and outcomes.source_row = versions.source_row
                 where outcomes.outcome = 'counted'""")}

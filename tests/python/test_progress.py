@@ -77,9 +77,10 @@ def test_the_build_succeeds_and_shows_its_steps_and_a_summary(fixture_build):
     finished, workdir = fixture_build
     assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
     out = finished.stdout
-    for step in ("kzmig: landing check", "kzmig: dbt seed", "kzmig: dbt build"):
+    for step in ("kzmig: landing check", "kzmig: dbt build"):
         assert step in out, out
-    assert re.search(r"kzmig: dbt seed: done \(8 of 8 nodes\)", out), out
+    # one dbt command: the seeds load inside dbt build, and no unit test runs there
+    assert "kzmig: dbt seed" not in out, out
     build_nodes = re.search(r"kzmig: dbt build: done \((\d+) of (\d+) nodes\)", out)
     assert build_nodes and build_nodes.group(1) == build_nodes.group(2), out
     summary = re.search(r"kzmig: done in [0-9.:]+ (s|min): (\d+) passed, (\d+) warned, (\d+) failed, "
@@ -106,7 +107,9 @@ def test_the_log_file_holds_dbts_full_output_without_escape_codes(fixture_build)
     finished, workdir = fixture_build
     log = (workdir / "logs" / "kzmig-build.log").read_text(encoding="utf-8")
     assert "\x1b" not in log
-    assert log.count("Running with dbt=") == 2  # dbt seed, dbt build
+    assert log.count("Running with dbt=") == 1  # one dbt build, the seeds included
+    assert re.search(r"\d+ of \d+ START seed file reference\.regions", log), log[-3000:]
+    assert "START unit_test" not in log
     assert "--log-format json --no-use-colors" in log  # nothing coloured when nothing is shown
     total = int(re.search(r"(\d+) of (\d+) START", log.split("$ dbt build", 1)[1]).group(2))
     for number in range(1, total + 1):  # every node's start and result line of dbt build

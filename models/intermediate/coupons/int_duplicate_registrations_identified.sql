@@ -4,11 +4,18 @@
 -- coupons pass changes as versions arrive, so each registration shared by several coupons
 -- is cut into knowledge-time intervals at every submitted_at of its versions; within an
 -- interval the set of passing coupons is fixed and is ranked once.
+-- Registrations are first grouped by a 64-bit hash of their four values (cheap at national
+-- scale, where the hash table of 27 M wide keys spilled); only the few shared hashes are
+-- compared on the values themselves.
+{%- set registration_columns = [
+    'person_id_hash', 'coupon_type_code', 'registration_date', 'kato_code'
+] %}
+
 with
 
 versions as (
 
-    select * from {{ ref('int_coupon_versions_checked') }}
+    select * from {{ ref('int_coupon_rows_checked') }}
 
 ),
 
@@ -21,11 +28,30 @@ passed_registrations as (
         registration_date,
         kato_code,
         valid_from_at,
-        valid_to_at
+        valid_to_at,
+        {{ key_hash(registration_columns) }} as registration_hash
     from versions
     where
         version_outcome = 'passed'
         and person_id_hash is not null
+
+),
+
+repeated_registration_hashes as (
+
+    select registration_hash
+    from passed_registrations
+    group by registration_hash
+    having count(*) > 1
+
+),
+
+candidate_registrations as (
+
+    select passed_registrations.*
+    from passed_registrations
+    inner join repeated_registration_hashes
+        on passed_registrations.registration_hash = repeated_registration_hashes.registration_hash
 
 ),
 
@@ -36,7 +62,7 @@ shared_registrations as (
         coupon_type_code,
         registration_date,
         kato_code
-    from passed_registrations
+    from candidate_registrations
     group by person_id_hash, coupon_type_code, registration_date, kato_code
     having min(coupon_id) != max(coupon_id)
 
@@ -44,14 +70,15 @@ shared_registrations as (
 
 shared_registration_versions as (
 
-    select passed_registrations.*
-    from passed_registrations
+    select candidate_registrations.*
+    from candidate_registrations
     inner join shared_registrations
         on
-            passed_registrations.person_id_hash = shared_registrations.person_id_hash
-            and passed_registrations.coupon_type_code = shared_registrations.coupon_type_code
-            and passed_registrations.registration_date = shared_registrations.registration_date
-            and passed_registrations.kato_code = shared_registrations.kato_code
+            candidate_registrations.person_id_hash = shared_registrations.person_id_hash
+            and candidate_registrations.coupon_type_code = shared_registrations.coupon_type_code
+            and candidate_registrations.registration_date
+            = shared_registrations.registration_date
+            and candidate_registrations.kato_code = shared_registrations.kato_code
 
 ),
 

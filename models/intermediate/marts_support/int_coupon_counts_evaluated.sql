@@ -23,7 +23,7 @@ with
 
 versions as (
 
-    select * from {{ ref('int_coupon_versions_checked') }}
+    select * from {{ ref('int_coupon_rows_checked') }}
 
 ),
 

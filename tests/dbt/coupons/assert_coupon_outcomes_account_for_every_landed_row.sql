@@ -5,8 +5,9 @@
 -- delivery read once (the landing view shows only the deliveries not yet ingested).
 --
 -- Without joining the two row sets (27 M rows each at national scale), from aggregates per
--- file: no (file, row) appears twice on either side (the primary-key tests of
--- stg_coupons__extract_rows and coupon_outcomes), so n distinct rows numbered from 1 to n
+-- file: no (file, row) appears twice on either side (the key tests of
+-- stg_coupons__extract_rows, and for coupon_outcomes those of int_coupon_rows_checked,
+-- its rows with a coupon_id, and of staging, its rows without), so n distinct rows numbered from 1 to n
 -- are exactly the rows 1..n; the landed rows and the outcomes of a file are then the same
 -- set when both number n, from 1 to n.
 with

@@ -1,14 +1,38 @@
--- Steps 4 and 5 of the extract spec for every version, as if it were the coupon's latest:
--- a conflict rejects it (conflicting_versions), a cancellation withdraws it, otherwise the
--- nine checks run in the spec's order and the first failure rejects it. Whether the
--- version is the latest at a given cut-off is left to the interval valid_from_at..valid_to_at.
+-- Steps 2, 4 and 5 of the extract spec for every input row that has a coupon_id, in
+-- knowledge time and regardless of the cut-off:
+--   * identical_row (step 2): a row identical to an earlier one (file name order, then row
+--     order) is no version; it is known for no time (valid_to_at = valid_from_at).
+--   * versions (step 4): every other row is its coupon's latest version from its
+--     submitted_at until the next, later submitted_at of the same coupon; versions sharing
+--     a submitted_at are in conflict (conflicting_versions).
+--   * checks (step 5), as if the version were the latest: a cancellation withdraws it,
+--     otherwise the nine checks run in the spec's order and the first failure rejects it.
+-- Whether a version is the latest at a given cut-off is left to valid_from_at..valid_to_at.
 -- Values that do not stop a coupon (sex, birth date, citizenship, ethnicity, reason) are
 -- coded here, unknown values as "not stated".
+--
+-- Incremental by coupon: every rule above depends only on the rows of the same coupon, so
+-- a build reads the staged rows of the coupons that the new deliveries carry (the files
+-- this table does not hold yet), decides them again with all their rows, old and new, and
+-- replaces those coupons' rows (delete+insert on coupon_id). A build whose reference data
+-- differ from those the table was checked against checks every row again
+-- (macros/coupons/coupon_rows.sql); --full-refresh rebuilds it from every landed row.
+-- Only coupon ids sent more than once (a few percent) are compared for identical rows and
+-- given the window of versions.
+{%- set rebuild = is_incremental() and coupon_rows_rebuild_required(this) %}
+{%- set scoped = is_incremental() and not rebuild %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='coupon_id',
+    on_schema_change='fail',
+) }}
+
 with
 
-versions as (
+extract_rows as (
 
-    select * from {{ ref('int_coupon_versions_resolved') }}
+    select * from {{ ref('stg_coupons__extract_rows') }}
 
 ),
 
@@ -33,6 +57,128 @@ ethnic_groups as (
 reasons as (
 
     select * from {{ ref('reasons') }}
+
+),
+
+-- on an incremental build, the rows of the coupons that the deliveries new to this table
+-- carry (old rows of those coupons included); otherwise every row with a coupon_id
+coupon_rows as (
+
+    select extract_rows.*
+    from extract_rows
+    where extract_rows.coupon_id is not null
+    {%- if scoped %}
+        and extract_rows.coupon_id in (
+            select delivered_rows.coupon_id
+            from extract_rows as delivered_rows
+            where delivered_rows.source_file not in (
+                select checked.source_file from {{ this }} as checked
+            )
+        )
+    {%- endif %}
+
+),
+
+repeated_coupon_ids as (
+
+    select coupon_id
+    from coupon_rows
+    group by coupon_id
+    having count(*) > 1
+
+),
+
+repeated_rows as (
+
+    select coupon_rows.*
+    from coupon_rows
+    inner join repeated_coupon_ids
+        on coupon_rows.coupon_id = repeated_coupon_ids.coupon_id
+
+),
+
+repeated_rows_numbered as (
+
+    select
+        source_file,
+        source_row,
+        row_number() over (
+            partition by {{ identical_row_columns() }}
+            order by {{ binary_text('source_file') }}, source_row
+        ) as occurrence_number
+    from repeated_rows
+
+),
+
+identical_rows as (
+
+    select
+        source_file,
+        source_row
+    from repeated_rows_numbered
+    where occurrence_number > 1
+
+),
+
+rows_flagged as (
+
+    select
+        coupon_rows.*,
+        identical_rows.source_row is not null as is_identical_row
+    from coupon_rows
+    left join identical_rows
+        on
+            coupon_rows.source_file = identical_rows.source_file
+            and coupon_rows.source_row = identical_rows.source_row
+
+),
+
+revised_coupon_submissions as (
+
+    select
+        rows_flagged.coupon_id,
+        rows_flagged.submitted_at,
+        count(*) as versions_submitted
+    from rows_flagged
+    inner join repeated_coupon_ids
+        on rows_flagged.coupon_id = repeated_coupon_ids.coupon_id
+    where not rows_flagged.is_identical_row
+    group by rows_flagged.coupon_id, rows_flagged.submitted_at
+
+),
+
+submission_intervals as (
+
+    select
+        coupon_id,
+        submitted_at,
+        versions_submitted > 1 as is_conflicting,
+        lead(submitted_at) over (
+            partition by coupon_id order by submitted_at
+        ) as next_submitted_at
+    from revised_coupon_submissions
+
+),
+
+-- an identical row is known for no time: its interval is empty
+versions as (
+
+    select
+        rows_flagged.*,
+        rows_flagged.submitted_at as valid_from_at,
+        case
+            when rows_flagged.is_identical_row then rows_flagged.submitted_at
+            else submission_intervals.next_submitted_at
+        end as valid_to_at,
+        coalesce(
+            submission_intervals.is_conflicting and not rows_flagged.is_identical_row,
+            false
+        ) as is_conflicting
+    from rows_flagged
+    left join submission_intervals
+        on
+            rows_flagged.coupon_id = submission_intervals.coupon_id
+            and rows_flagged.submitted_at = submission_intervals.submitted_at
 
 ),
 
@@ -117,6 +263,7 @@ versions_checked as (
     select
         *,
         case
+            when is_identical_row then null
             when is_conflicting then 'conflicting_versions'
             when record_status_code = 'cancelled' then null
             when record_status_code is null or record_status_code != 'active'
@@ -146,6 +293,7 @@ versions_classified as (
     select
         *,
         case
+            when is_identical_row then 'identical_row'
             when reject_reason is not null then 'rejected'
             when record_status_code = 'cancelled' then 'withdrawn'
             else 'passed'
@@ -180,6 +328,7 @@ final as (
         person_id_hash,
 
         ---------- knowledge time
+        is_identical_row,
         valid_from_at,
         valid_to_at,
 
@@ -212,7 +361,10 @@ final as (
         cast(age_years as integer) as age_years,
         coalesce(classified_ethnic_group_code, '999') as ethnic_group_code,
         coalesce(citizenship_iso_country_code, 'XXX') as citizenship_code,
-        coalesce(listed_reason_code, '99') as reason_code
+        coalesce(listed_reason_code, '99') as reason_code,
+
+        ---------- lineage
+        '{{ reference_data_checksum() }}' as reference_data_checksum
 
     from versions_classified
 

@@ -1,0 +1,162 @@
+"""An incremental build decides again only the coupons the new deliveries carry, and ends
+exactly where a build from scratch of the same landing folder ends.
+
+Each new delivery below touches old coupons in one of the ways that change their rows:
+a later version (correction), an identical re-send, a tie with an old version (conflict),
+a new coupon that makes an old one a duplicate registration, and a late delivery whose
+file name sorts before the old files (so the first of identical rows moves to it). A
+change of the reference data (the fingerprint on the checked rows) makes the next build
+check every row again.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import build_warehouse, query
+from test_landing import coupon, delivery, record
+
+COMPARED = [
+    "intermediate.int_coupon_rows_checked",
+    "intermediate.int_duplicate_registrations_identified",
+    "intermediate.int_coupon_counts_evaluated",
+    "audit.coupon_outcomes",
+    "audit.coupon_outcome_summary",
+    "marts.migration_monthly",
+    "marts.migration_by_region_monthly",
+    "marts.net_migration_monthly",
+    "marts.interregional_flows_monthly",
+    "marts.external_migration_by_country_monthly",
+]
+
+FEBRUARY = [
+    coupon("C1", submitted_at="2023-02-10T10:00:00"),
+    coupon("C2", submitted_at="2023-02-10T10:00:00", reason_code="02"),
+    coupon("C4", submitted_at="2023-02-10T10:00:00"),
+    coupon("D1", person_id_hash="p1", submitted_at="2023-02-10T10:00:00"),
+    coupon("E1", coupon_type="D", counterpart_country="RUS", counterpart_kato_code="",
+           submitted_at="2023-02-10T10:00:00"),
+]
+MARCH = [
+    # a correction of C1: it now comes from abroad
+    coupon("C1", counterpart_country="CHN", counterpart_kato_code="", submitted_at="2023-03-10T10:00:00"),
+    # C2 sent again, identical
+    coupon("C2", submitted_at="2023-02-10T10:00:00", reason_code="02"),
+    # another version of C4 at the same submitted_at: both versions are in conflict
+    coupon("C4", submitted_at="2023-02-10T10:00:00", reason_code="03"),
+    # D0 registers the same move as D1 with a smaller id: D1 becomes a duplicate
+    coupon("D0", person_id_hash="p1", submitted_at="2023-03-10T10:00:00"),
+]
+LATE_JANUARY = [
+    # a late delivery whose name sorts first, with C2 once more: its row is now the first
+    coupon("C2", submitted_at="2023-02-10T10:00:00", reason_code="02"),
+    coupon("B1", registration_date="2023-01-03", submitted_at="2023-02-10T10:00:00"),
+]
+
+
+def outcomes(database: Path) -> dict[tuple[str, int], tuple[str, str]]:
+    return {(source_file, source_row): (outcome, reject_reason or "")
+            for source_file, source_row, outcome, reject_reason in query(
+                database, "select source_file, source_row, outcome, reject_reason from audit.coupon_outcomes")}
+
+
+def read_only_new_coupons(workdir: Path) -> bool:
+    """Whether the last build's int_coupon_rows_checked read only the coupons of the new
+    deliveries (its compiled SQL, from dbt's run_results.json)."""
+    results = json.loads((workdir / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    (node,) = [result for result in results if result["unique_id"].endswith(".int_coupon_rows_checked")]
+    return "delivered_rows" in node["compiled_code"]
+
+
+def differing_rows(incremental: Path, full: Path) -> dict[str, int]:
+    """Rows of each compared relation that are in one warehouse and not the other."""
+    import duckdb
+
+    with duckdb.connect(":memory:") as connection:
+        connection.execute(f"attach '{incremental}' as incremental (read_only)")
+        connection.execute(f"attach '{full}' as full_build (read_only)")
+        return {relation: connection.execute(
+            f"select (select count(*) from (select * from incremental.{relation}"
+            f" except all select * from full_build.{relation}))"
+            f" + (select count(*) from (select * from full_build.{relation}"
+            f" except all select * from incremental.{relation}))").fetchone()[0]
+            for relation in COMPARED}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """The landing folder grown delivery by delivery, built incrementally after each."""
+    root = tmp_path_factory.mktemp("incremental")
+    landing = root / "landing"
+    workdir = root / "incremental"
+    delivery(landing / "coupons_2023_02.csv", [record(values) for values in FEBRUARY])
+    database = build_warehouse(workdir, landing)
+    scoped = [read_only_new_coupons(workdir)]
+    february_rows = query(database, "select count(*) from intermediate.int_coupon_rows_checked")[0][0]
+    delivery(landing / "coupons_2023_03.csv", [record(values) for values in MARCH])
+    build_warehouse(workdir, landing)
+    scoped.append(read_only_new_coupons(workdir))
+    after_march = outcomes(database)
+    delivery(landing / "coupons_2023_01.csv", [record(values) for values in LATE_JANUARY])
+    build_warehouse(workdir, landing)
+    scoped.append(read_only_new_coupons(workdir))
+    # the first build reads every row; the next two only the coupons of the new delivery
+    assert scoped == [False, True, True]
+    return root, landing, workdir, database, february_rows, after_march
+
+
+def test_each_new_delivery_changes_the_old_coupons_it_carries(builds):
+    _, _, _, database, february_rows, after_march = builds
+    assert february_rows == len(FEBRUARY)
+    assert after_march == {
+        ("coupons_2023_02.csv", 1): ("superseded", ""),
+        ("coupons_2023_02.csv", 2): ("counted", ""),
+        ("coupons_2023_02.csv", 3): ("rejected", "conflicting_versions"),
+        ("coupons_2023_02.csv", 4): ("duplicate_registration", ""),
+        ("coupons_2023_02.csv", 5): ("counted", ""),
+        ("coupons_2023_03.csv", 1): ("counted", ""),
+        ("coupons_2023_03.csv", 2): ("identical_row", ""),
+        ("coupons_2023_03.csv", 3): ("rejected", "conflicting_versions"),
+        ("coupons_2023_03.csv", 4): ("counted", ""),
+    }
+    final = outcomes(database)
+    # the late January file holds the first of C2's three identical rows
+    assert final[("coupons_2023_01.csv", 1)] == ("counted", "")
+    assert final[("coupons_2023_02.csv", 2)] == ("identical_row", "")
+    assert final[("coupons_2023_03.csv", 2)] == ("identical_row", "")
+    assert final[("coupons_2023_01.csv", 2)] == ("counted", "")
+    assert len(final) == len(FEBRUARY) + len(MARCH) + len(LATE_JANUARY)
+
+
+def test_the_incremental_warehouse_equals_a_build_from_scratch(builds):
+    root, landing, _, database, _, _ = builds
+    full = build_warehouse(root / "full", landing)
+    assert differing_rows(database, full) == {relation: 0 for relation in COMPARED}
+    assert query(full, "select count(*) from intermediate.int_coupon_rows_checked")[0][0] == (
+        len(FEBRUARY) + len(MARCH) + len(LATE_JANUARY))
+
+
+def test_changed_reference_data_make_the_next_build_check_every_row_again(builds):
+    root, landing, workdir, database, _, _ = builds
+    import duckdb
+
+    with duckdb.connect(str(database)) as connection:
+        (current,) = connection.execute(
+            "select distinct reference_data_checksum from intermediate.int_coupon_rows_checked").fetchone()
+        # rows checked against other reference data, and one of them with a wrong outcome
+        connection.execute("update intermediate.int_coupon_rows_checked set reference_data_checksum = 'older', "
+                           "version_outcome = 'rejected', reject_reason = 'unknown_region' "
+                           "where coupon_id = 'E1'")
+    delivery(landing / "coupons_2023_04.csv", [record(coupon("F1", submitted_at="2023-04-10T10:00:00"))])
+    build_warehouse(workdir, landing)
+    assert not read_only_new_coupons(workdir)
+    assert query(database, "select distinct reference_data_checksum from intermediate.int_coupon_rows_checked") == [
+        (current,)]
+    assert outcomes(database)[("coupons_2023_02.csv", 5)] == ("counted", "")
+    log = (workdir / "logs" / "kzmig-build.log").read_text(encoding="utf-8")
+    assert "every landed row is checked again (full rebuild)" in log
+    full = build_warehouse(root / "full_after_april", landing)
+    assert differing_rows(database, full) == {relation: 0 for relation in COMPARED}
