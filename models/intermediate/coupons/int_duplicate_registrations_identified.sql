@@ -6,20 +6,34 @@
 -- interval the set of passing coupons is fixed and is ranked once.
 -- Registrations are first grouped by a 64-bit hash of their four values (cheap at national
 -- scale, where the hash table of 27 M wide keys spilled); only the few shared hashes are
--- compared on the values themselves.
+-- compared on the values themselves. The coupon rows are read `not materialized` (each
+-- reader scans the table itself instead of a copy of every passed row; DEVELOPERS.md).
+-- Each interval carries the cell of the duplicate's version during it (its version does not
+-- change within an interval: every submitted_at of it cuts one), so that the counts take
+-- the duplicate out of the right cell without reading the coupon rows again.
 {%- set registration_columns = [
     'person_id_hash', 'coupon_type_code', 'registration_date', 'kato_code'
+] %}
+{%- set cell_columns = [
+    'registration_year',
+    'registration_month',
+    'flow_code',
+    'region_code',
+    'counterpart_region_code',
+    'counterpart_country_code',
+    'is_cis',
+    'ethnic_group_code',
 ] %}
 
 with
 
-versions as (
+versions as not materialized (
 
     select * from {{ ref('int_coupon_rows_checked') }}
 
 ),
 
-passed_registrations as (
+passed_registrations as not materialized (
 
     select
         coupon_id,
@@ -29,6 +43,9 @@ passed_registrations as (
         kato_code,
         valid_from_at,
         valid_to_at,
+        {%- for column in cell_columns %}
+            {{ column }},
+        {%- endfor %}
         {{ key_hash(registration_columns) }} as registration_hash
     from versions
     where
@@ -142,6 +159,9 @@ registration_interval_coupons as (
         registration_intervals.valid_from_at,
         registration_intervals.valid_to_at,
         shared_registration_versions.coupon_id,
+        {%- for column in cell_columns %}
+            shared_registration_versions.{{ column }},
+        {%- endfor %}
         row_number() over (
             partition by
                 registration_intervals.person_id_hash,
@@ -183,7 +203,9 @@ final as (
         coupon_id,
         counted_coupon_id,
         valid_from_at,
-        valid_to_at
+        valid_to_at,
+        coupon_type_code,
+        {{ cell_columns | join(',\n        ') }}
     from registration_interval_coupons
     where coupon_rank > 1
 

@@ -18,6 +18,10 @@
     'is_cis',
     'ethnic_group_code',
 ] %}
+{%- set changed_cell_columns = [] %}
+{%- for column in cell_columns %}
+    {%- do changed_cell_columns.append('count_changes.' ~ column) %}
+{%- endfor %}
 
 with
 
@@ -39,83 +43,128 @@ evaluations as (
 
 ),
 
-passed_versions as (
+-- the two ends of a knowledge-time interval: +1 at its start, -1 at its end
+interval_ends as (
 
-    select
-        coupon_id,
-        {%- for column in cell_columns %}
-            {{ column }},
-        {%- endfor %}
-        valid_from_at,
-        valid_to_at
-    from versions
-    where version_outcome = 'passed'
+    select 1 as coupon_count_change
+    union all
+    select -1 as coupon_count_change
 
 ),
 
--- a duplicate registration is a passed coupon of one version throughout its interval
-duplicate_intervals as (
+-- one scan of the coupon rows: every passed version enters its cell when it becomes known
+-- and leaves it when the next version arrives
+version_changes as (
 
     select
         {%- for column in cell_columns %}
-            passed_versions.{{ column }},
+            versions.{{ column }},
         {%- endfor %}
-        duplicate_registrations.valid_from_at,
-        duplicate_registrations.valid_to_at
+        case
+            when interval_ends.coupon_count_change = 1 then versions.valid_from_at
+            else versions.valid_to_at
+        end as changed_at,
+        interval_ends.coupon_count_change
+    from versions
+    cross join interval_ends
+    where
+        versions.version_outcome = 'passed'
+        and (interval_ends.coupon_count_change = 1 or versions.valid_to_at is not null)
+
+),
+
+-- a duplicate registration leaves its cell for its interval (the cell of its version then)
+duplicate_changes as (
+
+    select
+        {%- for column in cell_columns %}
+            duplicate_registrations.{{ column }},
+        {%- endfor %}
+        case
+            when interval_ends.coupon_count_change = 1 then duplicate_registrations.valid_to_at
+            else duplicate_registrations.valid_from_at
+        end as changed_at,
+        interval_ends.coupon_count_change
     from duplicate_registrations
-    inner join passed_versions
-        on
-            duplicate_registrations.coupon_id = passed_versions.coupon_id
-            and {{ is_known_at(
-                'passed_versions.valid_from_at',
-                'passed_versions.valid_to_at',
-                'duplicate_registrations.valid_from_at'
-            ) }}
+    cross join interval_ends
+    where interval_ends.coupon_count_change = -1 or duplicate_registrations.valid_to_at is not null
 
 ),
 
 count_changes as (
 
-    select
-        {{ cell_columns | join(', ') }},
-        valid_from_at as changed_at,
-        1 as coupon_count_change
-    from passed_versions
+    select * from version_changes
     union all
-    select
-        {{ cell_columns | join(', ') }},
-        valid_to_at as changed_at,
-        -1 as coupon_count_change
-    from passed_versions
-    where valid_to_at is not null
-    union all
-    select
-        {{ cell_columns | join(', ') }},
-        valid_from_at as changed_at,
-        -1 as coupon_count_change
-    from duplicate_intervals
-    union all
-    select
-        {{ cell_columns | join(', ') }},
-        valid_to_at as changed_at,
-        1 as coupon_count_change
-    from duplicate_intervals
-    where valid_to_at is not null
+    select * from duplicate_changes
 
 ),
 
--- every change with each release that knows it and whose period holds its month
+-- knowledge epochs: the distinct cut-offs of the evaluations (the releases', and the
+-- build's when it has one), each with the one before it, and a last epoch after them all.
+-- A change is known at cut-off C exactly when the end of its epoch is at or before C, so
+-- the changes are summed per epoch and cell once, before any evaluation is joined.
+evaluation_cutoffs as (
+
+    select cutoff_at
+    from evaluations
+    where cutoff_at is not null
+    group by cutoff_at
+
+),
+
+epoch_ends as (
+
+    select cutoff_at as epoch_end_at
+    from evaluation_cutoffs
+    union all
+    select cast('9999-12-31 23:59:59' as timestamp) as epoch_end_at
+
+),
+
+knowledge_epochs as (
+
+    select
+        epoch_end_at,
+        coalesce(
+            lag(epoch_end_at) over (order by epoch_end_at),
+            cast('0001-01-01 00:00:00' as timestamp)
+        ) as epoch_start_after_at
+    from epoch_ends
+
+),
+
+epoch_counts as (
+
+    select
+        knowledge_epochs.epoch_end_at,
+        {%- for column in cell_columns %}
+            count_changes.{{ column }},
+        {%- endfor %}
+        sum(count_changes.coupon_count_change) as coupon_count_change
+    from count_changes
+    inner join knowledge_epochs
+        on
+            count_changes.changed_at > knowledge_epochs.epoch_start_after_at
+            and count_changes.changed_at <= knowledge_epochs.epoch_end_at
+    group by knowledge_epochs.epoch_end_at, {{ changed_cell_columns | join(', ') }}
+
+),
+
+-- every epoch's changes with each release that knows them and whose period holds their month
 release_changes as (
 
     select
         evaluations.release_id,
-        count_changes.*
-    from count_changes
+        {%- for column in cell_columns %}
+            epoch_counts.{{ column }},
+        {%- endfor %}
+        epoch_counts.coupon_count_change
+    from epoch_counts
     inner join evaluations
         on
-            count_changes.registration_year = evaluations.period_year
-            and count_changes.registration_month <= evaluations.period_end_month
-            and count_changes.changed_at <= evaluations.cutoff_at
+            epoch_counts.registration_year = evaluations.period_year
+            and epoch_counts.registration_month <= evaluations.period_end_month
+            and epoch_counts.epoch_end_at <= evaluations.cutoff_at
     where evaluations.vintage != 'latest'
 
 ),
@@ -137,9 +186,9 @@ latest_counts as (
         'latest' as release_id,
         {{ cell_columns | join(', ') }},
         sum(coupon_count_change) as coupon_count
-    from count_changes
+    from epoch_counts
     {%- if build_cutoff_at is not none %}
-    where changed_at <= {{ build_cutoff_at }}
+        where epoch_end_at <= {{ build_cutoff_at }}
     {%- endif %}
     group by {{ cell_columns | join(', ') }}
 
