@@ -68,7 +68,7 @@ def read_only_new_coupons(workdir: Path) -> bool:
     deliveries (its compiled SQL, from dbt's run_results.json)."""
     results = json.loads((workdir / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
     (node,) = [result for result in results if result["unique_id"].endswith(".int_coupon_rows_checked")]
-    return "delivered_rows" in node["compiled_code"]
+    return "delivered_coupon_ids" in node["compiled_code"]
 
 
 def differing_rows(incremental: Path, full: Path) -> dict[str, int]:
