@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from kzmig.landing import check_landing
 from kzmig.project import KzmigError
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
+STATEMENT_NAME = re.compile(r"^create (?:or replace )?temp (?:table|view|macro) (\w+)", re.MULTILINE)
 
 
 def sql_text(text: str) -> str:
@@ -45,6 +47,12 @@ def floor_statements(files: list[Path], file_format: str) -> list[str]:
     return [statement.strip() for statement in text.split("\n;\n") if statement.strip()]
 
 
+def statement_name(statement: str) -> str:
+    """The table, view or macro a statement creates (for the seconds per statement)."""
+    found = STATEMENT_NAME.search(statement)
+    return found.group(1) if found else "?"
+
+
 def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
               temp_dir: Path | None = None, threads: int | None = None) -> dict:
     """Compute the floor; return the seconds spent in each statement."""
@@ -63,7 +71,7 @@ def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
     connection.execute("set preserve_insertion_order = false")
     seconds: dict[str, float] = {}
     for statement in floor_statements(files, file_format):
-        table = statement.split("create temp table ", 1)[1].split()[0] if "create temp table " in statement else "?"
+        table = statement_name(statement)
         started = time.monotonic()
         connection.execute(statement)
         seconds[table] = round(time.monotonic() - started, 3)
