@@ -2,7 +2,10 @@
 in one DuckDB statement chain) over a landing folder and writes the three monthly marts and
 the outcome counts as Parquet files into an output folder.
 
-    python -m kzmig.bench.floor LANDING_DIR OUT_DIR [--memory-limit 4GB] [--temp-dir DIR]
+    python -m kzmig.bench.floor LANDING_DIR OUT_DIR [--memory-limit LIMIT] [--temp-dir DIR]
+
+DuckDB's memory_limit is the warehouse's default (kzmig.project.DEFAULT_DUCKDB_MEMORY_LIMIT)
+unless --memory-limit says otherwise.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import duckdb
 
 from kzmig.bench.deliveries import COUNTRIES_CSV, EXTRACT_COLUMNS, MARTS, REGIONS_CSV, delivery_files
 from kzmig.landing import check_landing
-from kzmig.project import KzmigError
+from kzmig.project import DEFAULT_DUCKDB_MEMORY_LIMIT, KzmigError
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
 STATEMENT_NAME = re.compile(r"^create (?:or replace )?temp (?:table|view|macro) (\w+)", re.MULTILINE)
@@ -53,7 +56,7 @@ def statement_name(statement: str) -> str:
     return found.group(1) if found else "?"
 
 
-def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
+def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = DEFAULT_DUCKDB_MEMORY_LIMIT,
               temp_dir: Path | None = None, threads: int | None = None) -> dict:
     """Compute the floor; return the seconds spent in each statement."""
     # The form of every delivery, as the warehouse checks it (kzmig.landing).
@@ -92,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("landing_dir", type=Path)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--memory-limit", default=DEFAULT_DUCKDB_MEMORY_LIMIT,
+                        help=f"DuckDB memory_limit (default: {DEFAULT_DUCKDB_MEMORY_LIMIT}, the warehouse's default)")
     parser.add_argument("--temp-dir", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)
