@@ -14,12 +14,13 @@
 -- How the work is kept small. Almost every coupon is sent once, and almost every
 -- registration (person, type, place) appears on one coupon. Such a row needs no version
 -- resolution, no identical-row comparison and no duplicate-registration search: its
--- outcome is the checks' verdict on the row itself. So:
+-- outcome is the checks' verdict on the row itself. So the chain makes three passes over the
+-- files ("step N" below is a step of the spec's outcome order):
 --
---   1. repeated_keys: one light pass over three key columns finds the 64-bit hashes of
+--   1. repeated_keys: a light pass over four key columns finds the 64-bit hashes of
 --      the coupon ids and of the registrations (person, type, KATO code) seen on more
 --      than one row. A hash is only a filter here, never a decision: two different keys
---      sharing a hash only send a few more rows down the exact path of step 2.
+--      sharing a hash only send a few more rows down the exact path of pass 2.
 --   2. candidate_rows: every row with no coupon_id, or whose coupon id or registration
 --      hash is repeated (a few per cent of the rows), fully normalised into a small
 --      table; there every rule runs exactly as the spec states it (identical rows,
@@ -64,16 +65,18 @@ end
 -- A trimmed submitted_at as a timestamp, null when it is not a real YYYY-MM-DDTHH:MM:SS
 -- (a malformed delivery).
 create or replace temp macro parsed_timestamp(value) as case
-    when value glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]' then try_strptime(value, '%Y-%m-%dT%H:%M:%S')
+    when value glob '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]'
+        then try_strptime(value, '%Y-%m-%dT%H:%M:%S')
 end
 ;
 -- The region of a KATO code: its first two digits, when it is exactly 9 digits.
-create or replace temp macro kato_region(value) as case when value glob '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' then value[1:2] end
+create or replace temp macro kato_region(value) as
+    case when value glob '[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]' then value[1:2] end
 ;
 create temp view extract_rows as
 __EXTRACT_ROWS__
 ;
--- The two keys of step 1, from trimmed and case-normalised values: the coupon id's hash
+-- The two keys of pass 1, from trimmed and case-normalised values: the coupon id's hash
 -- (every row without an id shares the hash of null, always counted as repeated), and the
 -- hash of person, type and KATO code (null without a person: such a row is no duplicate
 -- registration). The registration key leaves out the date, so that equal registrations
@@ -93,7 +96,7 @@ select
     trimmed_text(kato_code) as trimmed_kato_code
 from extract_rows
 ;
--- Step 1: the keys seen on more than one row (a few per cent of them).
+-- Pass 1: the keys seen on more than one row (a few per cent of them).
 create temp table repeated_keys as
 with row_keys as (
     select
@@ -108,7 +111,7 @@ having count(*) > 1 and coalesce(coupon_key, registration_key) is not null
 union
 select coupon_key(null::varchar)
 ;
--- Step 2: the rows whose outcome may depend on other rows, normalised in full (codes
+-- Pass 2: the rows whose outcome may depend on other rows, normalised in full (codes
 -- case-normalised, the two dates as the dates they denote, or as their text where they
 -- are not valid dates, so that identical rows compare dates as dates).
 create temp table candidate_rows as
@@ -135,10 +138,8 @@ with trimmed as (
 ),
 dated as (
     select
-        * exclude (registration_date_text, birth_date_text),
-        registration_date_text,
+        *,
         parsed_date(registration_date_text) as registration_date,
-        birth_date_text,
         parsed_date(birth_date_text) as birth_date
     from trimmed
 )
@@ -148,7 +149,7 @@ select
     case when birth_date is null then birth_date_text end as birth_date_other
 from dated
 ;
--- Steps 2 to 4 on the candidates: their distinct rows (the identical ones counted in
+-- Steps 2 to 4 of the spec on the candidates: their distinct rows (the identical ones counted in
 -- `copies`), the rows without an id, and among the versions of one coupon the latest
 -- submitted_at; two distinct versions sharing it are in conflict.
 create temp table candidate_versions as
@@ -172,7 +173,7 @@ select *, version_status = 'conflicting' as is_conflicting
 from candidate_versions
 where version_status in ('latest', 'conflicting')
 ;
--- Step 3's rows: a coupon sent once whose registration no other row shares; its only row
+-- Pass 3's rows: a coupon sent once whose registration no other row shares; its only row
 -- is its latest version. Only the columns the checks need are read.
 create temp view single_versions as
 select
