@@ -2,13 +2,17 @@
 in one DuckDB statement chain) over a landing folder and writes the three monthly marts and
 the outcome counts as Parquet files into an output folder.
 
-    python -m kzmig.bench.floor LANDING_DIR OUT_DIR [--memory-limit 4GB] [--temp-dir DIR]
+    python -m kzmig.bench.floor LANDING_DIR OUT_DIR [--memory-limit LIMIT] [--temp-dir DIR]
+
+DuckDB's memory_limit is the warehouse's default (kzmig.project.DEFAULT_DUCKDB_MEMORY_LIMIT)
+unless --memory-limit says otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,9 +21,10 @@ import duckdb
 
 from kzmig.bench.deliveries import COUNTRIES_CSV, EXTRACT_COLUMNS, MARTS, REGIONS_CSV, delivery_files
 from kzmig.landing import check_landing
-from kzmig.project import KzmigError
+from kzmig.project import DEFAULT_DUCKDB_MEMORY_LIMIT, KzmigError
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
+STATEMENT_NAME = re.compile(r"^create (?:or replace )?temp (?:table|view|macro) (\w+)", re.MULTILINE)
 
 
 def sql_text(text: str) -> str:
@@ -45,7 +50,13 @@ def floor_statements(files: list[Path], file_format: str) -> list[str]:
     return [statement.strip() for statement in text.split("\n;\n") if statement.strip()]
 
 
-def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
+def statement_name(statement: str) -> str:
+    """The table, view or macro a statement creates (for the seconds per statement)."""
+    found = STATEMENT_NAME.search(statement)
+    return found.group(1) if found else "?"
+
+
+def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = DEFAULT_DUCKDB_MEMORY_LIMIT,
               temp_dir: Path | None = None, threads: int | None = None) -> dict:
     """Compute the floor; return the seconds spent in each statement."""
     # The form of every delivery, as the warehouse checks it (kzmig.landing).
@@ -63,7 +74,7 @@ def run_floor(landing_dir: Path, out_dir: Path, memory_limit: str | None = None,
     connection.execute("set preserve_insertion_order = false")
     seconds: dict[str, float] = {}
     for statement in floor_statements(files, file_format):
-        table = statement.split("create temp table ", 1)[1].split()[0] if "create temp table " in statement else "?"
+        table = statement_name(statement)
         started = time.monotonic()
         connection.execute(statement)
         seconds[table] = round(time.monotonic() - started, 3)
@@ -84,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("landing_dir", type=Path)
     parser.add_argument("out_dir", type=Path)
-    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--memory-limit", default=DEFAULT_DUCKDB_MEMORY_LIMIT,
+                        help=f"DuckDB memory_limit (default: {DEFAULT_DUCKDB_MEMORY_LIMIT}, the warehouse's default)")
     parser.add_argument("--temp-dir", type=Path, default=None)
     parser.add_argument("--threads", type=int, default=None)
     args = parser.parse_args(argv)

@@ -2,8 +2,9 @@
 
 No timing is asserted (the figures belong in BENCHMARKS.md); what is asserted is that the
 warehouse, the hand-written floor query and the pandas computation produce the same three
-monthly marts, that the floor's outcome counts equal the warehouse's audit, and that the
-floor gets the hand-written extracts' expected outcomes.
+monthly marts, that the floor's outcome counts equal the warehouse's audit, that the floor
+gets the hand-written extracts' expected outcomes, and what the report holds (load at the
+start of each run, the memory limit used, the targets of issue 15 where they apply).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from collections import Counter
 import duckdb
 import pytest
 
-from kzmig.bench import bench, differing_rows, parquet
+from kzmig.bench import (SIZES, World, bench, differing_rows, memory_limits, parquet, ratios, render, targets,
+                         worlds_to_bench)
 from kzmig.bench.deliveries import MARTS
 from kzmig.bench.floor import run_floor
 from kzmig.bench.pandas_marts import main as pandas_main
 from kzmig.generator import generate_world
-from kzmig.project import KzmigError
+from kzmig.project import DEFAULT_DUCKDB_MEMORY_LIMIT, KzmigError
 from conftest import FIXTURES_DIR
 
 
@@ -28,8 +30,8 @@ def tiny_report(tmp_path_factory):
     work_dir = tmp_path_factory.mktemp("bench")
     output = work_dir / "BENCHMARKS.md"
     output.write_text("# Benchmarks\n\nkept text\n", encoding="utf-8")
-    report = bench(["tiny"], ["csv"], runs=1, only=["full", "floor", "pandas"], work_dir=work_dir,
-                   memory_limit="1GB", output=output)
+    # the product's default memory limit (no --memory-limit)
+    report = bench(["tiny"], ["csv"], runs=1, only=["full", "floor", "pandas"], work_dir=work_dir, output=output)
     return report, output
 
 
@@ -52,6 +54,8 @@ def test_the_bench_reports_medians_memory_and_ratios(tiny_report):
         timing = world["timings"][name]
         assert timing["median_seconds"] > 0 and len(timing["runs_seconds"]) == 1
         assert timing["peak_rss_bytes"] > 10 * 1024 ** 2
+        (load,) = timing["runs_load"]
+        assert load >= 0
     assert world["ratios"]["warehouse / floor"] == round(
         world["timings"]["full"]["median_seconds"] / world["timings"]["floor"]["median_seconds"], 2)
     assert world["ratios"]["incremental / full"] is None
@@ -59,6 +63,72 @@ def test_the_bench_reports_medians_memory_and_ratios(tiny_report):
     assert text.startswith("# Benchmarks\n\nkept text\n")
     assert f"{world['rows']:,} rows" in text and "warehouse / floor = " in text
     assert "Agreement: all 7 checks equal" in text
+    assert "| load average at the start of each run |" in text
+    full_row = next(line for line in text.splitlines() if line.startswith("| full build (`kzmig build`"))
+    assert f"| {world['timings']['full']['runs_load'][0]:.2f} |" in full_row
+    assert world["memory_limits"]["product_default"] and world["memory_limits"]["floor"] == DEFAULT_DUCKDB_MEMORY_LIMIT
+    assert f"DuckDB memory_limit {DEFAULT_DUCKDB_MEMORY_LIMIT}, the product default" in text
+    assert world["targets"] == [] and "Targets (issue 15)" not in text  # none applies to the tiny world
+
+
+def timing(seconds, peak_gib=1.0):
+    return {"median_seconds": seconds, "runs_seconds": [seconds] * 3, "runs_load": [0.1, 0.2, 0.3],
+            "peak_rss_bytes": int(peak_gib * 1024 ** 3), "measured_at": "2026-11-30T02:00+00:00"}
+
+
+def world_result(size, file_format, timings, **others):
+    result = {"size": size, "format": file_format, "years": SIZES[size].years, "scale": SIZES[size].scale,
+              "generate_arguments": SIZES[size].generate_arguments, "rows": 1000, "files": 3, "runs": 3,
+              "started_at": "2026-11-30T02:00:00+00:00", "load_average_before": [0.1], "load_average_after": [0.2],
+              "memory_limits": memory_limits(None), "timings": timings, "slowest_nodes": [], "notes": [], **others}
+    result["ratios"] = ratios(timings)
+    result["targets"] = targets(result)
+    return result
+
+
+def test_the_targets_of_issue_15_are_judged_with_each_world_they_apply_to():
+    calibrated = world_result("calibrated", "csv", {"full": timing(29.0), "floor": timing(10.0)})
+    assert [(t["target"], t["met"]) for t in calibrated["targets"]] == [("`kzmig build` within 3× the floor", True)]
+    incremental = timing(20.0) | {"new_delivery": "coupons_2031_03.parquet"}
+    ten_years = world_result("10y", "parquet", {"full": timing(100.0, 6.5), "floor": timing(40.0),
+                                                "incremental": incremental})
+    assert [t["met"] for t in ten_years["targets"]] == [False, False, True]
+    assert world_result("10y", "csv", {"full": timing(1.0), "floor": timing(1.0)})["targets"] == []
+    unmeasured = world_result("10y", "parquet", {"floor": timing(40.0)})
+    assert [t["met"] for t in unmeasured["targets"]] == [None, None, None]
+    finished = world_result("100m", "parquet", {"end_to_end": timing(900.0, 5.5), "floor": timing(200.0)})
+    assert [(t["measured"], t["met"]) for t in finished["targets"]] == [("900.0 s, 5.50 GiB", True)]
+    failed = world_result("100m", "parquet", {"floor": timing(200.0)}, full_failure="out of memory")
+    assert [t["met"] for t in failed["targets"]] == [False]
+    text = render({"machine": {"cores": 2, "memory_gib": 24, "system": "Linux", "versions": {}},
+                   "worlds": [calibrated, ten_years, finished]})
+    assert "Targets (issue 15): `kzmig build` within 3× the floor: 29.0 s ÷ 10.0 s = 2.90×, **met**." in text
+    assert "peak memory of the full build under 6 GiB: 6.50 GiB, **not met**" in text
+    assert "incremental build at most 25 % of the full build: 20.0 s = 20 %, **met**" in text
+    assert "| 0.10, 0.20, 0.30 |" in text
+
+
+def test_worlds_and_their_formats(tmp_path, capsys):
+    assert worlds_to_bench(["calibrated", "10y", "100m"], None) == [
+        ("calibrated", "csv"), ("10y", "parquet"), ("100m", "parquet")]
+    assert worlds_to_bench(["tiny", "calibrated", "10y", "100m"], ["csv", "parquet"]) == [
+        ("tiny", "csv"), ("tiny", "parquet"), ("calibrated", "csv"), ("10y", "csv"), ("10y", "parquet"),
+        ("100m", "parquet")]
+    assert "--formats does not apply" in capsys.readouterr().out
+    hundred = World(tmp_path, "100m", "parquet")
+    assert hundred.generate_command()[3:] == ["generate", "--out", str(tmp_path / "worlds" / "100m_parquet"),
+                                              "--years", "10", "--scale", "9", "--format", "parquet",
+                                              "--seed", "2024", "--force"]
+    assert hundred.matches({"years": 10, "scale": 9.0, "format": "parquet", "seed": 2024})
+    assert not hundred.matches({"years": 10, "scale": 2.5, "format": "parquet", "seed": 2024})
+    calibrated = World(tmp_path, "calibrated", "csv")
+    assert "--years" not in calibrated.generate_command()
+    assert calibrated.matches({"years": 3, "scale": 1.0, "format": "csv", "seed": 2024, "calibrated": True})
+    assert not calibrated.matches({"years": 3, "scale": 1.0, "format": "csv", "seed": 2024, "calibrated": False})
+    overridden = memory_limits("2GB")
+    assert (overridden["warehouse"], overridden["floor"], overridden["product_default"]) == ("2GB", "2GB", False)
+    env = World(tmp_path, "tiny", "csv").env(tmp_path / "w.duckdb", None)
+    assert "KZMIG_DUCKDB_MEMORY_LIMIT" not in env and env["DBT_DUCKDB_PATH"] == str(tmp_path / "w.duckdb")
 
 
 def test_a_disagreement_is_counted_row_by_row(tmp_path):
