@@ -191,12 +191,16 @@ class BuildDisplay:
         self.console.print(line, soft_wrap=True)
 
     def dbt_line(self, text: str) -> None:
-        """One of dbt's lines: always into the log, onto the console with --verbose."""
+        """One of dbt's lines: always into the log, onto the console with --verbose. A notice
+        the project's macros log for the user (a line starting `kzmig: `, e.g. a full
+        rebuild after the reference data changed) is shown in any case."""
         stamp = time.strftime("%H:%M:%S")
         for line in (text.splitlines() or [""]):
             self.log(f"{stamp}  {line}")
         if self.verbose:
             self.say(Text.from_ansi(text))
+        elif plain(text).startswith("kzmig: "):
+            self.say(plain(text).rstrip())
 
     # --- steps ----------------------------------------------------------------------------
     @contextmanager

@@ -12,11 +12,14 @@ check every row again.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import build_warehouse, query
+from kzmig.project import PROJECT_DIR
+from conftest import build_warehouse, query, warehouse_environment
 from test_landing import coupon, delivery, record
 
 COMPARED = [
@@ -151,7 +154,12 @@ def test_changed_reference_data_make_the_next_build_check_every_row_again(builds
                            "version_outcome = 'rejected', reject_reason = 'unknown_region' "
                            "where coupon_id = 'E1'")
     delivery(landing / "coupons_2023_04.csv", [record(coupon("F1", submitted_at="2023-04-10T10:00:00"))])
-    build_warehouse(workdir, landing)
+    with warehouse_environment(workdir):
+        finished = subprocess.run([sys.executable, "-m", "kzmig.cli", "build", "--landing-dir", str(landing)],
+                                  capture_output=True, text=True, cwd=PROJECT_DIR)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    # the user is told, not only the log
+    assert "every landed row is checked again (full rebuild)" in finished.stdout
     assert not read_only_new_coupons(workdir)
     assert query(database, "select distinct reference_data_checksum from intermediate.int_coupon_rows_checked") == [
         (current,)]
