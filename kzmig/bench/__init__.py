@@ -384,6 +384,32 @@ def slowest_nodes(run_dir: Path, count: int = 8) -> list[tuple[str, float]]:
             for unique_id, seconds in timed[:count]]
 
 
+def node_time(run_dir: Path) -> dict[str, dict[str, float]]:
+    """The last dbt build's nodes by kind (model, test, seed, operation, ...): how many, and
+    the seconds they took (node time, summed over dbt's threads), from run_results.json."""
+    path = run_dir / "target" / "run_results.json"
+    if not path.exists():
+        return {}
+    kinds: dict[str, dict[str, float]] = {}
+    for result in json.loads(path.read_text(encoding="utf-8"))["results"]:
+        kind = kinds.setdefault(result["unique_id"].split(".", 1)[0], {"nodes": 0, "seconds": 0.0})
+        kind["nodes"] += 1
+        kind["seconds"] = round(kind["seconds"] + (result.get("execution_time") or 0.0), 1)
+    return kinds
+
+
+def profile_text(label: str, nodes: list, kinds: dict) -> list[str]:
+    lines = []
+    if kinds:
+        lines.append(f"{label}, node time by kind (dbt run_results.json, seconds, both threads summed): "
+                     + ", ".join(f"{kind} {value['nodes']} nodes {value['seconds']} s"
+                                 for kind, value in sorted(kinds.items())) + ".")
+    if nodes:
+        lines.append(f"{label}, slowest nodes (seconds): "
+                     + ", ".join(f"`{node}` {seconds}" for node, seconds in nodes) + ".")
+    return lines
+
+
 # --- one world --------------------------------------------------------------------------------
 
 def bench_world(world: World, runs: int, only: list[str], limits: dict, pandas_everywhere: bool = False) -> dict:
@@ -444,6 +470,7 @@ def bench_world(world: World, runs: int, only: list[str], limits: dict, pandas_e
                 pandas_failure = str(error).strip().splitlines()[-1].strip()
                 print(f"kzmig bench: pandas failed: {pandas_failure}", flush=True)
     profile = slowest_nodes(world.run_dir) if "full" in only else []
+    profile_kinds = node_time(world.run_dir) if "full" in only else {}
     result = {
         "size": world.size, "format": world.file_format, "years": world.years, "scale": world.scale,
         "generate_arguments": spec.generate_arguments,
@@ -453,6 +480,7 @@ def bench_world(world: World, runs: int, only: list[str], limits: dict, pandas_e
         "memory_limits": limits,
         "timings": {name: summary(values) for name, values in measured.items() if values},
         "slowest_nodes": profile,
+        "node_time": profile_kinds,
         "notes": notes,
     }
     if full_failure:
@@ -465,6 +493,8 @@ def bench_world(world: World, runs: int, only: list[str], limits: dict, pandas_e
               "(for the incremental build; not timed)", flush=True)
         result["timings"]["incremental"], incremental_database = incremental_runs(
             world, runs, warehouse_limit, log)
+        result["slowest_nodes_incremental"] = slowest_nodes(world.run_dir)
+        result["node_time_incremental"] = node_time(world.run_dir)
     if "full" in only:
         result["agreement"] = check_agreement(database, floor_dir if "floor" in only else None,
                                               pandas_dir if "pandas" in only and not pandas_failure else None,
@@ -630,9 +660,13 @@ def render(report: dict) -> str:
                 f"{name}" + (f" ({count} differing rows)" if count else "") for name, count in checks.items()) + ".")
             lines.append("Mart rows: " + ", ".join(f"{mart} {rows:,}" for mart, rows in
                                                    result["agreement"]["mart_rows"].items()) + ".")
-        if result.get("slowest_nodes"):
-            lines += ["", "Slowest nodes of the last full build (dbt run_results.json, seconds): "
-                      + ", ".join(f"`{node}` {seconds}" for node, seconds in result["slowest_nodes"]) + "."]
+        for label, nodes, kinds in [
+                ("Last full build", result.get("slowest_nodes"), result.get("node_time")),
+                ("Last incremental build", result.get("slowest_nodes_incremental"),
+                 result.get("node_time_incremental"))]:
+            profile = profile_text(label, nodes or [], kinds or {})
+            if profile:
+                lines += [""] + [line for text in profile for line in (text, "")][:-1]
         lines.append("")
     return "\n".join(lines)
 

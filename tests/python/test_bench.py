@@ -91,7 +91,11 @@ def test_the_targets_of_issue_15_are_judged_with_each_world_they_apply_to():
     assert [(t["target"], t["met"]) for t in calibrated["targets"]] == [("`kzmig build` within 3× the floor", True)]
     incremental = timing(20.0) | {"new_delivery": "coupons_2031_03.parquet"}
     ten_years = world_result("10y", "parquet", {"full": timing(100.0, 6.5), "floor": timing(40.0),
-                                                "incremental": incremental})
+                                                "incremental": incremental},
+                             slowest_nodes=[("int_coupon_rows_checked", 30.5)],
+                             node_time={"model": {"nodes": 30, "seconds": 80.0}, "test": {"nodes": 250, "seconds": 20.0}},
+                             slowest_nodes_incremental=[("int_coupon_counts_evaluated", 4.2)],
+                             node_time_incremental={"model": {"nodes": 30, "seconds": 12.0}})
     assert [t["met"] for t in ten_years["targets"]] == [False, False, True]
     assert world_result("10y", "csv", {"full": timing(1.0), "floor": timing(1.0)})["targets"] == []
     unmeasured = world_result("10y", "parquet", {"floor": timing(40.0)})
@@ -106,6 +110,11 @@ def test_the_targets_of_issue_15_are_judged_with_each_world_they_apply_to():
     assert "peak memory of the full build under 6 GiB: 6.50 GiB, **not met**" in text
     assert "incremental build at most 25 % of the full build: 20.0 s = 20 %, **met**" in text
     assert "| 0.10, 0.20, 0.30 |" in text
+    # the profile of both builds: node time by kind, and the slowest nodes
+    assert ("Last full build, node time by kind (dbt run_results.json, seconds, both threads summed): "
+            "model 30 nodes 80.0 s, test 250 nodes 20.0 s.") in text
+    assert "Last full build, slowest nodes (seconds): `int_coupon_rows_checked` 30.5." in text
+    assert "Last incremental build, slowest nodes (seconds): `int_coupon_counts_evaluated` 4.2." in text
 
 
 def test_worlds_and_their_formats(tmp_path, capsys):
