@@ -7,7 +7,7 @@ project's files (git ls-files: tracked files and untracked ones that are not ign
 a temporary folder, places the two packages into the copy's dbt_packages/, adds the
 dispatch the evaluator needs on DuckDB to the copy's dbt_project.yml, runs
 
-    dbt build --select package:dbt_project_evaluator
+    dbt build --select package:dbt_project_evaluator dbt_project_evaluator_exceptions
 
 on DuckDB with the hand-written fixtures as the landing folder, and prints the findings of
 every fct_* table of the evaluator and their total. The project's deliberate conventions
@@ -53,6 +53,23 @@ DISPATCH = """
 dispatch:
   - macro_namespace: dbt
     search_order: ['dbt_project_evaluator', 'dbt']
+"""
+
+# The project's exceptions to the evaluator's rules, each with its reason: written into the
+# copy as the evaluator's exceptions seed (its documented way), the package's own disabled.
+# The reference data of the project stay the only seeds of the project itself.
+EXCEPTIONS = [
+    ("fct_rejoining_of_upstream_concepts", "parent_and_child", "int_duplicate_registrations_identified",
+     "The duplicate registrations have a second child, audit.coupon_outcomes, which the evaluator "
+     "does not see (excluded in dbt_project.yml: a view over int_coupon_rows_checked); folding them "
+     "into int_coupon_counts_evaluated would compute step 6 twice."),
+]
+EXCEPTIONS_SEED = """
+# Added by scripts/evaluate_project.py to the scratch copy only: the project's exceptions
+# (seeds/dbt_project_evaluator_exceptions.csv of the copy) replace the package's empty seed.
+  dbt_project_evaluator:
+    dbt_project_evaluator_exceptions:
+      +enabled: false
 """
 
 # Summary tables: one row each, a finding when the coverage is below its target.
@@ -107,6 +124,24 @@ def copy_project(destination: Path) -> None:
         shutil.copy2(source, target)
     with open(destination / "dbt_project.yml", "a", encoding="utf-8") as project_yml:
         project_yml.write(DISPATCH)
+    write_exceptions(destination)
+
+
+def write_exceptions(destination: Path) -> None:
+    """The project's EXCEPTIONS as the evaluator's exceptions seed of the copy."""
+    import csv
+
+    with open(destination / "seeds" / "dbt_project_evaluator_exceptions.csv", "w", encoding="utf-8",
+              newline="") as seed:
+        writer = csv.writer(seed)
+        writer.writerow(["fct_name", "column_name", "id_to_exclude", "comment"])
+        writer.writerows(EXCEPTIONS)
+    project_yml = destination / "dbt_project.yml"
+    text = project_yml.read_text(encoding="utf-8")
+    marker = "\nseeds:\n"
+    if marker not in text:
+        raise EvaluationError("evaluate_project: dbt_project.yml has no top-level seeds: block")
+    project_yml.write_text(text.replace(marker, marker + EXCEPTIONS_SEED.lstrip("\n"), 1), encoding="utf-8")
 
 
 def copy_package(source: Path, destination: Path) -> None:
@@ -146,7 +181,7 @@ def run_evaluator(copy: Path, work: Path, landing_dir: Path, verbose: bool) -> s
     command = [
         dbt_command(), "build",
         "--project-dir", str(copy), "--profiles-dir", str(copy / "profiles"),
-        "--select", "package:dbt_project_evaluator",
+        "--select", "package:dbt_project_evaluator", "dbt_project_evaluator_exceptions",
         "--vars", json.dumps({"landing_dir": str(landing_dir)}),
         "--no-use-colors",
     ]
