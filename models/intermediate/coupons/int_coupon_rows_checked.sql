@@ -72,8 +72,8 @@ reasons as (
 -- other (new) deliveries carry
 checked_files as (
 
-    select distinct checked.source_file
-    from {{ this }} as checked
+    select distinct checked_rows.source_file
+    from {{ this }} as checked_rows
 
 ),
 
