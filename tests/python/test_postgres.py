@@ -26,8 +26,10 @@ from __future__ import annotations
 import csv
 import datetime
 import decimal
+import json
 import math
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from unittest import mock
@@ -604,3 +606,29 @@ def test_loader_keeps_line_breaks_inside_values_exactly(loader_database, tmp_pat
     assert pg_query(loader_database, "select source_row, kato_code, reason_code from landing.coupon_extract_rows"
                                      " order by 1") == read
     assert read[0] == (1, f"7511{inner}10000", f"{inner}01")
+
+
+def test_an_incremental_build_on_postgres_ends_where_a_full_one_does(postgres_server, tmp_path):
+    """The last fixture delivery lands after a build of the others: the second build decides
+    again only the coupons it carries (delete+insert on PostgreSQL), and every row ends with
+    the outcome a build from scratch gives it."""
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    files = sorted(FIXTURE_LANDING.glob("coupons_*.csv"))
+    for path in files[:-1]:
+        shutil.copyfile(path, landing / path.name)
+    workdir = tmp_path / "build"
+    database = "kz_migration_incremental_test"
+    with mock.patch.dict(os.environ, fresh_database(database)):
+        build_warehouse(workdir, landing, target="postgres")
+        shutil.copyfile(files[-1], landing / files[-1].name)
+        build_warehouse(workdir, landing, target="postgres")
+    results = json.loads((workdir / "target" / "run_results.json").read_text(encoding="utf-8"))["results"]
+    (rows_checked,) = [result for result in results if result["unique_id"].endswith(".int_coupon_rows_checked")]
+    assert "delivered_coupon_ids" in rows_checked["compiled_code"]  # it read only the new coupons
+    built = {(source_file, source_row): (as_text(coupon_id), outcome, as_text(reject_reason))
+             for source_file, source_row, coupon_id, outcome, reject_reason in pg_query(
+                 database, "select source_file, source_row, coupon_id, outcome, reject_reason from audit.coupon_outcomes")}
+    expected = {(row["source_file"], int(row["source_row"])): (row["coupon_id"], row["outcome"], row["reject_reason"])
+                for row in read_fixture("expected_outcomes.csv")}
+    assert built == expected
