@@ -31,6 +31,25 @@
 
 
 {#-
+    The cell a counted coupon is counted in: the columns int_coupon_counts_evaluated groups
+    the counts by, which int_duplicate_registrations_identified carries for each interval.
+-#}
+{% macro coupon_count_cell_columns() -%}
+    {{- return([
+        'registration_year',
+        'registration_month',
+        'coupon_type_code',
+        'flow_code',
+        'region_code',
+        'counterpart_region_code',
+        'counterpart_country_code',
+        'is_cis',
+        'ethnic_group_code',
+    ]) -}}
+{%- endmacro %}
+
+
+{#-
     A fingerprint of the reference data the checks of int_coupon_rows_checked read (the
     seeds regions, countries, ethnic_groups and reasons): the md5 of their file checksums
     as dbt computed them when it parsed the project. A row checked against other reference

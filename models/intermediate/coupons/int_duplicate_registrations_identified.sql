@@ -14,16 +14,8 @@
 {%- set registration_columns = [
     'person_id_hash', 'coupon_type_code', 'registration_date', 'kato_code'
 ] %}
-{%- set cell_columns = [
-    'registration_year',
-    'registration_month',
-    'flow_code',
-    'region_code',
-    'counterpart_region_code',
-    'counterpart_country_code',
-    'is_cis',
-    'ethnic_group_code',
-] %}
+{#- the cell of the counts, less coupon_type_code (already part of the registration) #}
+{%- set cell_columns = coupon_count_cell_columns() | reject('equalto', 'coupon_type_code') | list %}
 
 with
 

@@ -7,17 +7,7 @@
 -- to period_end_month of period_year; `latest`: every month). Cells whose count is zero
 -- are absent.
 {%- set build_cutoff_at = coupon_cutoff_at() %}
-{%- set cell_columns = [
-    'registration_year',
-    'registration_month',
-    'coupon_type_code',
-    'flow_code',
-    'region_code',
-    'counterpart_region_code',
-    'counterpart_country_code',
-    'is_cis',
-    'ethnic_group_code',
-] %}
+{%- set cell_columns = coupon_count_cell_columns() %}
 {%- set changed_cell_columns = [] %}
 {%- for column in cell_columns %}
     {%- do changed_cell_columns.append('count_changes.' ~ column) %}
