@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from kzmig.bench import differing_rows
 from kzmig.project import PROJECT_DIR
 from conftest import build_warehouse, query, warehouse_environment
 from test_landing import coupon, delivery, record
@@ -74,19 +75,15 @@ def read_only_new_coupons(workdir: Path) -> bool:
     return "delivered_coupon_ids" in node["compiled_code"]
 
 
-def differing_rows(incremental: Path, full: Path) -> dict[str, int]:
-    """Rows of each compared relation that are in one warehouse and not the other."""
+def differing_rows_of(incremental: Path, full: Path) -> dict[str, int]:
+    """Rows of each compared relation in one warehouse and not the other (the bench's check)."""
     import duckdb
 
     with duckdb.connect(":memory:") as connection:
         connection.execute(f"attach '{incremental}' as incremental (read_only)")
         connection.execute(f"attach '{full}' as full_build (read_only)")
-        return {relation: connection.execute(
-            f"select (select count(*) from (select * from incremental.{relation}"
-            f" except all select * from full_build.{relation}))"
-            f" + (select count(*) from (select * from full_build.{relation}"
-            f" except all select * from incremental.{relation}))").fetchone()[0]
-            for relation in COMPARED}
+        return {relation: differing_rows(connection, f"incremental.{relation}", f"full_build.{relation}")
+                for relation in COMPARED}
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +134,7 @@ def test_each_new_delivery_changes_the_old_coupons_it_carries(builds):
 def test_the_incremental_warehouse_equals_a_build_from_scratch(builds):
     root, landing, _, database, _, _ = builds
     full = build_warehouse(root / "full", landing)
-    assert differing_rows(database, full) == {relation: 0 for relation in COMPARED}
+    assert differing_rows_of(database, full) == {relation: 0 for relation in COMPARED}
     assert query(full, "select count(*) from intermediate.int_coupon_rows_checked")[0][0] == (
         len(FEBRUARY) + len(MARCH) + len(LATE_JANUARY))
 
@@ -167,4 +164,4 @@ def test_changed_reference_data_make_the_next_build_check_every_row_again(builds
     log = (workdir / "logs" / "kzmig-build.log").read_text(encoding="utf-8")
     assert "every landed row is checked again (full rebuild)" in log
     full = build_warehouse(root / "full_after_april", landing)
-    assert differing_rows(database, full) == {relation: 0 for relation in COMPARED}
+    assert differing_rows_of(database, full) == {relation: 0 for relation in COMPARED}
