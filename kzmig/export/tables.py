@@ -26,9 +26,10 @@ class Column:
     header_en: str
     header_ru: str
     kind: str = "int"  # 'text', 'int' (a count of people) or 'pct' (a percentage, unrounded)
+    header_kk: str = ""  # the header in Kazakh
 
     def header(self, lang: str) -> str:
-        return self.header_ru if lang == "ru" else self.header_en
+        return {"en": self.header_en, "ru": self.header_ru, "kk": self.header_kk}[lang]
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,15 @@ class Table:
     # a dynamic table (by year or by month) shows every year the marts hold for the
     # release: its rows name the release each year's figures come from (source_release_id)
     dynamic: bool = False
+    sheet_kk: str = ""  # the sheet name and the title in Kazakh
+    title_kk: str = ""
 
     def sheet(self, lang: str) -> str:
-        return self.sheet_ru if lang == "ru" else self.sheet_en
+        return {"en": self.sheet_en, "ru": self.sheet_ru, "kk": self.sheet_kk}[lang]
 
     def title(self, lang: str, period: str) -> str:
-        return (self.title_ru if lang == "ru" else self.title_en).format(period=period)
+        return {"en": self.title_en, "ru": self.title_ru, "kk": self.title_kk}[lang].format(
+            period=period)
 
     def query(self, lang: str) -> str:
         return self.sql.replace("{lang}", lang)

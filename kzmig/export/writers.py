@@ -27,6 +27,8 @@ class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
     axis: list[tuple[str, str]] | None = None  # (code, name) of a matrix's rows and columns
+    # per row, parallel to rows: 'total', 'subtotal' or 'item' (None: every row is an item)
+    levels: list[str] | None = None
 
 
 def csv_value(value: object) -> object:
