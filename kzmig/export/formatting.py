@@ -3,14 +3,40 @@
 Formatting only. Every figure arrives computed by the marts; nothing here derives one
 figure from another. Rounding is the one rule applied here, as the extract spec asks
 ("rounded to one decimal, halves away from zero, only when shown").
+
+Every language-keyed text of the export is looked up with in_language(), which refuses
+(KzmigError) a language it has no text for, or an empty text, rather than falling back
+to another language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
+
+from kzmig.project import KzmigError
 
 MINUS = "\u2212"  # the typographic minus sign of the release's text
-NBSP = "\u00a0"  # keeps a number and its unit (or the groups of a Russian number) together
+NBSP = "\u00a0"  # keeps a number and its unit (or the groups of a Russian or Kazakh number) together
+
+T = TypeVar("T")
+
+
+def in_language(texts: Mapping[str, T], lang: str, what: str) -> T:
+    """texts[lang]: the text (or texts) of one thing in the language `lang`.
+
+    texts: language code ('en', 'ru', 'kk') -> the thing in that language; what: what
+    it is, for the error. Raises KzmigError when texts has no entry for lang or its entry
+    is empty ('' or an empty sequence): never another language's text instead.
+    """
+    if lang not in texts:
+        raise KzmigError(f"no {what} in language {lang!r} (there is: {', '.join(texts)})")
+    value = texts[lang]
+    if value is None or (isinstance(value, (str, tuple, list, dict)) and not value):
+        raise KzmigError(f"the {what} in language {lang!r} is empty")
+    return value
+
 
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -20,7 +46,18 @@ MONTHS = {
            "сентябрь", "октябрь", "ноябрь", "декабрь"],
     "ru_prepositional": ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле",
                          "августе", "сентябре", "октябре", "ноябре", "декабре"],
+    # nominative (titles: "2023 жылғы қаңтар–желтоқсан") and locative ("2023 жылғы
+    # қаңтар–желтоқсанда", in the period): the suffix -да/-де/-та/-те follows the last
+    # sound of the month (қыркүйек: -те; шілде, сәуір: -де)
+    "kk": ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз",
+           "қыркүйек", "қазан", "қараша", "желтоқсан"],
+    "kk_locative": ["қаңтарда", "ақпанда", "наурызда", "сәуірде", "мамырда", "маусымда",
+                    "шілдеде", "тамызда", "қыркүйекте", "қазанда", "қарашада", "желтоқсанда"],
 }
+
+# The separator between groups of thousands and the decimal separator of each language.
+THOUSANDS_SEPARATOR = {"en": ",", "ru": NBSP, "kk": NBSP}
+DECIMAL_SEPARATOR = {"en": ".", "ru": ",", "kk": ","}
 
 
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
@@ -36,17 +73,17 @@ def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -
 
 
 def format_integer(value: int, lang: str) -> str:
-    """25399 -> '25,399' (en) or '25 399' with a no-break space (ru); minus sign for negatives."""
-    digits = f"{abs(int(value)):,}"
-    if lang == "ru":
-        digits = digits.replace(",", NBSP)
+    """25399 -> '25,399' (en) or '25 399' with a no-break space (ru, kk); minus sign for
+    negatives. Raises KzmigError for an unknown language."""
+    separator = in_language(THOUSANDS_SEPARATOR, lang, "thousands separator")
+    digits = f"{abs(int(value)):,}".replace(",", separator)
     return f"{MINUS}{digits}" if value < 0 else digits
 
 
 def format_decimal(value: Decimal, lang: str) -> str:
-    """A rounded decimal without sign: '46.9' (en), '46,9' (ru)."""
-    text = f"{abs(value):f}"
-    return text.replace(".", ",") if lang == "ru" else text
+    """A rounded decimal without sign: '46.9' (en), '46,9' (ru, kk). Raises KzmigError
+    for an unknown language."""
+    return f"{abs(value):f}".replace(".", in_language(DECIMAL_SEPARATOR, lang, "decimal separator"))
 
 
 def format_percent(value: float | None, lang: str, signed: bool = False) -> str | None:
@@ -62,23 +99,50 @@ def format_percent(value: float | None, lang: str, signed: bool = False) -> str 
     return f"{sign}{format_decimal(rounded, lang)}%"
 
 
+# Per language and grammatical case: the names of the first month of a span, of its last
+# month (the one that takes the case ending in Kazakh: "қаңтар–желтоқсанда"), and the
+# pattern of the label ({span}, {year}; the year and its word joined by a no-break space).
+PERIOD_FORMS = {
+    "en": {"nominative": (MONTHS["en"], MONTHS["en"], "{span} {year}")},
+    "ru": {"nominative": (MONTHS["ru"], MONTHS["ru"], "{span} {year}\u00a0года"),
+           "prepositional": (MONTHS["ru_prepositional"], MONTHS["ru_prepositional"],
+                             "{span} {year}\u00a0года")},
+    "kk": {"nominative": (MONTHS["kk"], MONTHS["kk"], "{year}\u00a0жылғы {span}"),
+           "locative": (MONTHS["kk"], MONTHS["kk_locative"], "{year}\u00a0жылғы {span}")},
+}
+
+
 def period_label(year: int, end_month: int, lang: str, case: str = "nominative") -> str:
-    """'January–December 2023', 'январь–декабрь 2023 года', 'январе–декабре 2023 года'."""
-    if lang == "ru":
-        months = MONTHS["ru_prepositional" if case == "prepositional" else "ru"]
-        span = months[0] if end_month == 1 else f"{months[0]}–{months[end_month - 1]}"
-        return f"{span} {year}{NBSP}года"
-    months = MONTHS["en"]
-    span = months[0] if end_month == 1 else f"{months[0]}–{months[end_month - 1]}"
-    return f"{span} {year}"
+    """The period January to end_month (1–12) of year, as text.
+
+    en: 'January–December 2023'; ru: 'январь–декабрь 2023 года' (nominative) or
+    'январе–декабре 2023 года' (prepositional, after 'в'); kk: '2023 жылғы
+    қаңтар–желтоқсан' (nominative: titles) or '2023 жылғы қаңтар–желтоқсанда' (locative:
+    "in the period"). A period of January alone names January only. The year and the
+    word after it are joined by a no-break space. Raises KzmigError for an unknown
+    language or a case the language does not have.
+    """
+    forms = in_language(PERIOD_FORMS, lang, "period label")
+    if case not in forms:
+        raise KzmigError(f"no {case!r} period label in language {lang!r} (there is: "
+                         f"{', '.join(forms)})")
+    firsts, lasts, pattern = forms[case]
+    last = lasts[end_month - 1]
+    span = last if end_month == 1 else f"{firsts[0]}–{last}"
+    return pattern.format(span=span, year=year)
 
 
 def people(count: int, lang: str) -> str:
-    """'9,344 people' / '9 344 человека': the number with the right word for it."""
+    """'9,344 people' / '9 344 человека' / '9 344 адам': the number with the right word
+    for it (Kazakh does not inflect a noun after a numeral). Raises KzmigError for an
+    unknown language."""
     number = format_integer(count, lang)
-    if lang == "ru":
-        return f"{number}{NBSP}{russian_plural(count, ('человек', 'человека', 'человек'))}"
-    return f"{number}{NBSP}{'person' if abs(count) == 1 else 'people'}"
+    word = in_language({
+        "en": "person" if abs(count) == 1 else "people",
+        "ru": russian_plural(count, ("человек", "человека", "человек")),
+        "kk": "адам",
+    }, lang, "word for people")
+    return f"{number}{NBSP}{word}"
 
 
 def russian_plural(count: int, forms: tuple[str, str, str]) -> str:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LANGUAGES = ("en", "ru")
+from kzmig.export.formatting import in_language
+
+LANGUAGES = ("en", "ru", "kk")
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,9 @@ class Column:
     header_kk: str = ""  # the header in Kazakh
 
     def header(self, lang: str) -> str:
-        return {"en": self.header_en, "ru": self.header_ru, "kk": self.header_kk}[lang]
+        """The header in lang; KzmigError for an unknown language or an empty header."""
+        return in_language({"en": self.header_en, "ru": self.header_ru, "kk": self.header_kk},
+                           lang, f"header of column {self.key}")
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class Table:
     sheet_ru: str
     title_en: str  # the title row of the sheet; {period} is the release's period
     title_ru: str
-    sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
+    sql: str  # {lang} is replaced by 'en', 'ru' or 'kk'; $release_id etc. are parameters
     columns: tuple[Column, ...]
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
     # a dynamic table (by year or by month) shows every year the marts hold for the
@@ -49,11 +53,15 @@ class Table:
     title_kk: str = ""
 
     def sheet(self, lang: str) -> str:
-        return {"en": self.sheet_en, "ru": self.sheet_ru, "kk": self.sheet_kk}[lang]
+        """The sheet name in lang; KzmigError for an unknown language or an empty name."""
+        return in_language({"en": self.sheet_en, "ru": self.sheet_ru, "kk": self.sheet_kk},
+                           lang, f"sheet name of table {self.name}")
 
     def title(self, lang: str, period: str) -> str:
-        return {"en": self.title_en, "ru": self.title_ru, "kk": self.title_kk}[lang].format(
-            period=period)
+        """The title in lang with {period} filled in; KzmigError for an unknown language
+        or an empty title."""
+        return in_language({"en": self.title_en, "ru": self.title_ru, "kk": self.title_kk},
+                           lang, f"title of table {self.name}").format(period=period)
 
     def query(self, lang: str) -> str:
         return self.sql.replace("{lang}", lang)
@@ -70,21 +78,29 @@ class Matrix:
     value: str
     corner_en: str
     corner_ru: str
+    corner_kk: str = ""
+
+    def corner(self, lang: str) -> str:
+        """The label of the top left corner (rows \\ columns) in lang; KzmigError for an
+        unknown language or an empty label."""
+        return in_language({"en": self.corner_en, "ru": self.corner_ru, "kk": self.corner_kk},
+                           lang, "corner label of the matrix")
 
 
-NAME = Column("region_name", "Region", "Регион", "text")
-CODE = Column("region_code", "KATO code", "Код КАТО", "text")
+NAME = Column("region_name", "Region", "Регион", "text", header_kk="Өңір")
+CODE = Column("region_code", "KATO code", "Код КАТО", "text", header_kk="ҚАТО коды")
 
 # The dynamic tables show the years the marts hold for the release: the release's own
 # year and each earlier year with a December release out by the release's cut-off. The
 # tables by year show the release's own year only when its period is the whole year;
 # the tables by month show every month of those years up to the end of the period.
-SOURCE = Column("source_release_id", "Figures of release", "Данные выпуска", "text")
+SOURCE = Column("source_release_id", "Figures of release", "Данные выпуска", "text",
+                header_kk="Шығарылым деректері")
 # Arrivals, departures and net migration: the three columns most tables show.
 FLOWS = (
-    Column("arrivals", "Arrivals", "Прибыло"),
-    Column("departures", "Departures", "Выбыло"),
-    Column("net_migration", "Net migration", "Сальдо миграции"),
+    Column("arrivals", "Arrivals", "Прибыло", header_kk="Келгендер"),
+    Column("departures", "Departures", "Выбыло", header_kk="Кеткендер"),
+    Column("net_migration", "Net migration", "Сальдо миграции", header_kk="Көші-қон сальдосы"),
 )
 
 # The release's region names, for the dynamic tables that carry only region codes: those
@@ -103,6 +119,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="By region", sheet_ru="По регионам",
         title_en="Migration of the population by region, {period}, people",
         title_ru="Миграция населения по регионам, {period}, человек",
+        sheet_kk="Өңірлер бойынша",
+        title_kk="Халықтың өңірлер бойынша көші-қоны, {period}, адам",
         sql="""
             select region_code, region_name_{lang} as region_name,
                 arrivals, departures, net_migration,
@@ -116,13 +134,19 @@ TABLES: tuple[Table, ...] = (
         columns=(
             CODE, NAME,
             *FLOWS,
-            Column("external_arrivals", "External: arrivals", "Внешняя: прибыло"),
-            Column("external_departures", "External: departures", "Внешняя: выбыло"),
-            Column("external_net", "External: net", "Внешняя: сальдо"),
-            Column("interregional_arrivals", "Interregional: arrivals", "Межрегиональная: прибыло"),
-            Column("interregional_departures", "Interregional: departures", "Межрегиональная: выбыло"),
-            Column("interregional_net", "Interregional: net", "Межрегиональная: сальдо"),
-            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональная: переехало"),
+            Column("external_arrivals", "External: arrivals", "Внешняя: прибыло",
+                   header_kk="Сыртқы: келгендер"),
+            Column("external_departures", "External: departures", "Внешняя: выбыло",
+                   header_kk="Сыртқы: кеткендер"),
+            Column("external_net", "External: net", "Внешняя: сальдо", header_kk="Сыртқы: сальдо"),
+            Column("interregional_arrivals", "Interregional: arrivals", "Межрегиональная: прибыло",
+                   header_kk="Өңіраралық: келгендер"),
+            Column("interregional_departures", "Interregional: departures", "Межрегиональная: выбыло",
+                   header_kk="Өңіраралық: кеткендер"),
+            Column("interregional_net", "Interregional: net", "Межрегиональная: сальдо",
+                   header_kk="Өңіраралық: сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональная: переехало",
+                   header_kk="Өңірішілік: көшкендер"),
         ),
     ),
     Table(
@@ -130,6 +154,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="External by country", sheet_ru="Внешняя по странам",
         title_en="External migration by country, {period}, people (CIS countries first)",
         title_ru="Внешняя миграция по странам, {period}, человек (сначала страны СНГ)",
+        sheet_kk="Сыртқы, елдер бойынша",
+        title_kk="Сыртқы көші-қон елдер бойынша, {period}, адам (алдымен ТМД елдері)",
         sql="""
             select
                 by_country.country_code,
@@ -144,9 +170,9 @@ TABLES: tuple[Table, ...] = (
             order by by_country.is_cis desc, by_country.arrivals desc,
                 by_country.departures desc, by_country.country_code""",
         columns=(
-            Column("country_code", "ISO code", "Код ISO", "text"),
-            Column("country_name", "Country", "Страна", "text"),
-            Column("country_group", "Group", "Группа", "text"),
+            Column("country_code", "ISO code", "Код ISO", "text", header_kk="ISO коды"),
+            Column("country_name", "Country", "Страна", "text", header_kk="Ел"),
+            Column("country_group", "Group", "Группа", "text", header_kk="Топ"),
             *FLOWS,
         ),
     ),
@@ -155,6 +181,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Ethnic structure %", sheet_ru="Этнический состав, %",
         title_en="Structure of external migration by ethnic group, {period}, % of the total",
         title_ru="Структура внешней миграции по этносам, {period}, в процентах к итогу",
+        sheet_kk="Этникалық құрамы, %",
+        title_kk="Сыртқы көші-қонның этностар бойынша құрылымы, {period}, қорытындыға пайызбен",
         sql="""
             select
                 by_group.ethnic_group_code,
@@ -169,12 +197,15 @@ TABLES: tuple[Table, ...] = (
                 and by_group.period_end_month = $period_end_month
             order by by_group.ethnic_group_code""",
         columns=(
-            Column("ethnic_group_code", "Code", "Код", "text"),
-            Column("ethnic_group_name", "Ethnic group", "Этнос", "text"),
-            Column("arrivals_share_pct", "Arrivals, %", "Прибыло, %", "pct"),
-            Column("departures_share_pct", "Departures, %", "Выбыло, %", "pct"),
-            Column("arrivals", "Arrivals, people", "Прибыло, человек"),
-            Column("departures", "Departures, people", "Выбыло, человек"),
+            Column("ethnic_group_code", "Code", "Код", "text", header_kk="Код"),
+            Column("ethnic_group_name", "Ethnic group", "Этнос", "text", header_kk="Этнос"),
+            Column("arrivals_share_pct", "Arrivals, %", "Прибыло, %", "pct",
+                   header_kk="Келгендер, %"),
+            Column("departures_share_pct", "Departures, %", "Выбыло, %", "pct",
+                   header_kk="Кеткендер, %"),
+            Column("arrivals", "Arrivals, people", "Прибыло, человек", header_kk="Келгендер, адам"),
+            Column("departures", "Departures, people", "Выбыло, человек",
+                   header_kk="Кеткендер, адам"),
         ),
     ),
     Table(
@@ -182,6 +213,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Interregional net", sheet_ru="Межрегиональное сальдо",
         title_en="Interregional migration by region, {period}, people",
         title_ru="Межрегиональная миграция по регионам, {period}, человек",
+        sheet_kk="Өңіраралық сальдо",
+        title_kk="Өңіраралық көші-қон өңірлер бойынша, {period}, адам",
         sql="""
             select region_code, region_name_{lang} as region_name,
                 interregional_arrivals, interregional_departures, interregional_net
@@ -191,9 +224,12 @@ TABLES: tuple[Table, ...] = (
             order by region_code""",
         columns=(
             CODE, NAME,
-            Column("interregional_arrivals", "Arrived from other regions", "Прибыло из других регионов"),
-            Column("interregional_departures", "Left for other regions", "Выбыло в другие регионы"),
-            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
+            Column("interregional_arrivals", "Arrived from other regions", "Прибыло из других регионов",
+                   header_kk="Басқа өңірлерден келгендер"),
+            Column("interregional_departures", "Left for other regions", "Выбыло в другие регионы",
+                   header_kk="Басқа өңірлерге кеткендер"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо",
+                   header_kk="Өңіраралық сальдо"),
         ),
     ),
     Table(
@@ -201,6 +237,9 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Interregional flows", sheet_ru="Межрегиональные потоки",
         title_en="Interregional moves by region of origin (rows) and destination (columns), {period}, people",
         title_ru="Межрегиональные переезды по региону выбытия (строки) и прибытия (столбцы), {period}, человек",
+        sheet_kk="Өңіраралық ағындар",
+        title_kk=("Өңіраралық көшулер шыққан өңір (жолдар) және келген өңір (бағандар) бойынша, "
+                  "{period}, адам"),
         sql="""
             with {release_region_names}
             select
@@ -218,17 +257,21 @@ TABLES: tuple[Table, ...] = (
                 and flows.year = $period_year
             order by flows.origin_region_code, flows.destination_region_code""",
         columns=(
-            Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text"),
-            Column("origin_region_name", "From: region", "Откуда: регион", "text"),
-            Column("destination_region_code", "To: KATO code", "Куда: код КАТО", "text"),
-            Column("destination_region_name", "To: region", "Куда: регион", "text"),
-            Column("migrants", "People", "Человек"),
+            Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text",
+                   header_kk="Қайдан: ҚАТО коды"),
+            Column("origin_region_name", "From: region", "Откуда: регион", "text",
+                   header_kk="Қайдан: өңір"),
+            Column("destination_region_code", "To: KATO code", "Куда: код КАТО", "text",
+                   header_kk="Қайда: ҚАТО коды"),
+            Column("destination_region_name", "To: region", "Куда: регион", "text",
+                   header_kk="Қайда: өңір"),
+            Column("migrants", "People", "Человек", header_kk="Адам"),
         ),
         matrix=Matrix(
             row_key="origin_region_code", row_label="origin_region_name",
             column_key="destination_region_code", column_label="destination_region_name",
             value="migrants",
-            corner_en="From \\ to", corner_ru="Откуда \\ куда",
+            corner_en="From \\ to", corner_ru="Откуда \\ куда", corner_kk="Қайдан \\ қайда",
         ),
     ),
     Table(
@@ -237,6 +280,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Annual external", sheet_ru="Внешняя по годам",
         title_en="External migration of the population by year, people",
         title_ru="Внешняя миграция населения по годам, человек",
+        sheet_kk="Сыртқы, жылдар бойынша",
+        title_kk="Халықтың сыртқы көші-қоны жылдар бойынша, адам",
         sql="""
             select year, arrivals, departures, net_migration,
                 cis_arrivals_share_pct, cis_departures_share_pct,
@@ -248,20 +293,27 @@ TABLES: tuple[Table, ...] = (
                 and (year < $period_year or $period_end_month = 12)
             order by year""",
         columns=(
-            Column("year", "Year", "Год", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
             *FLOWS,
-            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
-            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
+            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct",
+                   header_kk="ТМД елдерінен келгендер, %"),
+            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct",
+                   header_kk="ТМД елдеріне кеткендер, %"),
             Column("arrivals_change_pct", "Arrivals, change on previous year, %",
-                   "Прибыло, изменение к предыдущему году, %", "pct"),
+                   "Прибыло, изменение к предыдущему году, %", "pct",
+                   header_kk="Келгендер, алдыңғы жылмен салыстырғанда өзгерісі, %"),
             Column("departures_change_pct", "Departures, change on previous year, %",
-                   "Выбыло, изменение к предыдущему году, %", "pct"),
+                   "Выбыло, изменение к предыдущему году, %", "pct",
+                   header_kk="Кеткендер, алдыңғы жылмен салыстырғанда өзгерісі, %"),
             Column("arrivals_per_1000", "Arrivals per 1,000 population",
-                   "Прибыло на 1000 человек населения", "pct"),
+                   "Прибыло на 1000 человек населения", "pct",
+                   header_kk="Халықтың 1000 адамына шаққанда келгендер"),
             Column("departures_per_1000", "Departures per 1,000 population",
-                   "Выбыло на 1000 человек населения", "pct"),
+                   "Выбыло на 1000 человек населения", "pct",
+                   header_kk="Халықтың 1000 адамына шаққанда кеткендер"),
             Column("net_migration_per_1000", "Net migration per 1,000 population",
-                   "Сальдо миграции на 1000 человек населения", "pct"),
+                   "Сальдо миграции на 1000 человек населения", "pct",
+                   header_kk="Халықтың 1000 адамына шаққанда көші-қон сальдосы"),
             SOURCE,
         ),
     ),
@@ -271,6 +323,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Annual by country", sheet_ru="По странам по годам",
         title_en="External migration by country and year, people (CIS countries first)",
         title_ru="Внешняя миграция по странам и годам, человек (сначала страны СНГ)",
+        sheet_kk="Елдер бойынша, жылдар",
+        title_kk="Сыртқы көші-қон елдер және жылдар бойынша, адам (алдымен ТМД елдері)",
         sql="""
             select
                 by_country.year,
@@ -287,10 +341,10 @@ TABLES: tuple[Table, ...] = (
             order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
                 by_country.departures desc, by_country.country_code""",
         columns=(
-            Column("year", "Year", "Год", "text"),
-            Column("country_code", "ISO code", "Код ISO", "text"),
-            Column("country_name", "Country", "Страна", "text"),
-            Column("country_group", "Group", "Группа", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
+            Column("country_code", "ISO code", "Код ISO", "text", header_kk="ISO коды"),
+            Column("country_name", "Country", "Страна", "text", header_kk="Ел"),
+            Column("country_group", "Group", "Группа", "text", header_kk="Топ"),
             *FLOWS,
             SOURCE,
         ),
@@ -301,6 +355,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Annual net by region", sheet_ru="Сальдо по регионам, годы",
         title_en="Net migration by region and year, people",
         title_ru="Сальдо миграции по регионам и годам, человек",
+        sheet_kk="Өңірлер бойынша сальдо, жылдар",
+        title_kk="Көші-қон сальдосы өңірлер және жылдар бойынша, адам",
         sql="""
             with {release_region_names},
             dim_region_names as (
@@ -322,12 +378,15 @@ TABLES: tuple[Table, ...] = (
                 and (annual.year < $period_year or $period_end_month = 12)
             order by annual.year, annual.region_code""",
         columns=(
-            Column("year", "Year", "Год", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
             CODE, NAME,
             *FLOWS,
-            Column("external_net", "External net", "Сальдо внешней миграции"),
-            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
-            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+            Column("external_net", "External net", "Сальдо внешней миграции",
+                   header_kk="Сыртқы көші-қон сальдосы"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо",
+                   header_kk="Өңіраралық сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды",
+                   header_kk="Өңірішілік көшулер"),
             SOURCE,
         ),
     ),
@@ -337,6 +396,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Monthly net by region", sheet_ru="Сальдо по регионам, месяцы",
         title_en="Migration population growth (net migration) by region and month, people",
         title_ru="Миграционный прирост (сальдо миграции) по регионам и месяцам, человек",
+        sheet_kk="Өңірлер бойынша сальдо, айлар",
+        title_kk="Көші-қон өсімі (көші-қон сальдосы) өңірлер және айлар бойынша, адам",
         sql="""
             with {release_region_names},
             dim_region_names as (
@@ -357,13 +418,16 @@ TABLES: tuple[Table, ...] = (
             where monthly.release_id = $release_id
             order by monthly.year, monthly.month, monthly.region_code""",
         columns=(
-            Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
+            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
             CODE, NAME,
             *FLOWS,
-            Column("external_net", "External net", "Сальдо внешней миграции"),
-            Column("interregional_net", "Interregional net", "Межрегиональное сальдо"),
-            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды"),
+            Column("external_net", "External net", "Сальдо внешней миграции",
+                   header_kk="Сыртқы көші-қон сальдосы"),
+            Column("interregional_net", "Interregional net", "Межрегиональное сальдо",
+                   header_kk="Өңіраралық сальдо"),
+            Column("intraregional_moves", "Intraregional moves", "Внутрирегиональные переезды",
+                   header_kk="Өңірішілік көшулер"),
             SOURCE,
         ),
     ),
@@ -373,6 +437,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Monthly external", sheet_ru="Внешняя по месяцам",
         title_en="External migration of the population by month, people",
         title_ru="Внешняя миграция населения по месяцам, человек",
+        sheet_kk="Сыртқы, айлар бойынша",
+        title_kk="Халықтың сыртқы көші-қоны айлар бойынша, адам",
         sql="""
             select year, month, arrivals, departures, net_migration,
                 cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct,
@@ -381,13 +447,17 @@ TABLES: tuple[Table, ...] = (
             where release_id = $release_id
             order by year, month""",
         columns=(
-            Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
+            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
             *FLOWS,
-            Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ"),
-            Column("cis_departures", "Departures to CIS", "Выбыло в СНГ"),
-            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct"),
-            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct"),
+            Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ",
+                   header_kk="ТМД елдерінен келгендер"),
+            Column("cis_departures", "Departures to CIS", "Выбыло в СНГ",
+                   header_kk="ТМД елдеріне кеткендер"),
+            Column("cis_arrivals_share_pct", "Arrivals from CIS, %", "Прибыло из СНГ, %", "pct",
+                   header_kk="ТМД елдерінен келгендер, %"),
+            Column("cis_departures_share_pct", "Departures to CIS, %", "Выбыло в СНГ, %", "pct",
+                   header_kk="ТМД елдеріне кеткендер, %"),
             SOURCE,
         ),
     ),
@@ -397,6 +467,8 @@ TABLES: tuple[Table, ...] = (
         sheet_en="Monthly internal", sheet_ru="Внутренняя по месяцам",
         title_en="Internal migration of the population by month, people",
         title_ru="Внутренняя миграция населения по месяцам, человек",
+        sheet_kk="Ішкі, айлар бойынша",
+        title_kk="Халықтың ішкі көші-қоны айлар бойынша, адам",
         sql="""
             select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
                 source_release_id
@@ -404,22 +476,27 @@ TABLES: tuple[Table, ...] = (
             where release_id = $release_id
             order by year, month""",
         columns=(
-            Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("year", "Year", "Год", "text", header_kk="Жыл"),
+            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
             Column("internal_migrants", "People moving within the country",
-                   "Переехало внутри страны"),
-            Column("interregional_migrants", "Of which between regions", "в том числе между регионами"),
-            Column("intraregional_migrants", "Of which within a region", "в том числе внутри региона"),
+                   "Переехало внутри страны", header_kk="Ел ішінде көшкендер"),
+            Column("interregional_migrants", "Of which between regions", "в том числе между регионами",
+                   header_kk="оның ішінде өңірлер арасында"),
+            Column("intraregional_migrants", "Of which within a region", "в том числе внутри региона",
+                   header_kk="оның ішінде өңір ішінде"),
             SOURCE,
         ),
     ),
 )
 
-GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны")}
+GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны"),
+                "kk": ("ТМД елдері", "Басқа елдер")}
 
 
 def table_query(table: Table, lang: str) -> str:
-    cis, other = GROUP_LABELS[lang]
+    """The table's SQL for lang: names in lang, the country groups' labels in lang.
+    Raises KzmigError for a language without labels."""
+    cis, other = in_language(GROUP_LABELS, lang, "country group labels")
     return (table.query(lang)
             .replace("{release_region_names}", RELEASE_REGION_NAMES.strip().replace("{lang}", lang))
             .replace("{cis}", cis)

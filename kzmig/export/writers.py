@@ -119,7 +119,7 @@ def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str
     values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
     sheet = workbook.create_sheet(title=table.sheet(lang))
     sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
-    corner = matrix.corner_ru if lang == "ru" else matrix.corner_en
+    corner = matrix.corner(lang)
     headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner,
                *[name for _, name in data.axis]]
     for index, header in enumerate(headers, start=1):
