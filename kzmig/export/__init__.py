@@ -1,12 +1,15 @@
 """`kzmig export`: a release as its readers get it.
 
-    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru] [--warehouse FILE | --published FILE]
-    kzmig export --latest [--out DIR] [--lang en|ru]
+    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru|kk] [--warehouse FILE | --published FILE]
+    kzmig export --latest [--out DIR] [--lang en|ru|kk]
     kzmig export --list
 
 writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus the
 glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
-the build the figures came from, the row count of each table).
+the build the figures came from, the row count of each table). The key points and the
+workbook are in English, Russian or Kazakh (--lang; the same figures in each); the CSV
+files and release.json are the same in every language (apart from the names in the
+CSV and the language and sheet names in release.json).
 
 The numbers come from SQL: the script reads the marts schema of the last publication
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
@@ -44,7 +47,7 @@ import duckdb
 
 from kzmig.export import tables as release_tables
 from kzmig.export import texts, writers
-from kzmig.export.formatting import period_label
+from kzmig.export.formatting import in_language, period_label
 from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import describe, published_path, read_publication
 
@@ -77,7 +80,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
-                        help="language of the key points and the workbook (default: en)")
+                        help="language of the key points and the workbook: en (English), "
+                             "ru (Russian) or kk (Kazakh) (default: en)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
                         help="DuckDB warehouse (build) file whose publication is read: the "
@@ -327,14 +331,18 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                                           encoding="utf-8")
     for item in data:
         writers.write_csv(folder / f"{item.table.name}.csv", item)
-    about_labels = {
+    about_labels = in_language({
         "en": ("About this release", "Release", "Period", "Vintage", "Cut-off of the data",
                "Built (UTC)", "Glossary and notes", "Dynamic tables: years from releases",
                "months"),
         "ru": ("О выпуске", "Выпуск", "Период", "Редакция", "Дата среза данных",
                "Сборка (UTC)", "Глоссарий и пояснения", "Динамические таблицы: годы по выпускам",
                "мес."),
-    }[lang]
+        "kk": ("Шығарылым туралы", "Шығарылым", "Кезең", "Редакция",
+               "Деректерді қабылдау аяқталған күн", "Құрастырылды (UTC)",
+               "Глоссарий және түсініктемелер", "Динамикалық кестелер: жылдар шығарылымдар бойынша",
+               "ай"),
+    }, lang, "labels of the glossary and notes sheet")
     # e.g. "2021: 2021-12-p; 2022: 2022-12-r; 2023: 2023-09-p (9 months)"
     sources = "; ".join(
         f"{year['year']}: {year['source_release_id']}"
@@ -344,7 +352,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         (about_labels[0], None),
         (about_labels[1], points.release_id),
         (about_labels[2], period),
-        (about_labels[3], texts.VINTAGE_NAMES[lang].get(points.vintage, points.vintage)),
+        (about_labels[3], texts.vintage_name(points.vintage, lang)),
         (about_labels[4], f"{points.cutoff_at}"),
         (about_labels[5], built),
         (about_labels[7], sources),

@@ -1,4 +1,5 @@
-"""The words of the release: the key points (Markdown) and the glossary and notes sheet.
+"""The words of the release: the key points (Markdown) and the glossary and notes sheet,
+in English, Russian and Kazakh (kzmig.export.tables.LANGUAGES).
 
 Every figure in the key points is a column of marts.release_key_points or a row of
 marts.migration_by_region_annual (the release's own year); this module only puts them
@@ -14,10 +15,12 @@ from kzmig.export.formatting import (
     NBSP,
     format_integer,
     format_percent,
+    in_language,
     people,
     period_label,
     russian_plural,
 )
+from kzmig.project import KzmigError
 
 
 @dataclass(frozen=True)
@@ -68,33 +71,65 @@ def _change_ru(subject: str, change: float | None) -> str:
     return f"{subject} {verb} на{NBSP}{shown.lstrip(MINUS)}"
 
 
+def _change_kk(subject: str, change: float | None) -> str:
+    """'Қазақстанға келгендер саны 46,9%-ға артты'; the subject ends with 'саны'.
+
+    The case ending after a percentage follows the word 'пайыз' it is read as: -ға."""
+    if not subject.endswith("саны"):
+        raise ValueError(f"a Kazakh subject of a change ends with 'саны': {subject!r}")
+    if change is None:
+        return f"{subject}ның өзгерісі келтірілмейді (салыстыру базасы нөлге тең)"
+    shown = format_percent(change, "kk")
+    if shown == "0,0%":
+        return f"{subject} өзгерген жоқ (0,0%)"
+    verb = "артты" if change > 0 else "азайды"
+    return f"{subject} {shown.lstrip(MINUS)}-ға {verb}"
+
+
 def _share(value: float | None, lang: str) -> str:
     shown = format_percent(value, lang)
     if shown is None:
-        return NOT_AVAILABLE[lang]
+        return in_language(NOT_AVAILABLE, lang, "words for not available")
     return shown
 
 
 def _signed(value: float | None, lang: str) -> str:
     shown = format_percent(value, lang, signed=True)
     if shown is None:
-        return NOT_AVAILABLE[lang]
+        return in_language(NOT_AVAILABLE, lang, "words for not available")
     return shown
 
 
-NOT_AVAILABLE = {"en": "not available", "ru": "нет данных"}
+NOT_AVAILABLE = {"en": "not available", "ru": "нет данных", "kk": "деректер жоқ"}
 
+# The vintages' names by language ('ru_plural': with 'данные'; a Kazakh adjective does not
+# change with its noun: 'алдын ала деректер', 'алдын ала шығарылым').
 VINTAGE_NAMES = {
     "en": {"preliminary": "preliminary", "revised": "revised"},
     "ru": {"preliminary": "предварительный", "revised": "уточнённый"},
     "ru_plural": {"preliminary": "предварительные", "revised": "уточнённые"},
+    "kk": {"preliminary": "алдын ала", "revised": "нақтыланған"},
 }
 
 
+def vintage_name(vintage: str, lang: str) -> str:
+    """The name of a vintage ('preliminary', 'revised') in lang (or 'ru_plural').
+    Raises KzmigError for an unknown language or vintage."""
+    names = in_language(VINTAGE_NAMES, lang, "vintage names")
+    if vintage not in names:
+        raise KzmigError(f"no name for the vintage {vintage!r} in language {lang!r} "
+                         f"(known vintages: {', '.join(names)})")
+    return names[vintage]
+
+
+# The word before the last item of a list: "A, B and C".
+LAST_JOIN = {"en": " and ", "ru": " и ", "kk": " және "}
+
+
 def _join(items: list[str], lang: str) -> str:
+    last = in_language(LAST_JOIN, lang, "word joining the last item of a list")
     if len(items) <= 1:
         return "".join(items)
-    last = " and " if lang == "en" else " и "
     return ", ".join(items[:-1]) + last + items[-1]
 
 
@@ -103,10 +138,12 @@ def _capitalised(sentence: str) -> str:
 
 
 def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: str) -> str:
-    """The key points of the release as Markdown: sentences, then the figures as a table."""
-    if lang == "ru":
-        return _key_points_ru(points, build_finished_at)
-    return _key_points_en(points, build_finished_at)
+    """The key points of the release as Markdown in lang ('en', 'ru', 'kk'): sentences,
+    then the figures as a table, the regions with a positive interregional net, notes.
+    Raises KzmigError for a language without key points."""
+    write = in_language({"en": _key_points_en, "ru": _key_points_ru, "kk": _key_points_kk},
+                        lang, "key points")
+    return write(points, build_finished_at)
 
 
 def _key_points_en(p: KeyPoints, built: str) -> str:
@@ -205,7 +242,7 @@ def _key_points_ru(p: KeyPoints, built: str) -> str:
     in_period = period_label(p.period_year, p.period_end_month, "ru", case="prepositional")
     compared = (f"соответствующим периодом {p.comparison_period_year}{NBSP}года"
                 if p.comparison_period_year else "соответствующим периодом предыдущего года")
-    vintage = VINTAGE_NAMES["ru_plural"].get(p.vintage, p.vintage)
+    vintage = vintage_name(p.vintage, "ru_plural")
     moved = (f"в {in_period} число переехавших внутри страны составило "
              f"{people(p.internal_migrants, 'ru')}")
     if p.comparison_release_id is None:
@@ -287,6 +324,102 @@ def _key_points_ru(p: KeyPoints, built: str) -> str:
         "сравнивает данные одной редакции" + comparison_note,
         "- Названия регионов — действовавшие на конец периода.",
         "- Таблицы выпуска — в файле release.xlsx и в файлах CSV; их описание — в release.json.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _key_points_kk(p: KeyPoints, built: str) -> str:
+    title_period = period_label(p.period_year, p.period_end_month, "kk")
+    in_period = period_label(p.period_year, p.period_end_month, "kk", case="locative")
+    # "compared with the same period of 2022": "2022 жылғы сәйкес кезеңмен салыстырғанда"
+    compared = (f"{p.comparison_period_year}{NBSP}жылғы сәйкес кезеңмен"
+                if p.comparison_period_year else "өткен жылдың сәйкес кезеңімен")
+    vintage = vintage_name(p.vintage, "kk")
+    moved = f"{in_period} ел ішінде {people(p.internal_migrants, 'kk')} көшті"
+    if p.comparison_release_id is None:
+        changes = _capitalised(f"{compared} салыстырғандағы өзгерістер келтірілмейді: деректер "
+                               "қоймасында осы кезеңге сол редакциядағы шығарылым жоқ.")
+        internal = _capitalised(moved) + "."
+    else:
+        changes = _capitalised(
+            f"{compared} салыстырғанда "
+            f"{_change_kk('Қазақстанға келгендер саны', p.arrivals_change_pct)}, "
+            f"{_change_kk('Қазақстаннан кеткендер саны', p.departures_change_pct)}.")
+        internal = _capitalised(
+            f"{compared} салыстырғанда "
+            f"{_change_kk('ел ішінде көшкендер саны', p.internal_migrants_change_pct)}: "
+            f"{moved}.")
+    if p.cis_arrivals_share_pct is not None:
+        cis = (f"Елге келгендердің жалпы санындағы ТМД елдерінің үлесі "
+               f"{_share(p.cis_arrivals_share_pct, 'kk')} болды, ")
+        departures_share = "елден кеткендердің жалпы санындағы үлесі"
+    else:
+        cis = "Шетелден келгендер болған жоқ, "
+        departures_share = "елден кеткендердің жалпы санындағы ТМД елдерінің үлесі"
+    cis += (f"{departures_share} — {_share(p.cis_departures_share_pct, 'kk')}."
+            if p.cis_departures_share_pct is not None else "шетелге кеткендер болған жоқ.")
+    count = p.regions_with_positive_interregional_net
+    regions = [f"{name} ({people(net, 'kk')})" for name, net in p.positive_regions]
+    if count == 0:
+        interregional = ("Өңіраралық көші-қон бойынша бірде-бір өңірде оң көші-қон сальдосы "
+                         "қалыптаспады.")
+    else:
+        interregional = (f"Өңіраралық көші-қон бойынша елдің {count}{NBSP}өңірінде оң көші-қон "
+                         f"сальдосы қалыптасты: {_join(regions, 'kk')}.")
+    comparison_note = (f": осы шығарылым {p.comparison_release_id} шығарылымымен салыстырылады."
+                       if p.comparison_release_id else
+                       "; осы кезең үшін салыстыратын шығарылым жоқ, сондықтан өзгерістер "
+                       "келтірілмейді.")
+    lines = [
+        f"# Қазақстан Республикасы халқының көші-қоны, {title_period}",
+        "",
+        f"Шығарылым {p.release_id} ({vintage} деректер), деректер {p.cutoff_at} жағдай "
+        f"бойынша; құрастырылды {built} UTC.",
+        "",
+        "## Негізгі қорытындылар",
+        "",
+        f"- {in_period} Қазақстанға шетелден {people(p.arrivals, 'kk')} келді, елден шетелге "
+        f"{people(p.departures, 'kk')} кетті; көші-қон сальдосы — "
+        f"{people(p.net_migration, 'kk')}.",
+        f"- {changes}",
+        f"- {cis}",
+        f"- {internal}",
+        f"- {interregional}",
+        "",
+        "## Көрсеткіштер",
+        "",
+        "| Көрсеткіш | Мәні |",
+        "|---|---:|",
+        f"| Елге келгендер, адам | {format_integer(p.arrivals, 'kk')} |",
+        f"| Елден кеткендер, адам | {format_integer(p.departures, 'kk')} |",
+        f"| Көші-қон сальдосы, адам | {format_integer(p.net_migration, 'kk')} |",
+        f"| Келгендер, {compared} салыстырғанда өзгерісі | "
+        f"{_signed(p.arrivals_change_pct, 'kk')} |",
+        f"| Кеткендер, {compared} салыстырғанда өзгерісі | "
+        f"{_signed(p.departures_change_pct, 'kk')} |",
+        f"| Келгендер ішіндегі ТМД елдерінің үлесі | {_share(p.cis_arrivals_share_pct, 'kk')} |",
+        f"| Кеткендер ішіндегі ТМД елдерінің үлесі | {_share(p.cis_departures_share_pct, 'kk')} |",
+        f"| Ел ішінде көшкендер, адам | {format_integer(p.internal_migrants, 'kk')} |",
+        f"| Ел ішінде көшкендер, {compared} салыстырғанда өзгерісі | "
+        f"{_signed(p.internal_migrants_change_pct, 'kk')} |",
+        f"| Оң өңіраралық көші-қон сальдосы бар өңірлер саны | {count} |",
+        "",
+        "### Оң өңіраралық көші-қон сальдосы бар өңірлер",
+        "",
+        "| Өңір | Өңіраралық сальдо, адам |",
+        "|---|---:|",
+        *[f"| {name} | {format_integer(net, 'kk')} |" for name, net in p.positive_regions],
+        "",
+        "## Ескертпелер",
+        "",
+        "- Келгендер мен кеткендер — елдің көші-қоны: Қазақстан шекарасы арқылы қоныс "
+        "аударулар. Ел ішіндегі қоныс аударулар бөлек есепке алынады.",
+        "- Пайыздар үтірден кейін бір таңбаға дейін дөңгелектенген, жартылары нөлден алыс "
+        "жаққа қарай. Өзгеріс бір редакциядағы деректерді салыстырады" + comparison_note,
+        "- Өңірлердің атаулары — кезең соңында қолданыста болған атаулар.",
+        "- Шығарылымның кестелері release.xlsx файлында және CSV файлдарында; олардың "
+        "сипаттамасы — release.json файлында.",
         "",
     ]
     return "\n".join(lines)
@@ -380,5 +513,54 @@ GLOSSARY = {
          "вышедшего к дате среза выпуска: уточнённого, если он уже вышел, иначе "
          "предварительного. Его называет столбец «Данные выпуска»; годы без такого выпуска не "
          "приводятся. Сумма месяцев года равна году."),
+    ],
+    "kk": [
+        ("Глоссарий", None),
+        ("Халықтың көші-қоны", "Адамдардың (мигранттардың) тұрақты тұрғылықты жерін ауыстыра "
+         "отырып, белгілі бір аумақтардың (өңірдің немесе елдің) шекаралары арқылы қоныс "
+         "аударуы."),
+        ("Келгендер саны", "Кезең ішінде аумақтың сыртынан келіп, осы аумақта жаңа тұрақты "
+         "тұрғылықты жері бойынша тіркелген адамдар."),
+        ("Кеткендер саны", "Кезең ішінде аумақтан оның шегінен тыс жерге тұрақты тұруға кеткен "
+         "адамдар."),
+        ("Көші-қон сальдосы", "Келгендер мен кеткендер санының айырмасы; оң сальдо — халықтың "
+         "көші-қон өсімі."),
+        ("Сыртқы көші-қон", "Қазақстан мен басқа елдер арасындағы қоныс аударулар. Елге "
+         "келгендер мен елден кеткендер — сыртқы көші-қон."),
+        ("Ішкі көші-қон", "Қазақстан ішіндегі қоныс аударулар: өңіраралық — екі өңір арасында, "
+         "өңірішілік — бір өңірдің шегінде. Өңірішілік қоныс аудару өз өңірі үшін әрі келу, "
+         "әрі кету болып табылады."),
+        ("ТМД елдері", "Әзербайжан, Армения, Беларусь, Қырғызстан, Молдова, Ресей, Тәжікстан, "
+         "Түрікменстан, Өзбекстан және Украина, статистикалық кестелердегідей."),
+        ("Әдіснамалық түсініктемелер", None),
+        ("Дереккөз", "Адам тұрақты тұрғылықты жері бойынша тіркелгенде немесе шетелге "
+         "кеткенде көші-қон қызметі толтыратын келу және кету статистикалық талондары. Кету "
+         "талоны тек эмиграция кезінде толтырылады; ел ішіндегі қоныс аудару бұрынғы "
+         "тұрғылықты жері көрсетілген келу талоны бойынша есепке алынады."),
+        ("Шығарылым кезеңі және деректерді қабылдау аяқталған күн", "Шығарылым қаңтардан "
+         "кезеңнің соңғы айына дейінгі уақытты қамтиды және деректерді қабылдау аяқталған "
+         "күнге дейін алынған талон нұсқаларын есепке алады. Нақтыланған шығарылым сол "
+         "кезеңді кейінірек күнмен қайталайды."),
+        ("Өзгерістер", "Өткен жылдың сәйкес кезеңімен салыстырғандағы өзгеріс бір "
+         "редакциядағы шығарылымдарды салыстырады (алдын ала шығарылымды алдын ала "
+         "шығарылыммен, нақтыланғанды нақтыланғанмен): (ағымдағы / алдыңғы - 1) x 100. "
+         "Салыстыру базасы нөлге тең болса немесе жоқ болса, келтірілмейді."),
+        ("Пайыздар", "Үлестер мен өзгерістер кестелерде дөңгелектенбей сақталады (сандар "
+         "үтірден кейін бір таңбамен көрсетіледі); негізгі қорытындыларда олар бір таңбаға "
+         "дейін дөңгелектенеді, жартылары — нөлден алыс жаққа қарай."),
+        ("Өңірлер", "Өңір ҚАТО кодының алғашқы екі цифры бойынша анықталады. Атаулары — "
+         "шығарылым кезеңінің соңында қолданыста болған атаулар (елорда 23.03.2019 бастап "
+         "16.09.2022 дейін Нұр-Сұлтан деп аталды)."),
+        ("Қарқындылық", "Халықтың 1000 адамына шаққандағы ағындар: ағын халықтың орташа "
+         "жылдық санына бөлініп, 1000-ға көбейтіледі."),
+        ("Динамикалық кестелер", "Жылдар және айлар бойынша кестелер шығарылымның деректерді "
+         "қабылдау аяқталған күніндегі жағдай бойынша берілген. Шығарылым жылы бойынша "
+         "шығарылымның өз деректері келтіріледі (қаңтардан кезеңнің соңғы айына дейін; "
+         "жылдар бойынша кестелерде — кезең бүкіл жылды қамтыған жағдайда ғана). Әрбір "
+         "алдыңғы жыл бойынша сол жылдың қаңтар–желтоқсанына арналған, шығарылымның "
+         "деректерді қабылдау аяқталған күніне дейін жарияланған соңғы шығарылымның "
+         "деректері келтіріледі: нақтыланған шығарылым шықса — соның, әйтпесе алдын ала "
+         "шығарылымның деректері. Оны «Шығарылым деректері» бағаны көрсетеді; мұндай "
+         "шығарылымы жоқ жылдар келтірілмейді. Жыл айларының қосындысы жылға тең."),
     ],
 }
