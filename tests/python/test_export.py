@@ -1,7 +1,7 @@
 """`kzmig export`: the release as its readers get it, checked against the marts.
 
-- On the calibrated world, the key points of 2023-12-p (English and Russian) state the
-  published figures, read from the published_figures seed as loaded into the warehouse
+- On the calibrated world, the key points of 2023-12-p (English, Russian and Kazakh) state
+  the published figures, read from the published_figures seed as loaded into the warehouse
   (the departures change as the warehouse reproduces it, −33.8 %), and the regions with a
   positive interregional net under the names in force at the end of the period.
 - Every sheet of release.xlsx equals, cell by cell, a query on the marts written here
@@ -9,6 +9,10 @@
   by month as of its cut-off); the annual row
   of the release's own year states its key points; release.json counts the rows of every
   CSV and names the release each year of the dynamic tables comes from.
+- The three languages show the same figures: every number of every sheet of the English,
+  Russian and Kazakh workbooks, and of the key points table; every header, sheet name and
+  title has a Kazakh text, and the sheet names are valid Excel names. An unknown language
+  or a missing text is refused, never replaced by another language's.
 - The export reads the last publication of the marts (written only by a successful
   build): it refuses a warehouse that was never published and an unknown release id,
   and a build that failed or stopped after the publication does not change what it
@@ -32,7 +36,7 @@ import pytest
 
 from kzmig import cli
 from kzmig import export as release_export
-from kzmig.export import formatting, writers
+from kzmig.export import formatting, tables, texts, writers
 from kzmig.project import KzmigError
 from kzmig.publish import published_path
 
@@ -107,11 +111,11 @@ def read_csv(path: Path) -> list[list[str]]:
 
 @pytest.fixture(scope="module")
 def exported(calibrated_warehouse, tmp_path_factory) -> dict[str, Path]:
-    """2023-12-p exported in English and in Russian."""
+    """2023-12-p exported in English, in Russian and in Kazakh."""
     out = tmp_path_factory.mktemp("export")
     return {lang: release_export.export_release(RELEASE, out / lang, lang=lang,
                                                 warehouse=calibrated_warehouse, quiet=True)
-            for lang in ("en", "ru")}
+            for lang in ("en", "ru", "kk")}
 
 
 EN_LABELS = {
@@ -136,16 +140,30 @@ RU_LABELS = {
     "internal_migrants_change_pct": "Переехавшие внутри страны, изменение",
     "regions_with_positive_interregional_net": "Регионов с положительным сальдо",
 }
-FIGURES_HEADING = {"en": "## Figures", "ru": "## Показатели"}
+KK_LABELS = {
+    "arrivals": "Елге келгендер, адам",
+    "departures": "Елден кеткендер, адам",
+    "net_migration": "Көші-қон сальдосы, адам",
+    "arrivals_change_pct": "Келгендер, 2022\u00a0жылғы сәйкес кезеңмен салыстырғанда өзгерісі",
+    "departures_change_pct": "Кеткендер, 2022\u00a0жылғы сәйкес кезеңмен салыстырғанда өзгерісі",
+    "cis_arrivals_share_pct": "Келгендер ішіндегі ТМД елдерінің үлесі",
+    "cis_departures_share_pct": "Кеткендер ішіндегі ТМД елдерінің үлесі",
+    "internal_migrants_change_pct":
+        "Ел ішінде көшкендер, 2022\u00a0жылғы сәйкес кезеңмен салыстырғанда өзгерісі",
+    "regions_with_positive_interregional_net": "Оң өңіраралық көші-қон сальдосы бар өңірлер саны",
+}
+LABELS = {"en": EN_LABELS, "ru": RU_LABELS, "kk": KK_LABELS}
+FIGURES_HEADING = {"en": "## Figures", "ru": "## Показатели", "kk": "## Көрсеткіштер"}
 REGIONS_HEADING = {"en": "### Regions with a positive interregional net migration",
-                   "ru": "### Регионы с положительным сальдо межрегиональной миграции"}
+                   "ru": "### Регионы с положительным сальдо межрегиональной миграции",
+                   "kk": "### Оң өңіраралық көші-қон сальдосы бар өңірлер"}
 
 
-@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_key_points_table_states_the_published_figures(exported, calibrated_warehouse, lang):
     text = (exported[lang] / "key_points.md").read_text(encoding="utf-8")
     expected = published(calibrated_warehouse, RELEASE)
-    labels = EN_LABELS if lang == "en" else RU_LABELS
+    labels = LABELS[lang]
     figures = markdown_rows(text, FIGURES_HEADING[lang])
     for figure_code, label in labels.items():
         matching = [value for name, value in figures if name.startswith(label)]
@@ -215,6 +233,65 @@ def test_key_points_sentences_state_the_published_figures_in_russian(exported, c
     for code, value in expected["interregional_net"]:
         shown = formatting.format_integer(int(value), "ru")
         assert f"{names[code]} ({shown}\u00a0человек" in text
+
+
+def test_key_points_sentences_state_the_published_figures_in_kazakh(exported, calibrated_warehouse):
+    """25 399 arrived, 16 055 left, net 9 344; +46,9% / −33,8% on 2022; CIS 86,3% / 77,3%;
+    internal moves +27,5%; the three regions with a positive interregional net: the
+    figures of the published_figures seed and of marts.release_key_points, in the Kazakh
+    sentences (numbers with no-break spaces, decimal commas)."""
+    text = (exported["kk"] / "key_points.md").read_text(encoding="utf-8")
+    expected = published(calibrated_warehouse, RELEASE)
+    internal_migrants, internal_change = query(calibrated_warehouse, """
+        select internal_migrants, internal_migrants_change_pct from marts.release_key_points
+        where release_id = ?""", [RELEASE])[0]
+    assert text.startswith("# Қазақстан Республикасы халқының көші-қоны, "
+                           "2023\u00a0жылғы қаңтар–желтоқсан\n"), text
+    sentence = re.search(
+        r"- 2023\u00a0жылғы қаңтар–желтоқсанда Қазақстанға шетелден ([\d\u00a0]+)\u00a0адам "
+        r"келді, елден шетелге ([\d\u00a0]+)\u00a0адам кетті; көші-қон сальдосы — "
+        r"([−\d\u00a0]+)\u00a0адам\.", text)
+    assert sentence, text
+    assert [number(group) for group in sentence.groups()] == [
+        expected["arrivals"], expected["departures"], expected["net_migration"]]
+    assert sentence[1] == formatting.format_integer(int(expected["arrivals"]), "kk")
+    assert "\u00a0" in sentence[1]  # 25 399: groups joined by a no-break space
+
+    changes = re.search(r"2022\u00a0жылғы сәйкес кезеңмен салыстырғанда Қазақстанға келгендер "
+                        r"саны (\S+)%-ға (артты|азайды), Қазақстаннан кеткендер саны "
+                        r"(\S+)%-ға (артты|азайды)\.", text)
+    assert changes, text
+    assert [number(changes[1]) * (1 if changes[2] == "артты" else -1),
+            number(changes[3]) * (1 if changes[4] == "артты" else -1)] == [
+        expected["arrivals_change_pct"], expected["departures_change_pct"]]
+    assert "," in changes[1] and "." not in changes[1]  # a decimal comma
+
+    cis = re.search(r"Елге келгендердің жалпы санындағы ТМД елдерінің үлесі (\S+)% болды, "
+                    r"елден кеткендердің жалпы санындағы үлесі — (\S+)%\.", text)
+    assert cis, text
+    assert [number(cis[1]), number(cis[2])] == [
+        expected["cis_arrivals_share_pct"], expected["cis_departures_share_pct"]]
+
+    internal = re.search(r"2022\u00a0жылғы сәйкес кезеңмен салыстырғанда ел ішінде көшкендер "
+                         r"саны (\S+)%-ға (артты|азайды): 2023\u00a0жылғы қаңтар–желтоқсанда "
+                         r"ел ішінде ([\d\u00a0]+)\u00a0адам көшті\.", text)
+    assert internal, text
+    assert number(internal[1]) * (1 if internal[2] == "артты" else -1) == \
+        expected["internal_migrants_change_pct"]
+    assert number(internal[1]) == formatting.round_half_away_from_zero(internal_change, 1)
+    assert number(internal[3]) == internal_migrants
+
+    names = region_names_in_force(calibrated_warehouse, "2023-12-31", "kk")
+    listed = re.search(r"Өңіраралық көші-қон бойынша елдің (\d+)\u00a0өңірінде оң көші-қон "
+                       r"сальдосы қалыптасты: (.+)\.\n", text)
+    assert listed, text
+    assert int(listed[1]) == expected["regions_with_positive_interregional_net"]
+    pairs = re.findall(r"([^,(]+?) \(([−\d\u00a0]+)\u00a0адам\)", listed[2])
+    assert [(name.strip().removeprefix("және "), number(value)) for name, value in pairs] == [
+        (names[code], value) for code, value in expected["interregional_net"]]
+    # no English or Russian words in the Kazakh key points
+    for word in ("people", "Arrivals", "человек", "Прибыло", "сальдо миграции"):
+        assert word not in text, word
 
 
 @pytest.mark.parametrize("release_id, period_end, expected_name", [
@@ -386,6 +463,119 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
     assert RELEASE in texts and "Net migration" in texts
     checked.add("Glossary and notes")
     assert set(workbook.sheetnames) == checked
+
+
+def numeric_cells(sheet) -> dict[tuple[int, int], object]:
+    """The numbers of a sheet by (row, column); text and empty cells left out."""
+    return {(cell.row, cell.column): cell.value for row in sheet.iter_rows() for cell in row
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool)}
+
+
+def test_the_three_languages_show_the_same_figures(exported, calibrated_warehouse):
+    """Every sheet of the English, Russian and Kazakh workbooks holds the same numbers in the
+    same cells (and text where the others hold text); the names are the marts' names in
+    each language; the key points tables state the same values; the CSV files differ only
+    in the names."""
+    workbooks = {lang: openpyxl.load_workbook(exported[lang] / "release.xlsx")
+                 for lang in ("en", "ru", "kk")}
+    counts = {lang: len(workbook.sheetnames) for lang, workbook in workbooks.items()}
+    assert counts["en"] == counts["ru"] == counts["kk"] == len(tables.TABLES) + 1, counts
+    for position, table in enumerate(tables.TABLES):
+        sheets = {lang: workbook.worksheets[position] for lang, workbook in workbooks.items()}
+        assert {lang: sheet.title for lang, sheet in sheets.items()} == {
+            lang: table.sheet(lang) for lang in sheets}
+        numbers = {lang: numeric_cells(sheet) for lang, sheet in sheets.items()}
+        assert numbers["en"], table.name
+        assert numbers["ru"] == numbers["en"], table.name
+        assert numbers["kk"] == numbers["en"], table.name
+        shapes = {lang: (sheet.max_row, sheet.max_column) for lang, sheet in sheets.items()}
+        assert shapes["ru"] == shapes["en"] and shapes["kk"] == shapes["en"], (table.name, shapes)
+        text_cells = {lang: {(cell.row, cell.column) for row in sheet.iter_rows() for cell in row
+                             if isinstance(cell.value, str)} for lang, sheet in sheets.items()}
+        assert text_cells["ru"] == text_cells["en"] and text_cells["kk"] == text_cells["en"], \
+            table.name
+    # the names are each language's names of the marts (in force at the end of the period)
+    for lang, workbook in workbooks.items():
+        names = region_names_in_force(calibrated_warehouse, "2023-12-31", lang)
+        by_region = workbook[tables.TABLES[0].sheet(lang)]
+        rows = list(by_region.iter_rows(min_row=3, values_only=True))
+        assert rows and all(row[1] == names[row[0]] for row in rows), lang
+    assert workbooks["kk"][tables.TABLES[0].sheet("kk")]["B3"].value == "Абай облысы"
+
+    # the key points tables: the same values, written the way of each language
+    figures = {lang: [number(value) for _, value in markdown_rows(
+        (exported[lang] / "key_points.md").read_text(encoding="utf-8"), FIGURES_HEADING[lang])]
+        for lang in exported}
+    assert figures["ru"] == figures["en"] and figures["kk"] == figures["en"]
+    assert len(figures["en"]) == 10
+
+    # the CSV files: the same rows but for the names in the language
+    for table in tables.TABLES:
+        name_columns = {index for index, column in enumerate(table.columns)
+                        if column.key.endswith("_name") or column.key == "country_group"}
+        csv_rows = {lang: read_csv(exported[lang] / f"{table.name}.csv") for lang in exported}
+        assert len(csv_rows["kk"]) == len(csv_rows["en"]) == len(csv_rows["ru"]), table.name
+        for lang in ("ru", "kk"):
+            assert csv_rows[lang][0] == csv_rows["en"][0]
+            for got, want in zip(csv_rows[lang][1:], csv_rows["en"][1:]):
+                assert [value for index, value in enumerate(got) if index not in name_columns] == \
+                    [value for index, value in enumerate(want) if index not in name_columns], \
+                    table.name
+
+
+KAZAKH_LETTERS = set("әғқңөұүһі")
+SAME_IN_RUSSIAN = {"Код", "Этнос"}  # headers that are the same word in Kazakh and Russian
+EXCEL_FORBIDDEN = set("[]:*?/\\")
+
+
+def valid_sheet_name(name: str) -> bool:
+    return (0 < len(name) <= 31 and not EXCEL_FORBIDDEN & set(name)
+            and not name.startswith("'") and not name.endswith("'"))
+
+
+def test_every_header_sheet_name_and_title_has_a_kazakh_text():
+    for table in tables.TABLES:
+        assert table.sheet_kk and table.title_kk, table.name
+        assert valid_sheet_name(table.sheet("kk")), table.sheet_kk
+        # {period} where the English title has it, and nowhere else
+        assert ("{period}" in table.title_kk) == ("{period}" in table.title_en), table.name
+        assert table.title("kk", "P") != table.title("en", "P")
+        assert KAZAKH_LETTERS & set(table.title_kk.lower()), table.title_kk
+        for column in table.columns:
+            assert column.header_kk and column.header("kk") == column.header_kk, column.key
+            # not an untranslated copy (but for the words Kazakh shares with Russian)
+            assert column.header_kk != column.header_en, column.key
+            assert column.header_kk != column.header_ru or column.header_kk in SAME_IN_RUSSIAN, \
+                (table.name, column.key, column.header_kk)
+        if table.matrix is not None:
+            assert table.matrix.corner("kk") == "Қайдан \\ қайда"
+    for lang in tables.LANGUAGES:
+        names = [table.sheet(lang) for table in tables.TABLES]
+        assert len(set(names)) == len(names), lang
+        assert all(valid_sheet_name(name) for name in names), lang
+    assert tables.LANGUAGES == ("en", "ru", "kk")
+    assert tables.GROUP_LABELS["kk"] == ("ТМД елдері", "Басқа елдер")
+    assert set(texts.GLOSSARY) == set(tables.LANGUAGES)
+    assert [text is None for _, text in texts.GLOSSARY["kk"]] == [
+        text is None for _, text in texts.GLOSSARY["en"]]
+    assert all(KAZAKH_LETTERS & set(f"{term} {text}".lower())
+               for term, text in texts.GLOSSARY["kk"] if text)
+
+
+def test_the_kazakh_workbook_names_its_sheets_validly_and_carries_the_glossary(exported):
+    workbook = openpyxl.load_workbook(exported["kk"] / "release.xlsx", read_only=True)
+    assert all(valid_sheet_name(name) for name in workbook.sheetnames), workbook.sheetnames
+    glossary = workbook[workbook.sheetnames[-1]]
+    cells = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
+    assert "Шығарылым туралы" in cells and RELEASE in cells and "алдын ала" in cells
+    assert "2023\u00a0жылғы қаңтар–желтоқсан" in cells
+    assert "Көші-қон сальдосы" in cells and "Халықтың көші-қоны" in cells
+    title = workbook[tables.TABLES[0].sheet("kk")]["A1"].value
+    assert title == ("Халықтың өңірлер бойынша көші-қоны, 2023\u00a0жылғы қаңтар–желтоқсан "
+                     f"({RELEASE}), адам")
+    document = json.loads((exported["kk"] / "release.json").read_text(encoding="utf-8"))
+    assert document["language"] == "kk"
+    assert [table["sheet"] for table in document["tables"]] == workbook.sheetnames[:-1]
 
 
 def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, calibrated_warehouse):
@@ -609,6 +799,17 @@ def test_a_failed_export_keeps_the_previous_release_folder_whole(fixture_warehou
     assert "Основные итоги" in (folder / "key_points.md").read_text(encoding="utf-8")
 
 
+def test_export_refuses_an_unknown_language(fixture_warehouse, tmp_path, capsys):
+    with pytest.raises(KzmigError, match="unknown language 'de'"):
+        release_export.export_release(RELEASE, tmp_path, lang="de", warehouse=fixture_warehouse,
+                                      quiet=True)
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["export", "--help"])
+    assert stopped.value.code == 0
+    assert "{en,ru,kk}" in capsys.readouterr().out
+
+
 def test_export_latest_takes_the_greatest_period_revised_first(fixture_warehouse, tmp_path, capsys):
     releases = query(fixture_warehouse, """
         select release_id, period_year, period_end_month, vintage from marts.release_key_points""")
@@ -638,3 +839,67 @@ def test_numbers_and_percentages_in_text():
     assert [formatting.people(count, "ru") for count in (1, 3, 11, 22, 9344)] == [
         "1\u00a0человек", "3\u00a0человека", "11\u00a0человек", "22\u00a0человека",
         "9\u00a0344\u00a0человека"]
+
+
+def test_kazakh_numbers_percentages_and_people():
+    assert formatting.format_integer(25399, "kk") == "25\u00a0399"
+    assert formatting.format_integer(1055164, "kk") == "1\u00a0055\u00a0164"
+    assert formatting.format_integer(-21227, "kk") == "\u221221\u00a0227"
+    assert formatting.format_integer(999, "kk") == "999"
+    assert formatting.format_percent(46.87445787312785, "kk", signed=True) == "+46,9%"
+    assert formatting.format_percent(-33.76376913238995, "kk", signed=True) == "\u221233,8%"
+    assert formatting.format_percent(86.2986731761093, "kk") == "86,3%"
+    assert formatting.format_percent(None, "kk") is None
+    # a Kazakh noun does not change after a numeral
+    assert [formatting.people(count, "kk") for count in (1, 3, 11, 22, 9344, -683)] == [
+        "1\u00a0адам", "3\u00a0адам", "11\u00a0адам", "22\u00a0адам", "9\u00a0344\u00a0адам",
+        "\u2212683\u00a0адам"]
+
+
+@pytest.mark.parametrize("end_month, nominative, locative", [
+    (12, "2023\u00a0жылғы қаңтар–желтоқсан", "2023\u00a0жылғы қаңтар–желтоқсанда"),
+    (1, "2023\u00a0жылғы қаңтар", "2023\u00a0жылғы қаңтарда"),
+    (4, "2023\u00a0жылғы қаңтар–сәуір", "2023\u00a0жылғы қаңтар–сәуірде"),
+    (7, "2023\u00a0жылғы қаңтар–шілде", "2023\u00a0жылғы қаңтар–шілдеде"),
+    (9, "2023\u00a0жылғы қаңтар–қыркүйек", "2023\u00a0жылғы қаңтар–қыркүйекте"),
+    (11, "2023\u00a0жылғы қаңтар–қараша", "2023\u00a0жылғы қаңтар–қарашада"),
+])
+def test_kazakh_period_label(end_month, nominative, locative):
+    assert formatting.period_label(2023, end_month, "kk") == nominative
+    assert formatting.period_label(2023, end_month, "kk", case="locative") == locative
+
+
+def test_months_in_every_language():
+    assert formatting.MONTHS["kk"] == ["қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
+                                       "шілде", "тамыз", "қыркүйек", "қазан", "қараша",
+                                       "желтоқсан"]
+    assert formatting.period_label(2023, 12, "en") == "January–December 2023"
+    assert formatting.period_label(2023, 12, "ru") == "январь–декабрь 2023\u00a0года"
+    assert formatting.period_label(2023, 12, "ru", case="prepositional") == \
+        "январе–декабре 2023\u00a0года"
+
+
+def test_an_unknown_language_or_a_missing_text_is_refused_not_replaced():
+    """No silent fallback to English (or Russian): every language-keyed lookup of the
+    export refuses a language it has no text for, and an empty text."""
+    for call in (lambda: formatting.format_integer(1, "de"),
+                 lambda: formatting.format_percent(1.0, "de"),
+                 lambda: formatting.people(1, "de"),
+                 lambda: formatting.period_label(2023, 12, "de"),
+                 lambda: formatting.period_label(2023, 12, "en", case="locative"),
+                 lambda: formatting.period_label(2023, 12, "kk", case="prepositional"),
+                 lambda: tables.TABLES[0].sheet("de"),
+                 lambda: tables.TABLES[0].title("de", "P"),
+                 lambda: tables.TABLES[0].columns[0].header("de"),
+                 lambda: tables.table_query(tables.TABLES[1], "de"),
+                 lambda: texts.vintage_name("preliminary", "de"),
+                 lambda: texts.vintage_name("final", "kk")):
+        with pytest.raises(KzmigError):
+            call()
+    untranslated = tables.Column("x", "X", "Х")
+    with pytest.raises(KzmigError, match="header of column x in language 'kk' is empty"):
+        untranslated.header("kk")
+    with pytest.raises(KzmigError, match="no key points in language 'de'"):
+        texts.key_points_markdown(None, "de", "2024-01-01 00:00:00")
+    assert texts.vintage_name("preliminary", "kk") == "алдын ала"
+    assert texts.vintage_name("revised", "kk") == "нақтыланған"
