@@ -330,6 +330,9 @@ def _key_points_ru(p: KeyPoints, built: str) -> str:
 
 
 def _key_points_kk(p: KeyPoints, built: str) -> str:
+    """The key points in Kazakh, the same sections and figures as _key_points_en: the
+    period as BNS writes it («2023 жылғы қаңтар–желтоқсан», «…желтоқсанда» for "in the
+    period"), numbers with no-break spaces and decimal commas, «9 344 адам»."""
     title_period = period_label(p.period_year, p.period_end_month, "kk")
     in_period = period_label(p.period_year, p.period_end_month, "kk", case="locative")
     # "compared with the same period of 2022": "2022 жылғы сәйкес кезеңмен салыстырғанда"
