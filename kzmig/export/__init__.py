@@ -416,7 +416,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                 "rows": len(item.rows),
                 # a release table, or a dynamic table (by year or month; see dynamic_tables)
                 "kind": "dynamic" if item.table.dynamic else "release",
-                "columns": [column.key for column in item.table.columns],
+                "columns": ["row_level", *(column.key for column in item.table.columns)],
             }
             for item in data
         ],
