@@ -60,6 +60,14 @@ THOUSANDS_SEPARATOR = {"en": ",", "ru": NBSP, "kk": NBSP}
 DECIMAL_SEPARATOR = {"en": ".", "ru": ",", "kk": ","}
 
 
+def month_name(month: int, lang: str) -> str:
+    """The name of a month (1-12) as a table shows it: 'January', 'январь', 'қаңтар'.
+    Raises ValueError for a month outside 1-12, KzmigError for an unknown language."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}: a month is 1 to 12")
+    return in_language(MONTHS, lang, "month names")[month - 1]
+
+
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
     """Round for display, halves away from zero.
 

@@ -11,6 +11,16 @@ period_end_month). No figure is computed here: the columns are the marts' column
 the only Python step on top is the pivot of the origin–destination flows into a matrix.
 Region names are the release's own (the names in force at the end of its period, carried
 by marts.migration_by_region_annual for the release's own year).
+
+Tables are laid out as BNS lays them out: the total row above the rows it sums (the
+Republic of Kazakhstan above the regions; the total, then each group's subtotal above
+the group's rows in the table by country; the 100 % row above the ethnic structure).
+A total or subtotal row is the sum of the mart rows beneath it, summed by SQL in the same
+statement (`layout_query`): counts are summed, shares are summed (the ethnic structure's
+groups cover every migrant, so its total row is 100 %), and no other figure is shown on
+it. Every row of a table says what it is in `row_level` ('total', 'subtotal', 'item'),
+the first column of the CSV. The tests check each total against the marts that hold the
+same figure for the country (release_key_points, migration_annual, migration_monthly).
 """
 
 from __future__ import annotations
@@ -37,20 +47,40 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Total:
+    """A total or subtotal row of a table: the sum of the item rows that satisfy `where`
+    (all of them when None), shown above them with `labels[lang]` in the table's label
+    column. A subtotal opens a block: its item rows follow it, ordered by the table's
+    item_order."""
+
+    level: str  # 'total' or 'subtotal'
+    labels: dict[str, str]
+    where: str | None = None  # an SQL condition on the item columns; {cis}/{other} allowed
+
+
+@dataclass(frozen=True)
 class Table:
     name: str  # file name of the CSV and key in release.json
     sheet_en: str  # Excel sheet names: at most 31 characters
     sheet_ru: str
     title_en: str  # the title row of the sheet; {period} is the release's period
     title_ru: str
-    sql: str  # {lang} is replaced by 'en', 'ru' or 'kk'; $release_id etc. are parameters
+    # the item rows, without ORDER BY: {lang} is replaced by the language code; $release_id,
+    # $period_year and $period_end_month are parameters
+    sql: str
     columns: tuple[Column, ...]
+    item_order: str  # ORDER BY of the item rows, on the columns of `sql`
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
     # a dynamic table (by year or by month) shows every year the marts hold for the
     # release: its rows name the release each year's figures come from (source_release_id)
     dynamic: bool = False
     sheet_kk: str = ""  # the sheet name and the title in Kazakh
     title_kk: str = ""
+    # the total rows, in the order shown (at most one 'total', then the 'subtotal' blocks)
+    totals: tuple[Total, ...] = ()
+    total_keys: tuple[str, ...] = ()  # the columns a total is computed within (year, month)
+    total_label: str = ""  # the column showing a total row's label
+    sum_shares: bool = False  # a total row sums the 'pct' columns too (a structure: 100 %)
 
     def sheet(self, lang: str) -> str:
         """The sheet name in lang; KzmigError for an unknown language or an empty name."""
@@ -113,6 +143,16 @@ RELEASE_REGION_NAMES = """
             and source_release_id = release_id
     )"""
 
+# The labels of the total rows. The CIS and other countries' subtotals are GROUP_LABELS.
+REPUBLIC = Total("total", {"en": "Republic of Kazakhstan", "ru": "Республика Казахстан",
+                           "kk": "Қазақстан Республикасы"})
+TOTAL = Total("total", {"en": "Total", "ru": "Всего", "kk": "Барлығы"})
+COUNTRY_TOTALS = (
+    TOTAL,
+    Total("subtotal", {}, where="country_group = '{cis}'"),  # labels: GROUP_LABELS
+    Total("subtotal", {}, where="country_group = '{other}'"),
+)
+
 TABLES: tuple[Table, ...] = (
     Table(
         name="migration_by_region",
@@ -129,8 +169,10 @@ TABLES: tuple[Table, ...] = (
                 intraregional_moves
             from marts.migration_by_region_annual
             where release_id = $release_id
-                and source_release_id = release_id
-            order by region_code""",
+                and source_release_id = release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_label="region_name",
         columns=(
             CODE, NAME,
             *FLOWS,
@@ -159,16 +201,17 @@ TABLES: tuple[Table, ...] = (
         sql="""
             select
                 by_country.country_code,
-                dim_country.country_name_{lang} as country_name,
+                dim_country.country_short_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration
             from marts.external_migration_by_country_annual as by_country
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
-                and by_country.source_release_id = by_country.release_id
-            order by by_country.is_cis desc, by_country.arrivals desc,
-                by_country.departures desc, by_country.country_code""",
+                and by_country.source_release_id = by_country.release_id""",
+        item_order="arrivals desc, departures desc, country_code",
+        totals=COUNTRY_TOTALS,
+        total_label="country_name",
         columns=(
             Column("country_code", "ISO code", "Код ISO", "text", header_kk="ISO коды"),
             Column("country_name", "Country", "Страна", "text", header_kk="Ел"),
@@ -194,8 +237,11 @@ TABLES: tuple[Table, ...] = (
                 on by_group.ethnic_group_code = dim_ethnic_group.ethnic_group_code
             where by_group.release_id = $release_id
                 and by_group.period_year = $period_year
-                and by_group.period_end_month = $period_end_month
-            order by by_group.ethnic_group_code""",
+                and by_group.period_end_month = $period_end_month""",
+        item_order="ethnic_group_code",
+        totals=(TOTAL,),
+        total_label="ethnic_group_name",
+        sum_shares=True,
         columns=(
             Column("ethnic_group_code", "Code", "Код", "text", header_kk="Код"),
             Column("ethnic_group_name", "Ethnic group", "Этнос", "text", header_kk="Этнос"),
@@ -220,8 +266,10 @@ TABLES: tuple[Table, ...] = (
                 interregional_arrivals, interregional_departures, interregional_net
             from marts.migration_by_region_annual
             where release_id = $release_id
-                and source_release_id = release_id
-            order by region_code""",
+                and source_release_id = release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_label="region_name",
         columns=(
             CODE, NAME,
             Column("interregional_arrivals", "Arrived from other regions", "Прибыло из других регионов",
@@ -254,8 +302,8 @@ TABLES: tuple[Table, ...] = (
             left join release_region_names as destinations
                 on flows.destination_region_code = destinations.region_code
             where flows.release_id = $release_id
-                and flows.year = $period_year
-            order by flows.origin_region_code, flows.destination_region_code""",
+                and flows.year = $period_year""",
+        item_order="origin_region_code, destination_region_code",
         columns=(
             Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text",
                    header_kk="Қайдан: ҚАТО коды"),
@@ -290,8 +338,8 @@ TABLES: tuple[Table, ...] = (
                 source_release_id
             from marts.migration_annual
             where release_id = $release_id
-                and (year < $period_year or $period_end_month = 12)
-            order by year""",
+                and (year < $period_year or $period_end_month = 12)""",
+        item_order="year",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
             *FLOWS,
@@ -329,7 +377,7 @@ TABLES: tuple[Table, ...] = (
             select
                 by_country.year,
                 by_country.country_code,
-                dim_country.country_name_{lang} as country_name,
+                dim_country.country_short_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration,
                 by_country.source_release_id
@@ -337,9 +385,11 @@ TABLES: tuple[Table, ...] = (
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
-                and (by_country.year < $period_year or $period_end_month = 12)
-            order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
-                by_country.departures desc, by_country.country_code""",
+                and (by_country.year < $period_year or $period_end_month = 12)""",
+        item_order="arrivals desc, departures desc, country_code",
+        totals=COUNTRY_TOTALS,
+        total_keys=("year", "source_release_id"),
+        total_label="country_name",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
             Column("country_code", "ISO code", "Код ISO", "text", header_kk="ISO коды"),
@@ -375,8 +425,11 @@ TABLES: tuple[Table, ...] = (
             left join dim_region_names
                 on annual.region_code = dim_region_names.region_code
             where annual.release_id = $release_id
-                and (annual.year < $period_year or $period_end_month = 12)
-            order by annual.year, annual.region_code""",
+                and (annual.year < $period_year or $period_end_month = 12)""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_keys=("year", "source_release_id"),
+        total_label="region_name",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
             CODE, NAME,
@@ -394,10 +447,10 @@ TABLES: tuple[Table, ...] = (
         name="net_migration_by_region_monthly",
         dynamic=True,
         sheet_en="Monthly net by region", sheet_ru="Сальдо по регионам, месяцы",
-        title_en="Migration population growth (net migration) by region and month, people",
+        title_en="Net migration (migration growth of the population) by region and month, people",
         title_ru="Миграционный прирост (сальдо миграции) по регионам и месяцам, человек",
         sheet_kk="Өңірлер бойынша сальдо, айлар",
-        title_kk="Көші-қон өсімі (көші-қон сальдосы) өңірлер және айлар бойынша, адам",
+        title_kk="Көші-қон сальдосы (халықтың көші-қон өсімі) өңірлер және айлар бойынша, адам",
         sql="""
             with {release_region_names},
             dim_region_names as (
@@ -415,11 +468,14 @@ TABLES: tuple[Table, ...] = (
                 on monthly.region_code = release_region_names.region_code
             left join dim_region_names
                 on monthly.region_code = dim_region_names.region_code
-            where monthly.release_id = $release_id
-            order by monthly.year, monthly.month, monthly.region_code""",
+            where monthly.release_id = $release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_keys=("year", "month", "source_release_id"),
+        total_label="region_name",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
-            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
+            Column("month", "Month", "Месяц", "month", header_kk="Ай"),
             CODE, NAME,
             *FLOWS,
             Column("external_net", "External net", "Сальдо внешней миграции",
@@ -444,11 +500,11 @@ TABLES: tuple[Table, ...] = (
                 cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct,
                 source_release_id
             from marts.migration_monthly
-            where release_id = $release_id
-            order by year, month""",
+            where release_id = $release_id""",
+        item_order="year, month",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
-            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
+            Column("month", "Month", "Месяц", "month", header_kk="Ай"),
             *FLOWS,
             Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ",
                    header_kk="ТМД елдерінен келгендер"),
@@ -473,11 +529,11 @@ TABLES: tuple[Table, ...] = (
             select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
                 source_release_id
             from marts.migration_monthly
-            where release_id = $release_id
-            order by year, month""",
+            where release_id = $release_id""",
+        item_order="year, month",
         columns=(
             Column("year", "Year", "Год", "text", header_kk="Жыл"),
-            Column("month", "Month", "Месяц", "text", header_kk="Ай"),
+            Column("month", "Month", "Месяц", "month", header_kk="Ай"),
             Column("internal_migrants", "People moving within the country",
                    "Переехало внутри страны", header_kk="Ел ішінде көшкендер"),
             Column("interregional_migrants", "Of which between regions", "в том числе между регионами",
@@ -494,10 +550,78 @@ GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны
 
 
 def table_query(table: Table, lang: str) -> str:
-    """The table's SQL for lang: names in lang, the country groups' labels in lang.
-    Raises KzmigError for a language without labels."""
+    """The item rows of `table` in `lang` (no total rows, no order): names in lang,
+    the country groups' labels in lang. Raises KzmigError for a language without
+    labels."""
     cis, other = in_language(GROUP_LABELS, lang, "country group labels")
     return (table.query(lang)
             .replace("{release_region_names}", RELEASE_REGION_NAMES.strip().replace("{lang}", lang))
             .replace("{cis}", cis)
             .replace("{other}", other))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def total_label(table: Table, total: Total, lang: str) -> str:
+    """The label of a total row: its own, or for a group's subtotal the group's name."""
+    if total.labels:
+        return in_language(total.labels, lang, f"label of the {total.level} row")
+    cis, other = in_language(GROUP_LABELS, lang, "country group labels")
+    return {"country_group = '{cis}'": cis, "country_group = '{other}'": other}[total.where]
+
+
+def layout_query(table: Table, lang: str) -> str:
+    """The table as the release shows it: `row_level` and the table's columns, the total
+    rows above the item rows they sum, ordered. One SQL statement on the marts.
+
+    Within each combination of `total_keys` (e.g. a year): the total row, then each
+    subtotal followed by its items (or all items when the table has no subtotal), items
+    in `item_order`. A total row sums the 'int' columns (and the 'pct' columns when
+    `sum_shares`), shows its label in `total_label`, keeps the key columns and leaves every
+    other column empty. A total of no rows is not shown. Raises KzmigError for a language
+    without labels."""
+    cis, other = in_language(GROUP_LABELS, lang, "country group labels")
+    keys = list(table.total_keys)
+    names = [column.key for column in table.columns]
+    subtotals = [total for total in table.totals if total.level == "subtotal"]
+
+    def where(total: Total | None) -> str:
+        if total is None or total.where is None:
+            return ""
+        return " where " + total.where.replace("{cis}", cis).replace("{other}", other)
+
+    def total_select(total: Total, block: int) -> str:
+        expressions = []
+        for column in table.columns:
+            if column.key in keys:
+                expression = column.key
+            elif column.key == table.total_label:
+                expression = _literal(total_label(table, total, lang))
+            elif column.kind == "int":
+                expression = f"sum({column.key})"
+            elif column.kind == "pct" and table.sum_shares:
+                # rounded to 10 decimals: the binary noise of a sum of shares (100.00000000000001)
+                expression = f"round(sum({column.key}), 10)"
+            else:
+                expression = "null"
+            expressions.append(f"{expression} as {column.key}")
+        group_by = f" group by {', '.join(keys)}" if keys else ""
+        return (f"select {_literal(total.level)} as row_level, {block} as block_order, "
+                f"0 as row_order, {', '.join(expressions)} from items{where(total)}{group_by} "
+                "having count(*) > 0")
+
+    selects = [total_select(total, 0) for total in table.totals if total.level == "total"]
+    partition = f"partition by {', '.join(keys)} " if keys else ""
+    for block, subtotal in enumerate(subtotals or [None], start=1):
+        if subtotal is not None:
+            selects.append(total_select(subtotal, block))
+        selects.append(
+            f"select 'item' as row_level, {block} as block_order, "
+            f"row_number() over ({partition}order by {table.item_order}) as row_order, "
+            f"{', '.join(names)} from items{where(subtotal)}")
+    order = ", ".join([*keys, "block_order", "row_order"])
+    return (f"with items as ({table_query(table, lang)}\n), shown as ("
+            + "\nunion all\n".join(selects)
+            + f")\nselect row_level, {', '.join(names)} from shown order by {order}")
