@@ -320,6 +320,48 @@ def test_key_points_sentences_state_the_published_figures_in_kazakh(exported, ca
         assert word not in text, word
 
 
+@pytest.mark.parametrize("release_id, month_nominative, month_locative", [
+    ("2023-09-p", "қыркүйек", "қыркүйекте"),  # compared with 2022-09-p
+    ("2021-09-p", "қыркүйек", "қыркүйекте"),  # no release of 2020 to compare with
+    ("2022-06-p", "маусым", "маусымда"),
+])
+def test_kazakh_key_points_of_part_of_a_year_with_and_without_a_comparison(
+        calibrated_warehouse, tmp_path, release_id, month_nominative, month_locative):
+    """The period in Kazakh in the title and "in the period" (locative), the figures of
+    marts.release_key_points, and, without a comparison release, the changes stated as not
+    given («келтірілмейді», «деректер жоқ»), not in another language."""
+    folder = release_export.export_release(release_id, tmp_path, lang="kk",
+                                           warehouse=calibrated_warehouse, quiet=True)
+    text = (folder / "key_points.md").read_text(encoding="utf-8")
+    (year, arrivals, departures, net, internal, comparison, arrivals_change,
+     regions) = query(calibrated_warehouse, """
+        select period_year, arrivals, departures, net_migration, internal_migrants,
+            comparison_release_id, arrivals_change_pct, regions_with_positive_interregional_net
+        from marts.release_key_points where release_id = ?""", [release_id])[0]
+    people = {name: formatting.people(value, "kk") for name, value in (
+        ("arrivals", arrivals), ("departures", departures), ("net", net), ("internal", internal))}
+    assert text.startswith(f"# Қазақстан Республикасы халқының көші-қоны, "
+                           f"{year}\u00a0жылғы қаңтар–{month_nominative}\n")
+    assert (f"- {year}\u00a0жылғы қаңтар–{month_locative} Қазақстанға шетелден "
+            f"{people['arrivals']} келді, елден шетелге {people['departures']} кетті; "
+            f"көші-қон сальдосы — {people['net']}.") in text
+    assert f"{year}\u00a0жылғы қаңтар–{month_locative} ел ішінде {people['internal']} көшті." in text
+    assert f"елдің {regions}\u00a0өңірінде оң көші-қон сальдосы қалыптасты: " in text
+    figures = dict(markdown_rows(text, FIGURES_HEADING["kk"]))
+    if comparison is None:
+        assert ("- Өткен жылдың сәйкес кезеңімен салыстырғандағы өзгерістер келтірілмейді: "
+                "деректер қоймасында осы кезеңге сол редакциядағы шығарылым жоқ.") in text
+        assert figures["Келгендер, өткен жылдың сәйкес кезеңімен салыстырғанда өзгерісі"] == \
+            "деректер жоқ"
+        assert "осы кезең үшін салыстыратын шығарылым жоқ" in text
+    else:
+        compared = f"Келгендер, {year - 1}\u00a0жылғы сәйкес кезеңмен салыстырғанда өзгерісі"
+        assert number(figures[compared]) == formatting.round_half_away_from_zero(arrivals_change, 1)
+        assert f"осы шығарылым {comparison} шығарылымымен салыстырылады" in text
+    for word in ("people", "not available", "человек", "нет данных"):
+        assert word not in text, word
+
+
 @pytest.mark.parametrize("release_id, period_end, expected_name", [
     ("2021-12-p", "2021-12-31", "Nur-Sultan"),
     ("2022-06-p", "2022-06-30", "Nur-Sultan"),
