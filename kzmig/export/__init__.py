@@ -390,6 +390,12 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "workbook": "release.xlsx",
         },
         "csv_encoding": writers.CSV_ENCODING,
+        "row_level": (
+            "The first column of every CSV: 'item' for a row of the marts, 'total' for the "
+            "sum of the items of its table (of its year, or month, in a dynamic table: the "
+            "Republic of Kazakhstan above the regions, the total of the countries, the 100 % "
+            "row of the ethnic structure), 'subtotal' for the sum of the items that follow it "
+            "(the CIS countries, the other countries)."),
         "dynamic_tables": {
             "description": (
                 "The tables by year and by month, as of this release's cut-off: the release's "
