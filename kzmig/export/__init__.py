@@ -182,7 +182,7 @@ MARTS_READ = (
     "migration_annual", "migration_monthly", "migration_by_region_annual",
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
-    "dim_country", "dim_ethnic_group", "dim_region",
+    "dim_country", "dim_ethnic_group", "dim_region", "migration_intensity_annual",
 )
 
 
