@@ -186,7 +186,7 @@ MARTS_READ = (
     "migration_annual", "migration_monthly", "migration_by_region_annual",
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
-    "dim_country", "dim_ethnic_group", "dim_region",
+    "dim_country", "dim_ethnic_group", "dim_region", "migration_intensity_annual",
 )
 
 
@@ -399,6 +399,12 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "workbook": "release.xlsx",
         },
         "csv_encoding": writers.CSV_ENCODING,
+        "row_level": (
+            "The first column of every CSV: 'item' for a row of the marts, 'total' for the "
+            "sum of the items of its table (of its year, or month, in a dynamic table: the "
+            "Republic of Kazakhstan above the regions, the total of the countries, the 100 % "
+            "row of the ethnic structure), 'subtotal' for the sum of the items that follow it "
+            "(the CIS countries, the other countries)."),
         "dynamic_tables": {
             "description": (
                 "The tables by year and by month, as of this release's cut-off: the release's "

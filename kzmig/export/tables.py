@@ -81,6 +81,8 @@ class Table:
     total_keys: tuple[str, ...] = ()  # the columns a total is computed within (year, month)
     total_label: str = ""  # the column showing a total row's label
     sum_shares: bool = False  # a total row sums the 'pct' columns too (a structure: 100 %)
+    # the row_level of an item row, when a mart row is itself a total (an SQL expression)
+    level_sql: str = "'item'"
 
     def sheet(self, lang: str) -> str:
         """The sheet name in lang; KzmigError for an unknown language or an empty name."""
@@ -133,6 +135,38 @@ FLOWS = (
     Column("net_migration", "Net migration", "Сальдо миграции", header_kk="Көші-қон сальдосы"),
 )
 
+# Intensity per 1,000 population: the population it is computed on and its basis, as the
+# marts state them (population_basis_rule: one basis per table); the basis shown by name.
+POPULATION_BASIS = (
+    Column("population", "Population", "Численность населения",
+           header_kk="Халық саны"),
+    Column("population_basis", "Population basis", "База расчёта", "text",
+           header_kk="Есептеу негізі"),
+    Column("population_start_date", "Population on (1 January)", "Численность на (1 января)",
+           "text", header_kk="Халық саны (1 қаңтардағы)"),
+    Column("population_end_date", "and on (for the average)", "и на (для среднегодовой)",
+           "text", header_kk="және (орташа жылдық үшін)"),
+)
+# The name of a population_basis_code, by language: {population_basis} in a query.
+POPULATION_BASIS_NAMES = {
+    "en": {"average_annual": "average annual population (mean of 1 January of the year and "
+                             "of the next year)",
+           "start_of_year": "population on 1 January of the year",
+           "not_available": "no population figure on the table's basis: no rate"},
+    "ru": {"average_annual": "среднегодовая численность населения (среднее на 1 января года "
+                             "и следующего года)",
+           "start_of_year": "численность населения на 1 января года",
+           "not_available": "нет численности населения на базе таблицы: показатель не "
+                            "рассчитывается"},
+    "kk": {"average_annual": "халықтың орташа жылдық саны (жылдың және келесі жылдың "
+                             "1 қаңтарындағы сандарының орташасы)",
+           "start_of_year": "жылдың 1 қаңтарындағы халық саны",
+           "not_available": "кесте негізінде халық саны жоқ: көрсеткіш есептелмейді"},
+}
+# The name of the republic's row (territory_code KZ) of the intensity table: {republic}.
+REPUBLIC_NAMES = {"en": "Republic of Kazakhstan", "ru": "Республика Казахстан",
+                  "kk": "Қазақстан Республикасы"}
+
 # The release's region names, for the dynamic tables that carry only region codes: those
 # of the release's own year (source_release_id = release_id) of the annual regions mart.
 RELEASE_REGION_NAMES = """
@@ -144,8 +178,7 @@ RELEASE_REGION_NAMES = """
     )"""
 
 # The labels of the total rows. The CIS and other countries' subtotals are GROUP_LABELS.
-REPUBLIC = Total("total", {"en": "Republic of Kazakhstan", "ru": "Республика Казахстан",
-                           "kk": "Қазақстан Республикасы"})
+REPUBLIC = Total("total", REPUBLIC_NAMES)
 TOTAL = Total("total", {"en": "Total", "ru": "Всего", "kk": "Барлығы"})
 COUNTRY_TOTALS = (
     TOTAL,
@@ -323,6 +356,47 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        name="migration_intensity",
+        sheet_en="Intensity per 1,000", sheet_ru="Интенсивность на 1000",
+        sheet_kk="Қарқындылық, 1000 тұрғынға",
+        title_en="Migration intensity per 1,000 population, {period}",
+        title_ru="Интенсивность миграции на 1000 человек населения, {period}",
+        title_kk="Көші-қон қарқындылығы, 1000 тұрғынға, {period}",
+        sql="""
+            with {release_region_names}
+            select
+                intensity.territory_code,
+                coalesce(release_region_names.region_name, '{republic}') as territory_name,
+                intensity.arrivals_per_1000, intensity.departures_per_1000,
+                intensity.net_migration_per_1000,
+                intensity.population,
+                {population_basis} as population_basis,
+                cast(intensity.population_start_date as varchar) as population_start_date,
+                cast(intensity.population_end_date as varchar) as population_end_date
+            from marts.migration_intensity_annual as intensity
+            left join release_region_names
+                on intensity.territory_code = release_region_names.region_code
+            where intensity.release_id = $release_id
+                and intensity.source_release_id = intensity.release_id""",
+        item_order="territory_code <> 'KZ', territory_code",
+        # the Republic's row is the mart's (its rates are not a sum of the regions' rates)
+        level_sql="case when territory_code = 'KZ' then 'total' else 'item' end",
+        columns=(
+            Column("territory_code", "KATO code", "Код КАТО", "text", header_kk="ҚАТО коды"),
+            Column("territory_name", "Territory", "Территория", "text", header_kk="Аумақ"),
+            Column("arrivals_per_1000", "Arrivals per 1,000 population",
+                   "Прибыло на 1000 человек населения", "pct",
+                   header_kk="Келгендер, 1000 тұрғынға"),
+            Column("departures_per_1000", "Departures per 1,000 population",
+                   "Выбыло на 1000 человек населения", "pct",
+                   header_kk="Кеткендер, 1000 тұрғынға"),
+            Column("net_migration_per_1000", "Net migration per 1,000 population",
+                   "Сальдо миграции на 1000 человек населения", "pct",
+                   header_kk="Көші-қон сальдосы, 1000 тұрғынға"),
+            *POPULATION_BASIS,
+        ),
+    ),
+    Table(
         name="external_migration_annual",
         dynamic=True,
         sheet_en="Annual external", sheet_ru="Внешняя по годам",
@@ -335,6 +409,9 @@ TABLES: tuple[Table, ...] = (
                 cis_arrivals_share_pct, cis_departures_share_pct,
                 arrivals_change_pct, departures_change_pct,
                 arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+                population, {population_basis} as population_basis,
+                cast(population_start_date as varchar) as population_start_date,
+                cast(population_end_date as varchar) as population_end_date,
                 source_release_id
             from marts.migration_annual
             where release_id = $release_id
@@ -362,6 +439,7 @@ TABLES: tuple[Table, ...] = (
             Column("net_migration_per_1000", "Net migration per 1,000 population",
                    "Сальдо миграции на 1000 человек населения", "pct",
                    header_kk="Халықтың 1000 адамына шаққанда көші-қон сальдосы"),
+            *POPULATION_BASIS,
             SOURCE,
         ),
     ),
@@ -557,7 +635,18 @@ def table_query(table: Table, lang: str) -> str:
     return (table.query(lang)
             .replace("{release_region_names}", RELEASE_REGION_NAMES.strip().replace("{lang}", lang))
             .replace("{cis}", cis)
-            .replace("{other}", other))
+            .replace("{other}", other)
+            .replace("{population_basis}", population_basis_name(lang))
+            .replace("{republic}", in_language(REPUBLIC_NAMES, lang, "name of the republic")))
+
+
+def population_basis_name(lang: str) -> str:
+    """SQL naming the population_basis_code of the row in `lang` (a label, no figure).
+    Raises KzmigError for a language without the names."""
+    names = in_language(POPULATION_BASIS_NAMES, lang, "names of the population bases")
+    cases = " ".join(f"when '{code}' then '{name.replace(chr(39), chr(39) * 2)}'"
+                     for code, name in names.items())
+    return f"case population_basis_code {cases} end"
 
 
 def _literal(text: str) -> str:
@@ -618,7 +707,7 @@ def layout_query(table: Table, lang: str) -> str:
         if subtotal is not None:
             selects.append(total_select(subtotal, block))
         selects.append(
-            f"select 'item' as row_level, {block} as block_order, "
+            f"select {table.level_sql} as row_level, {block} as block_order, "
             f"row_number() over ({partition}order by {table.item_order}) as row_order, "
             f"{', '.join(names)} from items{where(subtotal)}")
     order = ", ".join([*keys, "block_order", "row_order"])

@@ -39,7 +39,7 @@ from kzmig import cli
 from kzmig import export as release_export
 from kzmig.export import formatting, tables, texts, writers
 from kzmig.export import tables as release_tables
-from kzmig.project import KzmigError
+from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import published_path
 
 from conftest import FIXTURES_DIR, build_warehouse, copy_warehouse, query
@@ -386,6 +386,11 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
     assert by_region["71"] == expected_name
 
 
+# The English name of a population basis, as the release shows it beside the intensity
+BASIS_EN = "case population_basis_code " + " ".join(
+    f"when '{code}' then '{name}'".replace("table's", "table''s")
+    for code, name in release_tables.POPULATION_BASIS_NAMES["en"].items()) + " end"
+
 # Each sheet of the workbook and the query on the marts it must equal (written here, apart
 # from the export's own SQL). $release_id, $period_year and $period_end_month are 2023-12-p's.
 # The release's own tables: the rows of its own year (by year: source_release_id is the
@@ -427,9 +432,26 @@ SHEET_QUERIES = {
     "Annual external": """
         select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
             cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
-            arrivals_per_1000, departures_per_1000, net_migration_per_1000, source_release_id
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+            population, """ + BASIS_EN + """, cast(population_start_date as varchar),
+            cast(population_end_date as varchar), source_release_id
         from marts.migration_annual where release_id = $release_id
         order by year""",
+    # the intensity table of the release's year: the republic first, then the regions
+    "Intensity per 1,000": """
+        select intensity.territory_code,
+            coalesce(by_region.region_name_en, 'Republic of Kazakhstan'),
+            intensity.arrivals_per_1000, intensity.departures_per_1000,
+            intensity.net_migration_per_1000, intensity.population,
+            """ + BASIS_EN.replace("population_basis_code", "intensity.population_basis_code") + """,
+            cast(intensity.population_start_date as varchar),
+            cast(intensity.population_end_date as varchar)
+        from marts.migration_intensity_annual as intensity
+        left join marts.migration_by_region_annual as by_region
+            on intensity.release_id = by_region.release_id and intensity.year = by_region.year
+            and intensity.territory_code = by_region.region_code
+        where intensity.release_id = $release_id and intensity.year = $period_year
+        order by intensity.territory_code <> 'KZ', intensity.territory_code""",
     "Annual by country": """
         select by_country.year, by_country.country_code, dim_country.country_short_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
@@ -505,7 +527,11 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             rows = sheet_rows(sheet)
             row_levels = levels(folder, SHEET_TABLES[sheet_name])
             assert len(rows) == len(row_levels), sheet_name
-            items = [row for row, level in zip(rows, row_levels) if level == "item"]
+            # the rows of the marts: all of them in a table without summed totals (the
+            # intensity table's Republic row is the mart's own)
+            summed = bool(release_tables.TABLES[[t.name for t in release_tables.TABLES].index(
+                SHEET_TABLES[sheet_name])].totals)
+            items = [row for row, level in zip(rows, row_levels) if level == "item" or not summed]
             assert items, sheet_name
             expected = mart(sql)
             if "Month" in headers:
@@ -594,14 +620,11 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
     assert figures["ru"] == figures["en"] and figures["kk"] == figures["en"]
     assert len(figures["en"]) == 10
 
-    # the CSV files: the same rows but for the names in the language
+    # the CSV files: the same rows but for the words in the language (names, labels)
     for table in tables.TABLES:
         csv_rows = {lang: read_csv(exported[lang] / f"{table.name}.csv") for lang in exported}
         name_columns = {index for index, key in enumerate(csv_rows["en"][0])
-                        if key.endswith("_name") or key == "country_group"}
-        assert name_columns or table.name.startswith(("external_migration_annual",
-                                                      "external_migration_monthly",
-                                                      "internal_migration")), table.name
+                        if key.endswith("_name") or key in ("country_group", "population_basis")}
         assert len(csv_rows["kk"]) == len(csv_rows["en"]) == len(csv_rows["ru"]), table.name
         for lang in ("ru", "kk"):
             assert csv_rows[lang][0] == csv_rows["en"][0]
@@ -835,6 +858,146 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
     assert annual[2022][-1] == "2022-12-r"  # the revised 2022 was out by January 2024
 
 
+# --- intensity per 1,000 population: one basis per table, the figures of the seed --------
+
+def seed_population() -> dict[tuple[str, str], int]:
+    """(territory_code, population_date) -> population, from the population seed's file."""
+    path = PROJECT_DIR / "seeds" / "reference" / "population.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["territory_code"], row["population_date"]): int(row["population"])
+                for row in csv.DictReader(handle)}
+
+
+def test_the_2022_national_rate_is_on_the_average_annual_population(calibrated_warehouse):
+    """Every evaluation's country table states 2022's intensity on the mean of the seed's
+    populations on 1 January 2022 and 1 January 2023; 2021, whose 1 January the seed does
+    not hold, has no rate and says so."""
+    population = seed_population()
+    average = (population[("KZ", "2022-01-01")] + population[("KZ", "2023-01-01")]) / 2
+    rows = query(calibrated_warehouse, """
+        select release_id, arrivals, departures, net_migration, population, population_basis_code,
+            cast(population_start_date as varchar), cast(population_end_date as varchar),
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000
+        from marts.migration_annual where year = 2022 order by release_id""")
+    assert {row[0] for row in rows} >= {RELEASE, "2022-12-p", "2022-12-r", "latest"}
+    for (release_id, arrivals, departures, net, mart_population, basis, start_date, end_date,
+         arrivals_rate, departures_rate, net_rate) in rows:
+        assert (basis, start_date, end_date) == ("average_annual", "2022-01-01", "2023-01-01"), \
+            release_id
+        assert mart_population == average
+        assert arrivals_rate == pytest.approx(arrivals / average * 1000, rel=1e-12)
+        assert departures_rate == pytest.approx(departures / average * 1000, rel=1e-12)
+        assert net_rate == pytest.approx(net / average * 1000, rel=1e-12)
+
+    assert ("KZ", "2021-01-01") not in population
+    for basis, mart_population, rate in query(calibrated_warehouse, """
+            select population_basis_code, population, arrivals_per_1000
+            from marts.migration_annual where year = 2021"""):
+        assert (basis, mart_population, rate) == ("not_available", None, None)
+    # one basis for the whole table of every evaluation
+    assert query(calibrated_warehouse, """
+        select distinct population_basis_code from marts.migration_annual
+        where population_basis_code <> 'not_available'""") == [("average_annual",)]
+
+
+def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrated_warehouse):
+    """The regions of 2023 share one basis, the one the seed allows for all of them and the
+    republic (the average when every one has 1 January 2024, else 1 January 2023); the
+    republic's row of the intensity table is on it, its arrivals and departures the
+    regions' added up and its net the country's external net."""
+    population = seed_population()
+    rows = query(calibrated_warehouse, """
+        select release_id, region_code, population_basis_code, population
+        from marts.migration_by_region_annual where year = 2023""")
+    by_release: dict[str, list[tuple]] = {}
+    for release_id, region_code, basis, mart_population in rows:
+        by_release.setdefault(release_id, []).append((region_code, basis, mart_population))
+    assert RELEASE in by_release
+    for release_id, regions in by_release.items():
+        territories = {code for code, _, _ in regions} | {"KZ"}
+        if all((code, "2024-01-01") in population for code in territories):
+            expected = "average_annual"
+        elif all((code, "2023-01-01") in population for code in territories):
+            expected = "start_of_year"
+        else:
+            expected = "not_available"
+        assert {basis for _, basis, _ in regions} == {expected}, release_id
+
+        def expected_population(code: str) -> float | None:
+            if expected == "average_annual":
+                return (population[(code, "2023-01-01")] + population[(code, "2024-01-01")]) / 2
+            if expected == "start_of_year":
+                return population[(code, "2023-01-01")]
+            return None
+
+        for code, _, mart_population in regions:
+            assert mart_population == expected_population(code), (release_id, code)
+
+        (basis, republic_population, arrivals, departures, net, arrivals_rate,
+         net_rate), = query(calibrated_warehouse, """
+            select population_basis_code, population, arrivals, departures, net_migration,
+                arrivals_per_1000, net_migration_per_1000
+            from marts.migration_intensity_annual
+            where release_id = ? and year = 2023 and territory_code = 'KZ'""", [release_id])
+        assert (basis, republic_population) == (expected, expected_population("KZ"))
+        (region_arrivals, region_departures), = query(calibrated_warehouse, """
+            select sum(arrivals), sum(departures) from marts.migration_by_region_annual
+            where release_id = ? and year = 2023""", [release_id])
+        (external_net,), = query(calibrated_warehouse, """
+            select net_migration from marts.migration_annual where release_id = ? and year = 2023""",
+            [release_id])
+        assert (arrivals, departures, net) == (region_arrivals, region_departures, external_net)
+        assert arrivals_rate == pytest.approx(arrivals / republic_population * 1000, rel=1e-12)
+        assert net_rate == pytest.approx(external_net / republic_population * 1000, rel=1e-12)
+
+
+def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehouse):
+    """The intensity table of 2023-12-p: the republic's row first, then every region, each
+    with its rates, population and the one basis of the table named with its date; the
+    country's table by year shows 2022's rates on the average annual population and none
+    for 2021, saying why. In English and in Russian, in the workbook and the CSV."""
+    (basis,), = query(calibrated_warehouse, """
+        select distinct population_basis_code from marts.migration_intensity_annual
+        where release_id = ? and source_release_id = release_id""", [RELEASE])
+    regions = [code for (code,) in query(calibrated_warehouse, """
+        select region_code from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id order by region_code""",
+                                          [RELEASE])]
+    sheets = {"en": ("Intensity per 1,000", "Annual external"),
+              "ru": ("Интенсивность на 1000", "Внешняя по годам")}
+    for lang, (intensity_sheet, annual_sheet) in sheets.items():
+        names = release_tables.POPULATION_BASIS_NAMES[lang]
+        workbook = openpyxl.load_workbook(exported[lang] / "release.xlsx")
+        headers = sheet_headers(workbook[intensity_sheet])
+        assert headers[2] == ("Arrivals per 1,000 population" if lang == "en"
+                              else "Прибыло на 1000 человек населения")
+        rows = sheet_rows(workbook[intensity_sheet])
+        assert [row[0] for row in rows] == ["KZ", *regions]
+        assert rows[0][1] == release_tables.REPUBLIC_NAMES[lang]
+        for row in rows:
+            assert all(isinstance(rate, float) for rate in row[2:5]), row
+            assert row[5] > 0 and row[6] == names[basis], row
+            assert row[7] == "2023-01-01"
+
+        annual = {row[0]: row for row in sheet_rows(workbook[annual_sheet])}
+        columns = [column.key for column in release_tables.TABLES[
+            [table.name for table in release_tables.TABLES].index("external_migration_annual")].columns]
+        year_2022 = dict(zip(columns, annual[2022]))
+        assert isinstance(year_2022["net_migration_per_1000"], float)
+        assert year_2022["population_basis"] == names["average_annual"]
+        assert (year_2022["population_start_date"], year_2022["population_end_date"]) == (
+            "2022-01-01", "2023-01-01")
+        year_2021 = dict(zip(columns, annual[2021]))
+        assert year_2021["arrivals_per_1000"] is None
+        assert year_2021["population_basis"] == names["not_available"]
+
+    header, *rows = read_csv(exported["en"] / "migration_intensity.csv")
+    assert header[:4] == ["row_level", "territory_code", "territory_name", "arrivals_per_1000"]
+    assert rows[0][:3] == ["total", "KZ", "Republic of Kazakhstan"]
+    assert {row[0] for row in rows[1:]} == {"item"}
+    assert "population_basis" in header
+
+
 def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated_warehouse):
     folder = exported["en"]
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
@@ -862,7 +1025,8 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
     assert {table["name"]: table["kind"] for table in document["tables"]} == {
         "migration_by_region": "release", "external_migration_by_country": "release",
         "external_migration_by_ethnic_group": "release", "interregional_net_by_region": "release",
-        "interregional_flows": "release", "external_migration_annual": "dynamic",
+        "interregional_flows": "release", "migration_intensity": "release",
+        "external_migration_annual": "dynamic",
         "external_migration_by_country_annual": "dynamic",
         "net_migration_by_region_annual": "dynamic", "net_migration_by_region_monthly": "dynamic",
         "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
