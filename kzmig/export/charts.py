@@ -142,7 +142,7 @@ def country_groups(data: TableData, labels: dict, lang: str, title: str, descrip
     chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
         y=alt.Y("flow:N", title=None, sort=[labels["arrivals"], labels["departures"]]),
         x=alt.X("sum(people):Q", stack="normalize", title=labels["share"],
-                axis=alt.Axis(format=".0%")),
+                axis=alt.Axis(format=".0%", values=[0, 0.25, 0.5, 0.75, 1])),
         color=alt.Color("group:N", sort=groups, scale=alt.Scale(range=list(GROUP_COLOURS))),
         order=alt.Order("group_order:Q"),
     ).transform_calculate(
