@@ -183,7 +183,7 @@ class Page:
 
     def pdf(self, path: Path) -> Path:
         """The page printed to PDF (print media: the page's @media print rules)."""
-        data = self.browser.call("Page.printToPDF", {"printBackground": False},
+        data = self.browser.call("Page.printToPDF", {"printBackground": False, "preferCSSPageSize": True},
                                  session=self.session)["data"]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(base64.b64decode(data))
