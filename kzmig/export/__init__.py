@@ -4,9 +4,10 @@
     kzmig export --latest [--out DIR] [--lang en|ru]
     kzmig export --list
 
-writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus the
-glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
-the build the figures came from, the row count of each table).
+writes DIR/RELEASE_ID/: index.html (the release web page, kzmig.export.page), key_points.md,
+release.xlsx (one sheet per table plus the glossary and notes), one CSV per table and
+release.json (release id, vintage, cut-off, the build the figures came from, the row count
+of each table). The page, the key points and the workbook are in the language --lang.
 
 The numbers come from SQL: the script reads the marts schema of the last publication
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
@@ -65,9 +66,10 @@ LATEST_ORDER = ("period_year desc, period_end_month desc, "
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="write a release (key points, workbook, CSV, release.json) from the marts",
-        description="Write DIR/RELEASE_ID/ with key_points.md, release.xlsx, one CSV per table "
-                    "and release.json, from the marts of the warehouse.")
+        "export", help="write a release (web page, key points, workbook, CSV, release.json) from "
+                       "the marts",
+        description="Write DIR/RELEASE_ID/ with index.html, key_points.md, release.xlsx, one CSV "
+                    "per table and release.json, from the marts of the warehouse.")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--release", metavar="RELEASE_ID", help="the release to export, e.g. 2023-12-p")
     which.add_argument("--latest", action="store_true",
@@ -77,7 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
-                        help="language of the key points and the workbook (default: en)")
+                        help="language of the web page, the key points and the workbook (default: en)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
                         help="DuckDB warehouse (build) file whose publication is read: the "

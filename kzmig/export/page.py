@@ -12,7 +12,7 @@ inline SVG drawn at export time (kzmig.export.charts). Numbers are those the exp
 from the marts (the same TableData as the workbook and the CSV, the same key points as
 key_points.md), formatted per language with kzmig.export.formatting; nothing is computed
 here. All text is escaped by the template engine (Jinja2, autoescape on); only the SVG
-of the charts, which vl-convert writes and escapes itself, goes in as markup.
+of the charts, which vl-convert writes and escapes itself, goes in as markup (|safe).
 
 One page per export: `kzmig export --lang X` writes index.html in language X, next to the
 key points and the workbook in X; a release in three languages is three exports.
@@ -26,7 +26,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
 from kzmig.export import charts
 from kzmig.export.formatting import MINUS, format_decimal, format_integer, format_percent
@@ -425,7 +424,7 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
     files = [(words["file_key_points"], "key_points.md"), (words["file_workbook"], "release.xlsx"),
              *[(f"{table.caption} ({words['csv']})", table.csv) for table in tables],
              (words["file_json"], "release.json")]
-    figures = [(chart, Markup(chart.svg)) for chart in release_charts(points, data, lang, period)]
+    figures = release_charts(points, data, lang, period)
     return _environment().get_template("release_page.html.j2").render(
         lang=lang, words=words, title=title, intro=intro, key_points=key_points,
         about=about, synthetic=synthetic, figures=figures, release_tables=release_tables,

@@ -474,11 +474,12 @@ def test_pip_install_gives_a_working_kzmig(tmp_path):
     installed = subprocess.run(
         [python, "-c", "import importlib.metadata as m, kzmig, pathlib; "
                        "root = pathlib.Path(kzmig.__file__).parent; print(root); "
-                       "print((root / 'generator' / 'world.toml').is_file(), (root / 'bench' / 'floor.sql').is_file()); "
+                       "print((root / 'generator' / 'world.toml').is_file(), (root / 'bench' / 'floor.sql').is_file(), "
+                       "(root / 'export' / 'templates' / 'release_page.html.j2').is_file()); "
                        "print(m.requires('kzmig'))"],
         cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
     assert Path(installed[0]).is_relative_to(site_packages)  # this install, not the checkout
-    assert installed[1] == "True True"  # package data
+    assert installed[1] == "True True True"  # package data
     for requirement in declared_requirements()["core"]:
         assert str(requirement) in installed[2]
     assert "extra == \"postgres\"" in installed[2]
