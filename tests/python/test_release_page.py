@@ -379,7 +379,10 @@ def _rows(table: tables.Table, count: int, **values) -> list[tuple]:
     return rows
 
 
-def test_every_text_on_the_page_is_escaped():
+@pytest.mark.parametrize("lang", sorted(page.LABELS))
+def test_every_text_on_the_page_is_escaped(lang):
+    """Hand-made tables and key points (a name with markup in every place a text goes), in
+    each language of the page's words (the key points in the export's nearest language)."""
     evil = '<script>alert("x")</script> & <b>Co</b>'
     by_name = {table.name: table for table in tables.TABLES}
     data = [
@@ -406,13 +409,16 @@ def test_every_text_on_the_page_is_escaped():
         regions_with_positive_interregional_net=1, comparison_release_id=None,
         comparison_period_year=None, positive_regions=((evil, 9),))
     html = page.page_html(
-        lang="en", points=points, key_points_markdown=texts.key_points_markdown(points, "en", "now"),
+        lang=lang, points=points,
+        key_points_markdown=texts.key_points_markdown(points, lang if lang in tables.LANGUAGES
+                                                      else "en", "now"),
         data=data, period="January–December 2023", about=[("About", None), ("Release", evil)],
         glossary=[("Glossary", None), (evil, evil), ("Notes", None), ("Source", evil)],
         synthetic=False)
     assert "<script" not in html and "<b>" not in html
     assert html.count("&lt;script&gt;") >= 5  # about, key points, glossary, tables, charts
     assert "synthetic-banner" not in html
+    assert f'<html lang="{lang}">' in html and page.labels(lang)["glossary"] in html
     assert '<tr class="total"><th scope="row">ALL</th><th scope="row">All</th>' in html
     # the chart of the top countries leaves the total row out
     top = charts.top_country_rows(data[1])
