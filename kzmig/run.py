@@ -162,5 +162,7 @@ def run(args: argparse.Namespace) -> int:
               flush=True)
         generate_world(out_dir=landing, file_format="csv", seed=args.seed)
     build(landing, cutoff=args.cutoff, verbose=args.verbose)
-    export_latest(out_dir=Path(args.out))
+    # the release page of a synthetic world says so (a banner); issue 16 moves this mark
+    # into the marts, which the export then reads itself
+    export_latest(out_dir=Path(args.out), synthetic=state in (NEW, SYNTHETIC))
     return 0

@@ -4,12 +4,13 @@
     kzmig export --latest [--out DIR] [--lang en|ru|kk]
     kzmig export --list
 
-writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus the
-glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
-the build the figures came from, the row count of each table). The key points and the
-workbook are in English, Russian or Kazakh (--lang; the same figures in each); the CSV
-files and release.json are the same in every language (apart from the names in the
-CSV and the language and sheet names in release.json).
+writes DIR/RELEASE_ID/: index.html (the release web page, kzmig.export.page), key_points.md,
+release.xlsx (one sheet per table plus the glossary and notes), one CSV per table and
+release.json (release id, vintage, cut-off, the build the figures came from, the row count
+of each table). The page, the key points and the workbook are in the language --lang:
+English, Russian or Kazakh, the same figures in each; the CSV files and release.json are
+the same in every language (apart from the names in the CSV and the language and sheet
+names in release.json).
 
 The numbers come from SQL: the script reads the marts schema of the last publication
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
@@ -46,7 +47,7 @@ from pathlib import Path
 import duckdb
 
 from kzmig.export import tables as release_tables
-from kzmig.export import texts, writers
+from kzmig.export import page, texts, writers
 from kzmig.export.formatting import in_language, period_label
 from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import describe, published_path, read_publication
@@ -68,9 +69,10 @@ LATEST_ORDER = ("period_year desc, period_end_month desc, "
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="write a release (key points, workbook, CSV, release.json) from the marts",
-        description="Write DIR/RELEASE_ID/ with key_points.md, release.xlsx, one CSV per table "
-                    "and release.json, from the marts of the warehouse.")
+        "export", help="write a release (web page, key points, workbook, CSV, release.json) from "
+                       "the marts",
+        description="Write DIR/RELEASE_ID/ with index.html, key_points.md, release.xlsx, one CSV "
+                    "per table and release.json, from the marts of the warehouse.")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--release", metavar="RELEASE_ID", help="the release to export, e.g. 2023-12-p")
     which.add_argument("--latest", action="store_true",
@@ -80,8 +82,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
-                        help="language of the key points and the workbook: en (English), "
-                             "ru (Russian) or kk (Kazakh) (default: en)")
+                        help="language of the web page, the key points and the workbook: "
+                             "en (English), ru (Russian) or kk (Kazakh) (default: en)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
                         help="DuckDB warehouse (build) file whose publication is read: the "
@@ -293,22 +295,26 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
 # --- writing the release folder ----------------------------------------------------------
 
 def export_release(release_id: str, out_dir: Path, lang: str = "en",
-                   warehouse: Path | None = None, quiet: bool = False) -> Path:
-    """Write out_dir/release_id/ from the published marts; return that folder."""
-    return _export(release_id, out_dir, lang, warehouse, quiet)
+                   warehouse: Path | None = None, quiet: bool = False,
+                   synthetic: bool = False) -> Path:
+    """Write out_dir/release_id/ from the published marts; return that folder.
+
+    synthetic: mark the release page as computed from a synthetic world (a banner); it is
+    also marked when the key points say so (KeyPoints.is_synthetic, once the marts carry it)."""
+    return _export(release_id, out_dir, lang, warehouse, quiet, synthetic)
 
 
 def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
-                  quiet: bool = False) -> Path:
+                  quiet: bool = False, synthetic: bool = False) -> Path:
     """Export the latest release the publication holds (greatest period_year, then
     period_end_month; revised before preliminary); return its folder. The release is
     chosen and read on one connection: a publication that replaces the file meanwhile
     does not mix in."""
-    return _export(None, out_dir, lang, warehouse, quiet)
+    return _export(None, out_dir, lang, warehouse, quiet, synthetic)
 
 
 def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
-            quiet: bool) -> Path:
+            quiet: bool, synthetic: bool = False) -> Path:
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
@@ -319,9 +325,12 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
         years = _dynamic_years(connection, release_id)
+    # issue 16: the synthetic-data mark of the marts (KeyPoints.is_synthetic, being added
+    # in parallel) turns the page's banner on by itself; until then only the argument does
+    synthetic = bool(synthetic or getattr(points, "is_synthetic", False))
     target = _write_atomically(Path(out_dir), release_id,
                                lambda folder: _write_release(folder, points, data, years, build,
-                                                             lang))
+                                                             lang, synthetic))
     if not quiet:
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
@@ -333,11 +342,11 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
-                   years: list[dict], build: dict, lang: str) -> None:
+                   years: list[dict], build: dict, lang: str, synthetic: bool) -> None:
     period = period_label(points.period_year, points.period_end_month, lang)
     built = f"{build['finished_at']:%Y-%m-%d %H:%M:%S}"
-    (folder / "key_points.md").write_text(texts.key_points_markdown(points, lang, built),
-                                          encoding="utf-8")
+    key_points = texts.key_points_markdown(points, lang, built)
+    (folder / "key_points.md").write_text(key_points, encoding="utf-8")
     for item in data:
         writers.write_csv(folder / f"{item.table.name}.csv", item)
     about_labels = in_language({
@@ -366,10 +375,13 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         (about_labels[5], built),
         (about_labels[7], sources),
     ]
+    glossary = in_language(texts.GLOSSARY, lang, "glossary and notes")
     writers.write_workbook(folder / "release.xlsx", data, lang,
                            f"{period} ({points.release_id})",
-                           (about_labels[6], about,
-                            in_language(texts.GLOSSARY, lang, "glossary and notes")))
+                           (about_labels[6], about, glossary))
+    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
+                    key_points_markdown=key_points, data=data, period=period, about=about,
+                    glossary=glossary, synthetic=synthetic)
     document = {
         "release_id": points.release_id,
         "period_year": points.period_year,
@@ -397,6 +409,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         "files": {
             "key_points": "key_points.md",
             "workbook": "release.xlsx",
+            "page": page.PAGE_NAME,
         },
         "csv_encoding": writers.CSV_ENCODING,
         "row_level": (

@@ -258,7 +258,7 @@ TABLES: tuple[Table, ...] = (
         title_en="Structure of external migration by ethnic group, {period}, % of the total",
         title_ru="Структура внешней миграции по этносам, {period}, в процентах к итогу",
         sheet_kk="Этникалық құрамы, %",
-        title_kk="Сыртқы көші-қонның этностар бойынша құрылымы, {period}, қорытындыға пайызбен",
+        title_kk="Сыртқы көші-қонның этностар бойынша құрылымы, {period}, жиынтыққа пайызбен",
         sql="""
             select
                 by_group.ethnic_group_code,
