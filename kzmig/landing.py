@@ -232,9 +232,10 @@ def synthetic_manifest_entries(landing_dir: str | Path) -> list[ManifestEntry]:
     in file name order; [] when the folder holds no such manifest (real deliveries).
 
     Whether a landed delivery is synthetic is decided in SQL (int_coupon_deliveries_marked:
-    listed with the SHA-256 of the delivery as read). Raises KzmigError, naming the file,
-    when a synthetic manifest lists a delivery with a size that is not a non-negative
-    integer or a SHA-256 that is not 64 hexadecimal digits.
+    listed with the SHA-256 of the delivery as read). Raises KzmigError ("malformed
+    synthetic manifest ...", naming the file) when a synthetic manifest lists a delivery
+    with a size that is not a non-negative integer or a SHA-256 that is not 64
+    hexadecimal digits.
     """
     manifest = read_synthetic_manifest(Path(landing_dir) / SYNTHETIC_MANIFEST)
     if manifest is None:
@@ -247,10 +248,11 @@ def synthetic_manifest_entries(landing_dir: str | Path) -> list[ManifestEntry]:
         if ((size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0))
                 or (sha256 is not None and not (isinstance(sha256, str) and SHA256_HEX.fullmatch(sha256)))):
             raise KzmigError(
-                f"the {SYNTHETIC_MANIFEST} of the synthetic world in {landing_dir} lists {name} with "
-                f"size_bytes {size!r} and sha256 {sha256!r}; expected a size in bytes and a SHA-256 of 64 "
-                "hexadecimal digits, as kzmig generate writes them. Generate the world again "
-                "(kzmig generate --force --out DIR) or remove the manifest if these are real deliveries.")
+                f"malformed synthetic manifest {Path(landing_dir) / SYNTHETIC_MANIFEST}: found {name} listed "
+                f"with size_bytes {size!r} and sha256 {sha256!r}; expected a size in bytes and a SHA-256 of "
+                "64 hexadecimal digits, as kzmig generate writes them. Nothing was built. Generate the "
+                "world again (kzmig generate --force --out DIR), or remove the manifest if these are "
+                "real deliveries.")
         entries.append(ManifestEntry(str(name), size, sha256))
     return entries
 

@@ -237,7 +237,8 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
     if capital_net > 0:
         assert number(regions[expected_name]) == capital_net
     workbook = openpyxl.load_workbook(folder / "release.xlsx", read_only=True)
-    by_region = {row[0]: row[1] for row in workbook["By region"].iter_rows(min_row=3, values_only=True)}
+    # the calibrated world is synthetic: row 1 of every sheet is the banner (test_synthetic_mark.py)
+    by_region = {row[0]: row[1] for row in workbook["By region"].iter_rows(min_row=4, values_only=True)}
     assert by_region["71"] == expected_name
 
 
@@ -346,17 +347,20 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             used = {name: value for name, value in parameters.items() if f"${name}" in sql}
             return connection.execute(sql, used).fetchall()
 
+        # the calibrated world is synthetic: row 1 of every sheet is the banner
+        # (tests/python/test_synthetic_mark.py), then the title, the headers and the rows
+        assert {sheet["A1"].value for sheet in workbook.worksheets} == {"Synthetic data — not official statistics."}
         checked = set()
         for sheet_name, sql in SHEET_QUERIES.items():
             sheet = workbook[sheet_name]
-            assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("3"), sheet_name
-            headers = [cell.value for cell in sheet[2]]
+            assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("4"), sheet_name
+            headers = [cell.value for cell in sheet[3]]
             assert all(isinstance(header, str) and header for header in headers), sheet_name
-            rows = list(sheet.iter_rows(min_row=3, values_only=True))
+            rows = list(sheet.iter_rows(min_row=4, values_only=True))
             assert rows, sheet_name
             assert_same_rows(rows, mart(sql), sheet_name)
             # counts are stored as numbers with a thousands format, not as text
-            for cell in sheet[3]:
+            for cell in sheet[4]:
                 if isinstance(cell.value, (int, float)):
                     assert cell.number_format in ("#,##0", "0.0", "0"), (sheet_name, cell.coordinate)
             checked.add(sheet_name)
@@ -370,9 +374,9 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             select origin_region_code, destination_region_code, migrants
             from marts.interregional_flows_annual
             where release_id = $release_id and year = $period_year""")}
-        assert [cell.value for cell in sheet[2]][2:] == [name for _, name in axis]
-        assert sheet.freeze_panes == "C3"
-        matrix = list(sheet.iter_rows(min_row=3, values_only=True))
+        assert [cell.value for cell in sheet[3]][2:] == [name for _, name in axis]
+        assert sheet.freeze_panes == "C4"
+        matrix = list(sheet.iter_rows(min_row=4, values_only=True))
         assert [(row[0], row[1]) for row in matrix] == axis
         for row, (origin, _) in zip(matrix, axis):
             for cell, (destination, _) in zip(row[2:], axis):
@@ -400,7 +404,8 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
     assert key_points == {name: expected[name] for name in key_points}
 
     workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx", read_only=True)
-    annual = {row[0]: row for row in workbook["Annual external"].iter_rows(min_row=3, values_only=True)}
+    # the calibrated world is synthetic: row 1 is the banner, the rows start at row 4
+    annual = {row[0]: row for row in workbook["Annual external"].iter_rows(min_row=4, values_only=True)}
     assert annual[2023][1:4] == (key_points["arrivals"], key_points["departures"],
                                  key_points["net_migration"])
     assert annual[2023][-1] == RELEASE
@@ -408,7 +413,7 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
     own_year = next(dict(zip(header, row)) for row in rows if row[0] == "2023")
     assert [int(own_year[name]) for name in key_points] == list(key_points.values())
 
-    monthly = [row for row in workbook["Monthly external"].iter_rows(min_row=3, values_only=True)
+    monthly = [row for row in workbook["Monthly external"].iter_rows(min_row=4, values_only=True)
                if row[0] == 2023]
     assert [row[1] for row in monthly] == list(range(1, 13))
     assert (sum(row[2] for row in monthly), sum(row[3] for row in monthly)) == (
