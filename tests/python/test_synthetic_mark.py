@@ -156,6 +156,19 @@ def test_a_malformed_synthetic_manifest_is_one_clear_error(tiny_world, tmp_path)
     assert synthetic_manifest_entries(landing) == []
 
 
+def test_a_manifest_older_than_the_mark_lists_names_only(tiny_world, tmp_path):
+    """A world generated before the mark: its deliveries are listed without size and
+    SHA-256 (int_coupon_deliveries_marked then marks them by name: its unit test)."""
+    landing = tmp_path / "landing"
+    shutil.copytree(tiny_world, landing)
+    manifest = json.loads((landing / SYNTHETIC_MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["files"].values():
+        del entry["sha256"], entry["size_bytes"]
+    (landing / SYNTHETIC_MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    assert synthetic_manifest_entries(landing) == [
+        ManifestEntry(name, None, None) for name in sorted(manifest["files"])]
+
+
 # --- the export ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["en", "ru"])
