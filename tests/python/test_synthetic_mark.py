@@ -99,6 +99,15 @@ def test_the_manifest_lists_each_delivery_with_its_size_and_sha256(tiny_world):
         for name in deliveries]
 
 
+def test_the_dbt_plugin_hands_the_manifest_to_the_hook(tiny_world):
+    from kzmig.dbt_plugin import check_landing_json
+
+    answer = json.loads(check_landing_json(str(tiny_world), None, None))
+    assert answer["synthetic_manifest"] == [entry.as_dict() for entry in synthetic_manifest_entries(tiny_world)]
+    assert {entry["source_file"]: entry["file_sha256"] for entry in answer["synthetic_manifest"]} == {
+        report["source_file"]: report["file_sha256"] for report in answer["deliveries"]}
+
+
 def test_a_synthetic_world_is_marked_in_the_deliveries_the_marts_and_the_publication(
         synthetic_warehouse, tiny_world):
     deliveries = sorted(path.name for path in tiny_world.glob("coupons_*.csv"))
