@@ -193,7 +193,7 @@ MARTS_READ = (
     "migration_annual", "migration_monthly", "migration_by_region_annual",
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
-    "dim_country", "dim_ethnic_group", "dim_region", "dim_release",
+    "dim_country", "dim_ethnic_group", "dim_region", "dim_release", "migration_intensity_annual",
 )
 
 
@@ -277,23 +277,32 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
                 ) -> writers.TableData:
     parameters = {"release_id": release.release_id, "period_year": release.period_year,
                   "period_end_month": release.period_end_month}
-    sql = release_tables.table_query(table, lang)
+    sql = release_tables.layout_query(table, lang)
     # DuckDB wants exactly the parameters a statement uses.
     used = {name: value for name, value in parameters.items() if f"${name}" in sql}
     cursor = connection.execute(sql, used)
     names = [description[0] for description in cursor.description]
-    expected = [column.key for column in table.columns]
+    expected = ["row_level", *(column.key for column in table.columns)]
     if names != expected:
         raise KzmigError(f"table {table.name}: the query returned {names}, expected {expected}")
     rows = cursor.fetchall()
-    axis = None
+    axis = axis_totals = None
     if table.matrix is not None:
-        axis = connection.execute(f"""
-            select region_code, region_name_{lang}
+        # the regions of the release's own year, and the totals of the matrix from the same
+        # mart: a region's interregional departures (its row) and arrivals (its column)
+        regions = connection.execute(f"""
+            select region_code, region_name_{lang}, interregional_departures,
+                interregional_arrivals, sum(interregional_departures) over () as moves
             from marts.migration_by_region_annual
             where release_id = $release_id and source_release_id = release_id
             order by region_code""", {"release_id": release.release_id}).fetchall()
-    return writers.TableData(table=table, rows=rows, axis=axis)
+        axis = [(code, name) for code, name, _, _, _ in regions]
+        axis_totals = writers.MatrixTotals(
+            rows=[departures for _, _, departures, _, _ in regions],
+            columns=[arrivals for _, _, _, arrivals, _ in regions],
+            grand=regions[0][4] if regions else 0)
+    return writers.TableData(table=table, rows=[row[1:] for row in rows], axis=axis,
+                             levels=[row[0] for row in rows], axis_totals=axis_totals)
 
 
 # --- writing the release folder ----------------------------------------------------------
@@ -423,6 +432,12 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
             "workbook": "release.xlsx",
         },
         "csv_encoding": writers.CSV_ENCODING,
+        "row_level": (
+            "The first column of every CSV: 'item' for a row of the marts, 'total' for the "
+            "sum of the items of its table (of its year, or month, in a dynamic table: the "
+            "Republic of Kazakhstan above the regions, the total of the countries, the 100 % "
+            "row of the ethnic structure), 'subtotal' for the sum of the items that follow it "
+            "(the CIS countries, the other countries)."),
         "dynamic_tables": {
             "description": (
                 "The tables by year and by month, as of this release's cut-off: the release's "
@@ -449,7 +464,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                 "rows": len(item.rows),
                 # a release table, or a dynamic table (by year or month; see dynamic_tables)
                 "kind": "dynamic" if item.table.dynamic else "release",
-                "columns": [column.key for column in item.table.columns],
+                "columns": ["row_level", *(column.key for column in item.table.columns)],
             }
             for item in data
         ],

@@ -23,6 +23,13 @@ MONTHS = {
 }
 
 
+def month_name(month: int, lang: str) -> str:
+    """The name of a month (1-12) as a table shows it: 'January', 'январь'."""
+    if not 1 <= month <= 12:
+        raise ValueError(f"no month {month}: a month is 1 to 12")
+    return MONTHS[lang][month - 1]
+
+
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
     """Round for display, halves away from zero.
 

@@ -11,6 +11,16 @@ period_end_month). No figure is computed here: the columns are the marts' column
 the only Python step on top is the pivot of the origin–destination flows into a matrix.
 Region names are the release's own (the names in force at the end of its period, carried
 by marts.migration_by_region_annual for the release's own year).
+
+Tables are laid out as BNS lays them out: the total row above the rows it sums (the
+Republic of Kazakhstan above the regions; the total, then each group's subtotal above
+the group's rows in the table by country; the 100 % row above the ethnic structure).
+A total or subtotal row is the sum of the mart rows beneath it, summed by SQL in the same
+statement (`layout_query`): counts are summed, shares are summed (the ethnic structure's
+groups cover every migrant, so its total row is 100 %), and no other figure is shown on
+it. Every row of a table says what it is in `row_level` ('total', 'subtotal', 'item'),
+the first column of the CSV. The tests check each total against the marts that hold the
+same figure for the country (release_key_points, migration_annual, migration_monthly).
 """
 
 from __future__ import annotations
@@ -33,20 +43,42 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Total:
+    """A total or subtotal row of a table: the sum of the item rows that satisfy `where`
+    (all of them when None), shown above them with `labels[lang]` in the table's label
+    column. A subtotal opens a block: its item rows follow it, ordered by the table's
+    item_order."""
+
+    level: str  # 'total' or 'subtotal'
+    labels: dict[str, str]
+    where: str | None = None  # an SQL condition on the item columns; {cis}/{other} allowed
+
+
+@dataclass(frozen=True)
 class Table:
     name: str  # file name of the CSV and key in release.json
     sheet_en: str  # Excel sheet names: at most 31 characters
     sheet_ru: str
     title_en: str  # the title row of the sheet; {period} is the release's period
     title_ru: str
-    sql: str  # {lang} is replaced by 'en' or 'ru'; $release_id etc. are parameters
+    # the item rows, without ORDER BY: {lang} is replaced by the language code; $release_id,
+    # $period_year and $period_end_month are parameters
+    sql: str
     columns: tuple[Column, ...]
+    item_order: str  # ORDER BY of the item rows, on the columns of `sql`
     matrix: "Matrix | None" = None  # shown in the workbook as a matrix
     # a dynamic table (by year or by month) shows every year the marts hold for the
     # release: its rows name the release each year's figures come from (source_release_id)
     dynamic: bool = False
     sheet_kk: str = ""  # the sheet name and the title in Kazakh
     title_kk: str = ""
+    # the total rows, in the order shown (at most one 'total', then the 'subtotal' blocks)
+    totals: tuple[Total, ...] = ()
+    total_keys: tuple[str, ...] = ()  # the columns a total is computed within (year, month)
+    total_label: str = ""  # the column showing a total row's label
+    sum_shares: bool = False  # a total row sums the 'pct' columns too (a structure: 100 %)
+    # the row_level of an item row, when a mart row is itself a total (an SQL expression)
+    level_sql: str = "'item'"
 
     def sheet(self, lang: str) -> str:
         return {"en": self.sheet_en, "ru": self.sheet_ru, "kk": self.sheet_kk}[lang]
@@ -87,6 +119,38 @@ FLOWS = (
     Column("net_migration", "Net migration", "Сальдо миграции"),
 )
 
+# Intensity per 1,000 population: the population it is computed on and its basis, as the
+# marts state them (population_basis_rule: one basis per table); the basis shown by name.
+POPULATION_BASIS = (
+    Column("population", "Population", "Численность населения",
+           header_kk="Халық саны"),
+    Column("population_basis", "Population basis", "База расчёта", "text",
+           header_kk="Есептеу негізі"),
+    Column("population_start_date", "Population on (1 January)", "Численность на (1 января)",
+           "text", header_kk="Халық саны (1 қаңтардағы)"),
+    Column("population_end_date", "and on (for the average)", "и на (для среднегодовой)",
+           "text", header_kk="және (орташа жылдық үшін)"),
+)
+# The name of a population_basis_code, by language: {population_basis} in a query.
+POPULATION_BASIS_NAMES = {
+    "en": {"average_annual": "average annual population (mean of 1 January of the year and "
+                             "of the next year)",
+           "start_of_year": "population on 1 January of the year",
+           "not_available": "no population figure on the table's basis: no rate"},
+    "ru": {"average_annual": "среднегодовая численность населения (среднее на 1 января года "
+                             "и следующего года)",
+           "start_of_year": "численность населения на 1 января года",
+           "not_available": "нет численности населения на базе таблицы: показатель не "
+                            "рассчитывается"},
+    "kk": {"average_annual": "халықтың орташа жылдық саны (жылдың және келесі жылдың "
+                             "1 қаңтарындағы сандарының орташасы)",
+           "start_of_year": "жылдың 1 қаңтарындағы халық саны",
+           "not_available": "кесте негізінде халық саны жоқ: көрсеткіш есептелмейді"},
+}
+# The name of the republic's row (territory_code KZ) of the intensity table: {republic}.
+REPUBLIC_NAMES = {"en": "Republic of Kazakhstan", "ru": "Республика Казахстан",
+                  "kk": "Қазақстан Республикасы"}
+
 # The release's region names, for the dynamic tables that carry only region codes: those
 # of the release's own year (source_release_id = release_id) of the annual regions mart.
 RELEASE_REGION_NAMES = """
@@ -96,6 +160,15 @@ RELEASE_REGION_NAMES = """
         where release_id = $release_id
             and source_release_id = release_id
     )"""
+
+# The labels of the total rows. The CIS and other countries' subtotals are GROUP_LABELS.
+REPUBLIC = Total("total", REPUBLIC_NAMES)
+TOTAL = Total("total", {"en": "Total", "ru": "Всего", "kk": "Барлығы"})
+COUNTRY_TOTALS = (
+    TOTAL,
+    Total("subtotal", {}, where="country_group = '{cis}'"),  # labels: GROUP_LABELS
+    Total("subtotal", {}, where="country_group = '{other}'"),
+)
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -111,8 +184,10 @@ TABLES: tuple[Table, ...] = (
                 intraregional_moves
             from marts.migration_by_region_annual
             where release_id = $release_id
-                and source_release_id = release_id
-            order by region_code""",
+                and source_release_id = release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_label="region_name",
         columns=(
             CODE, NAME,
             *FLOWS,
@@ -133,16 +208,17 @@ TABLES: tuple[Table, ...] = (
         sql="""
             select
                 by_country.country_code,
-                dim_country.country_name_{lang} as country_name,
+                dim_country.country_short_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration
             from marts.external_migration_by_country_annual as by_country
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
-                and by_country.source_release_id = by_country.release_id
-            order by by_country.is_cis desc, by_country.arrivals desc,
-                by_country.departures desc, by_country.country_code""",
+                and by_country.source_release_id = by_country.release_id""",
+        item_order="arrivals desc, departures desc, country_code",
+        totals=COUNTRY_TOTALS,
+        total_label="country_name",
         columns=(
             Column("country_code", "ISO code", "Код ISO", "text"),
             Column("country_name", "Country", "Страна", "text"),
@@ -166,8 +242,11 @@ TABLES: tuple[Table, ...] = (
                 on by_group.ethnic_group_code = dim_ethnic_group.ethnic_group_code
             where by_group.release_id = $release_id
                 and by_group.period_year = $period_year
-                and by_group.period_end_month = $period_end_month
-            order by by_group.ethnic_group_code""",
+                and by_group.period_end_month = $period_end_month""",
+        item_order="ethnic_group_code",
+        totals=(TOTAL,),
+        total_label="ethnic_group_name",
+        sum_shares=True,
         columns=(
             Column("ethnic_group_code", "Code", "Код", "text"),
             Column("ethnic_group_name", "Ethnic group", "Этнос", "text"),
@@ -187,8 +266,10 @@ TABLES: tuple[Table, ...] = (
                 interregional_arrivals, interregional_departures, interregional_net
             from marts.migration_by_region_annual
             where release_id = $release_id
-                and source_release_id = release_id
-            order by region_code""",
+                and source_release_id = release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_label="region_name",
         columns=(
             CODE, NAME,
             Column("interregional_arrivals", "Arrived from other regions", "Прибыло из других регионов"),
@@ -215,8 +296,8 @@ TABLES: tuple[Table, ...] = (
             left join release_region_names as destinations
                 on flows.destination_region_code = destinations.region_code
             where flows.release_id = $release_id
-                and flows.year = $period_year
-            order by flows.origin_region_code, flows.destination_region_code""",
+                and flows.year = $period_year""",
+        item_order="origin_region_code, destination_region_code",
         columns=(
             Column("origin_region_code", "From: KATO code", "Откуда: код КАТО", "text"),
             Column("origin_region_name", "From: region", "Откуда: регион", "text"),
@@ -232,6 +313,47 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        name="migration_intensity",
+        sheet_en="Intensity per 1,000", sheet_ru="Интенсивность на 1000",
+        sheet_kk="Қарқындылық, 1000 тұрғынға",
+        title_en="Migration intensity per 1,000 population, {period}",
+        title_ru="Интенсивность миграции на 1000 человек населения, {period}",
+        title_kk="Көші-қон қарқындылығы, 1000 тұрғынға, {period}",
+        sql="""
+            with {release_region_names}
+            select
+                intensity.territory_code,
+                coalesce(release_region_names.region_name, '{republic}') as territory_name,
+                intensity.arrivals_per_1000, intensity.departures_per_1000,
+                intensity.net_migration_per_1000,
+                intensity.population,
+                {population_basis} as population_basis,
+                cast(intensity.population_start_date as varchar) as population_start_date,
+                cast(intensity.population_end_date as varchar) as population_end_date
+            from marts.migration_intensity_annual as intensity
+            left join release_region_names
+                on intensity.territory_code = release_region_names.region_code
+            where intensity.release_id = $release_id
+                and intensity.source_release_id = intensity.release_id""",
+        item_order="territory_code <> 'KZ', territory_code",
+        # the Republic's row is the mart's (its rates are not a sum of the regions' rates)
+        level_sql="case when territory_code = 'KZ' then 'total' else 'item' end",
+        columns=(
+            Column("territory_code", "KATO code", "Код КАТО", "text", header_kk="ҚАТО коды"),
+            Column("territory_name", "Territory", "Территория", "text", header_kk="Аумақ"),
+            Column("arrivals_per_1000", "Arrivals per 1,000 population",
+                   "Прибыло на 1000 человек населения", "pct",
+                   header_kk="Келгендер, 1000 тұрғынға"),
+            Column("departures_per_1000", "Departures per 1,000 population",
+                   "Выбыло на 1000 человек населения", "pct",
+                   header_kk="Кеткендер, 1000 тұрғынға"),
+            Column("net_migration_per_1000", "Net migration per 1,000 population",
+                   "Сальдо миграции на 1000 человек населения", "pct",
+                   header_kk="Көші-қон сальдосы, 1000 тұрғынға"),
+            *POPULATION_BASIS,
+        ),
+    ),
+    Table(
         name="external_migration_annual",
         dynamic=True,
         sheet_en="Annual external", sheet_ru="Внешняя по годам",
@@ -242,11 +364,14 @@ TABLES: tuple[Table, ...] = (
                 cis_arrivals_share_pct, cis_departures_share_pct,
                 arrivals_change_pct, departures_change_pct,
                 arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+                population, {population_basis} as population_basis,
+                cast(population_start_date as varchar) as population_start_date,
+                cast(population_end_date as varchar) as population_end_date,
                 source_release_id
             from marts.migration_annual
             where release_id = $release_id
-                and (year < $period_year or $period_end_month = 12)
-            order by year""",
+                and (year < $period_year or $period_end_month = 12)""",
+        item_order="year",
         columns=(
             Column("year", "Year", "Год", "text"),
             *FLOWS,
@@ -262,6 +387,7 @@ TABLES: tuple[Table, ...] = (
                    "Выбыло на 1000 человек населения", "pct"),
             Column("net_migration_per_1000", "Net migration per 1,000 population",
                    "Сальдо миграции на 1000 человек населения", "pct"),
+            *POPULATION_BASIS,
             SOURCE,
         ),
     ),
@@ -275,7 +401,7 @@ TABLES: tuple[Table, ...] = (
             select
                 by_country.year,
                 by_country.country_code,
-                dim_country.country_name_{lang} as country_name,
+                dim_country.country_short_name_{lang} as country_name,
                 case when by_country.is_cis then '{cis}' else '{other}' end as country_group,
                 by_country.arrivals, by_country.departures, by_country.net_migration,
                 by_country.source_release_id
@@ -283,9 +409,11 @@ TABLES: tuple[Table, ...] = (
             inner join marts.dim_country as dim_country
                 on by_country.country_code = dim_country.country_code
             where by_country.release_id = $release_id
-                and (by_country.year < $period_year or $period_end_month = 12)
-            order by by_country.year, by_country.is_cis desc, by_country.arrivals desc,
-                by_country.departures desc, by_country.country_code""",
+                and (by_country.year < $period_year or $period_end_month = 12)""",
+        item_order="arrivals desc, departures desc, country_code",
+        totals=COUNTRY_TOTALS,
+        total_keys=("year", "source_release_id"),
+        total_label="country_name",
         columns=(
             Column("year", "Year", "Год", "text"),
             Column("country_code", "ISO code", "Код ISO", "text"),
@@ -319,8 +447,11 @@ TABLES: tuple[Table, ...] = (
             left join dim_region_names
                 on annual.region_code = dim_region_names.region_code
             where annual.release_id = $release_id
-                and (annual.year < $period_year or $period_end_month = 12)
-            order by annual.year, annual.region_code""",
+                and (annual.year < $period_year or $period_end_month = 12)""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_keys=("year", "source_release_id"),
+        total_label="region_name",
         columns=(
             Column("year", "Year", "Год", "text"),
             CODE, NAME,
@@ -335,7 +466,7 @@ TABLES: tuple[Table, ...] = (
         name="net_migration_by_region_monthly",
         dynamic=True,
         sheet_en="Monthly net by region", sheet_ru="Сальдо по регионам, месяцы",
-        title_en="Migration population growth (net migration) by region and month, people",
+        title_en="Net migration (migration growth of the population) by region and month, people",
         title_ru="Миграционный прирост (сальдо миграции) по регионам и месяцам, человек",
         sql="""
             with {release_region_names},
@@ -354,11 +485,14 @@ TABLES: tuple[Table, ...] = (
                 on monthly.region_code = release_region_names.region_code
             left join dim_region_names
                 on monthly.region_code = dim_region_names.region_code
-            where monthly.release_id = $release_id
-            order by monthly.year, monthly.month, monthly.region_code""",
+            where monthly.release_id = $release_id""",
+        item_order="region_code",
+        totals=(REPUBLIC,),
+        total_keys=("year", "month", "source_release_id"),
+        total_label="region_name",
         columns=(
             Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("month", "Month", "Месяц", "month"),
             CODE, NAME,
             *FLOWS,
             Column("external_net", "External net", "Сальдо внешней миграции"),
@@ -378,11 +512,11 @@ TABLES: tuple[Table, ...] = (
                 cis_arrivals, cis_departures, cis_arrivals_share_pct, cis_departures_share_pct,
                 source_release_id
             from marts.migration_monthly
-            where release_id = $release_id
-            order by year, month""",
+            where release_id = $release_id""",
+        item_order="year, month",
         columns=(
             Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("month", "Month", "Месяц", "month"),
             *FLOWS,
             Column("cis_arrivals", "Arrivals from CIS", "Прибыло из СНГ"),
             Column("cis_departures", "Departures to CIS", "Выбыло в СНГ"),
@@ -401,11 +535,11 @@ TABLES: tuple[Table, ...] = (
             select year, month, internal_migrants, interregional_migrants, intraregional_migrants,
                 source_release_id
             from marts.migration_monthly
-            where release_id = $release_id
-            order by year, month""",
+            where release_id = $release_id""",
+        item_order="year, month",
         columns=(
             Column("year", "Year", "Год", "text"),
-            Column("month", "Month", "Месяц", "text"),
+            Column("month", "Month", "Месяц", "month"),
             Column("internal_migrants", "People moving within the country",
                    "Переехало внутри страны"),
             Column("interregional_migrants", "Of which between regions", "в том числе между регионами"),
@@ -415,12 +549,90 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны")}
+GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны"),
+                "kk": ("ТМД елдері", "Басқа елдер")}
 
 
 def table_query(table: Table, lang: str) -> str:
+    """The item rows of `table` in `lang` (no total rows, no order)."""
     cis, other = GROUP_LABELS[lang]
     return (table.query(lang)
             .replace("{release_region_names}", RELEASE_REGION_NAMES.strip().replace("{lang}", lang))
             .replace("{cis}", cis)
-            .replace("{other}", other))
+            .replace("{other}", other)
+            .replace("{population_basis}", population_basis_name(lang))
+            .replace("{republic}", REPUBLIC_NAMES[lang]))
+
+
+def population_basis_name(lang: str) -> str:
+    """SQL naming the population_basis_code of the row in `lang` (a label, no figure)."""
+    names = POPULATION_BASIS_NAMES[lang]
+    cases = " ".join(f"when '{code}' then '{name.replace(chr(39), chr(39) * 2)}'"
+                     for code, name in names.items())
+    return f"case population_basis_code {cases} end"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def total_label(table: Table, total: Total, lang: str) -> str:
+    """The label of a total row: its own, or for a group's subtotal the group's name."""
+    if total.labels:
+        return total.labels[lang]
+    cis, other = GROUP_LABELS[lang]
+    return {"country_group = '{cis}'": cis, "country_group = '{other}'": other}[total.where]
+
+
+def layout_query(table: Table, lang: str) -> str:
+    """The table as the release shows it: `row_level` and the table's columns, the total
+    rows above the item rows they sum, ordered. One SQL statement on the marts.
+
+    Within each combination of `total_keys` (e.g. a year): the total row, then each
+    subtotal followed by its items (or all items when the table has no subtotal), items
+    in `item_order`. A total row sums the 'int' columns (and the 'pct' columns when
+    `sum_shares`), shows its label in `total_label`, keeps the key columns and leaves every
+    other column empty. A total of no rows is not shown."""
+    cis, other = GROUP_LABELS[lang]
+    keys = list(table.total_keys)
+    names = [column.key for column in table.columns]
+    subtotals = [total for total in table.totals if total.level == "subtotal"]
+
+    def where(total: Total | None) -> str:
+        if total is None or total.where is None:
+            return ""
+        return " where " + total.where.replace("{cis}", cis).replace("{other}", other)
+
+    def total_select(total: Total, block: int) -> str:
+        expressions = []
+        for column in table.columns:
+            if column.key in keys:
+                expression = column.key
+            elif column.key == table.total_label:
+                expression = _literal(total_label(table, total, lang))
+            elif column.kind == "int":
+                expression = f"sum({column.key})"
+            elif column.kind == "pct" and table.sum_shares:
+                # rounded to 10 decimals: the binary noise of a sum of shares (100.00000000000001)
+                expression = f"round(sum({column.key}), 10)"
+            else:
+                expression = "null"
+            expressions.append(f"{expression} as {column.key}")
+        group_by = f" group by {', '.join(keys)}" if keys else ""
+        return (f"select {_literal(total.level)} as row_level, {block} as block_order, "
+                f"0 as row_order, {', '.join(expressions)} from items{where(total)}{group_by} "
+                "having count(*) > 0")
+
+    selects = [total_select(total, 0) for total in table.totals if total.level == "total"]
+    partition = f"partition by {', '.join(keys)} " if keys else ""
+    for block, subtotal in enumerate(subtotals or [None], start=1):
+        if subtotal is not None:
+            selects.append(total_select(subtotal, block))
+        selects.append(
+            f"select {table.level_sql} as row_level, {block} as block_order, "
+            f"row_number() over ({partition}order by {table.item_order}) as row_order, "
+            f"{', '.join(names)} from items{where(subtotal)}")
+    order = ", ".join([*keys, "block_order", "row_order"])
+    return (f"with items as ({table_query(table, lang)}\n), shown as ("
+            + "\nunion all\n".join(selects)
+            + f")\nselect row_level, {', '.join(names)} from shown order by {order}")

@@ -374,8 +374,23 @@ GLOSSARY = {
         ("Regions", "Regions are identified by the first two digits of the KATO code. Names are "
          "those in force at the end of the release's period (the capital was Nur-Sultan from "
          "23.03.2019 to 16.09.2022)."),
-        ("Intensity", "Flows per 1,000 population: the flow divided by the average annual "
-         "population, times 1,000."),
+        ("Intensity", "General annual migration intensity rates per 1,000 population: the "
+         "flow (arrivals, departures, net migration) divided by the population, times 1,000. "
+         "For a period shorter than a year the rate relates the months covered to the year's "
+         "population (it is not annualised)."),
+        ("Population basis of intensity", "One basis per table, stated in its columns "
+         "\"Population basis\" and the dates of the population figures. The table by year "
+         "of the country uses the average annual population (the mean of the populations on "
+         "1 January of the year and of the next year) for every year; a year for which one of "
+         "the two is not known has no rate. The "
+         "intensity table of the release (the republic, then the regions) uses one basis for "
+         "the republic and all regions in force during the year: the average annual "
+         "population when all of them have it, else the population on 1 January of the year "
+         "when all of them have it; otherwise only the republic's rate is shown, on its "
+         "average annual population when known, else on 1 January. The republic's rate can "
+         "therefore differ between the two tables: each states its basis. In the intensity "
+         "table the republic's rates are of the regions' arrivals and departures added up "
+         "(moves within the country included) and of the country's net migration."),
         ("Dynamic tables", "The tables by year and by month are as of the release's cut-off. "
          "The release's own year holds the release's figures (January to the end of its "
          "period; in the tables by year only when the period is the whole year). Each earlier "
@@ -417,8 +432,23 @@ GLOSSARY = {
          "от нуля."),
         ("Регионы", "Регион определяется по первым двум цифрам кода КАТО. Названия — действовавшие "
          "на конец периода выпуска (столица называлась Нур-Султан с 23.03.2019 по 16.09.2022)."),
-        ("Интенсивность", "Потоки на 1000 человек населения: поток, делённый на среднегодовую "
-         "численность населения, умноженный на 1000."),
+        ("Интенсивность", "Общие коэффициенты интенсивности миграции на 1000 человек "
+         "населения: поток (прибывшие, выбывшие, сальдо миграции), делённый на численность "
+         "населения, умноженный на 1000. За период короче года коэффициент относит месяцы "
+         "периода к численности населения года (без пересчёта на год)."),
+        ("База расчёта интенсивности", "Одна база на таблицу, указанная в её столбцах "
+         "«База расчёта» и датах численности. Таблица по годам по стране рассчитана на "
+         "среднегодовую численность населения (среднее численностей на 1 января года и "
+         "следующего года) за каждый год; за год, для которого одна из них неизвестна, "
+         "коэффициент не рассчитывается. "
+         "Таблица интенсивности выпуска (республика, затем регионы) рассчитана на одну базу "
+         "для республики и всех регионов, действовавших в году: на среднегодовую численность, "
+         "если она известна для всех, иначе на численность на 1 января года, если она "
+         "известна для всех; иначе приводится только коэффициент республики — на "
+         "среднегодовую численность, если она известна, иначе на 1 января. Поэтому "
+         "коэффициент республики в двух таблицах может различаться: каждая указывает свою "
+         "базу. В таблице интенсивности прибывшие и выбывшие республики — суммы по регионам "
+         "(с переездами внутри страны), сальдо — сальдо страны."),
         ("Динамические таблицы", "Таблицы по годам и по месяцам рассчитаны на дату среза "
          "выпуска. За год выпуска приводятся данные самого выпуска (с января по последний месяц "
          "периода; в таблицах по годам — только если период охватывает весь год). За каждый "

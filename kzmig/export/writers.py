@@ -14,7 +14,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
-from kzmig.export.tables import Table
+from kzmig.export.formatting import month_name
+from kzmig.export.tables import TOTAL, Table
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
 INTEGER_FORMAT = "#,##0"
@@ -24,12 +25,25 @@ MAX_WIDTH = 60
 
 
 @dataclass
+class MatrixTotals:
+    """The totals of an origin-destination matrix, as the marts hold them."""
+
+    rows: list[int]  # per origin (the axis order): its departures to the other regions
+    columns: list[int]  # per destination: its arrivals from the other regions
+    grand: int  # all moves between regions
+
+
+@dataclass
 class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
     axis: list[tuple[str, str]] | None = None  # (code, name) of a matrix's rows and columns
     # per row, parallel to rows: 'total', 'subtotal' or 'item' (None: every row is an item)
     levels: list[str] | None = None
+    axis_totals: MatrixTotals | None = None  # a matrix's row, column and grand totals
+
+    def level(self, index: int) -> str:
+        return self.levels[index] if self.levels is not None else "item"
 
 
 def csv_value(value: object) -> object:
@@ -47,15 +61,22 @@ def csv_value(value: object) -> object:
 def write_csv(path: Path, data: TableData) -> None:
     with path.open("w", encoding=CSV_ENCODING, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow([column.key for column in data.table.columns])
-        for row in data.rows:
-            writer.writerow([csv_value(value) for value in row])
+        writer.writerow(["row_level", *(column.key for column in data.table.columns)])
+        for index, row in enumerate(data.rows):
+            writer.writerow([data.level(index), *(csv_value(value) for value in row)])
 
 
 def _cell_value(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+def _shown(value: object, kind: str, lang: str) -> object:
+    """The value as a sheet shows it: a month by its name, anything else as it is."""
+    if kind == "month" and isinstance(value, int):
+        return month_name(value, lang)
+    return _cell_value(value)
 
 
 def _number_format(kind: str, value: object) -> str | None:
@@ -93,13 +114,21 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [min(len(column.header(lang)), 24) for column in table.columns]
-    for row_index, row in enumerate(data.rows, start=3):
+    indented = bool(table.totals)
+    for index, row in enumerate(data.rows):
+        row_index = index + 3
+        level = data.level(index)
         for col_index, (column, value) in enumerate(zip(table.columns, row), start=1):
-            cell = sheet.cell(row=row_index, column=col_index, value=_cell_value(value))
-            number_format = _number_format(column.kind, value)
+            shown = _shown(value, column.kind, lang)
+            cell = sheet.cell(row=row_index, column=col_index, value=shown)
+            number_format = _number_format(column.kind, shown)
             if number_format and value is not None:
                 cell.number_format = number_format
-            widths[col_index - 1] = max(widths[col_index - 1], _display_width(value, column.kind))
+            if level != "item":
+                cell.font = Font(bold=True)
+            elif indented and column.key == table.total_label:
+                cell.alignment = Alignment(indent=1)
+            widths[col_index - 1] = max(widths[col_index - 1], _display_width(shown, column.kind))
     leading_labels = 0
     for column in table.columns:
         if column.kind != "text":
@@ -110,10 +139,13 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str)
 
 
 def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str) -> None:
-    """Origin regions down, destination regions across; a pair without moves shows 0 and
-    the diagonal (a region with itself is not an interregional move) stays empty."""
-    table, matrix = data.table, data.table.matrix
-    assert matrix is not None and data.axis is not None
+    """Origin regions down, destination regions across, the totals first: the total row
+    (each destination's arrivals from the other regions) and the total column (each
+    origin's departures to the other regions), both as the marts hold them, and all moves
+    between regions in the corner. A pair without moves shows 0 and the diagonal (a region
+    with itself is not an interregional move) stays empty."""
+    table, matrix, totals = data.table, data.table.matrix, data.axis_totals
+    assert matrix is not None and data.axis is not None and totals is not None
     keys = [column.key for column in table.columns]
     row_at, column_at, value_at = (keys.index(matrix.row_key), keys.index(matrix.column_key),
                                    keys.index(matrix.value))
@@ -121,18 +153,29 @@ def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str
     sheet = workbook.create_sheet(title=table.sheet(lang))
     sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
     corner = matrix.corner_ru if lang == "ru" else matrix.corner_en
-    headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner,
+    total = TOTAL.labels[lang]
+    headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner, total,
                *[name for _, name in data.axis]]
     for index, header in enumerate(headers, start=1):
         cell = sheet.cell(row=2, column=index, value=header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(headers[0]), max([len(corner)] + [len(name) for _, name in data.axis])]
-    widths += [12] * len(data.axis)
-    for row_index, (origin_code, origin_name) in enumerate(data.axis, start=3):
+    widths = [len(headers[0]), max([len(corner), len(total)] + [len(name) for _, name in data.axis])]
+    widths += [12] * (len(data.axis) + 1)
+    total_row = [None, total, totals.grand, *totals.columns]
+    for col_index, value in enumerate(total_row, start=1):
+        cell = sheet.cell(row=3, column=col_index, value=value)
+        cell.font = Font(bold=True)
+        if col_index > 2:
+            cell.number_format = INTEGER_FORMAT
+    for row_index, ((origin_code, origin_name), departures) in enumerate(
+            zip(data.axis, totals.rows), start=4):
         sheet.cell(row=row_index, column=1, value=origin_code)
-        sheet.cell(row=row_index, column=2, value=origin_name)
-        for col_index, (destination_code, _) in enumerate(data.axis, start=3):
+        sheet.cell(row=row_index, column=2, value=origin_name).alignment = Alignment(indent=1)
+        cell = sheet.cell(row=row_index, column=3, value=departures)
+        cell.font = Font(bold=True)
+        cell.number_format = INTEGER_FORMAT
+        for col_index, (destination_code, _) in enumerate(data.axis, start=4):
             if origin_code == destination_code:
                 continue
             cell = sheet.cell(row=row_index, column=col_index,

@@ -6,9 +6,10 @@ migration_monthly as (
 
 ),
 
-annual_populations as (
+intensity_populations as (
 
-    select * from {{ ref('int_annual_populations_averaged') }}
+    select * from {{ ref('int_intensity_populations_chosen') }}
+    where intensity_table_code = 'country_annual'
 
 ),
 
@@ -71,14 +72,16 @@ with_population as (
         compared.cis_departures,
         compared.arrivals_change_pct,
         compared.departures_change_pct,
-        annual_populations.average_population as population,
-        coalesce(annual_populations.population_basis_code, 'not_available')
-            as population_basis_code
+        intensity_populations.population,
+        coalesce(intensity_populations.population_basis_code, 'not_available')
+            as population_basis_code,
+        intensity_populations.population_start_date,
+        intensity_populations.population_end_date
     from compared
-    left join annual_populations
+    left join intensity_populations
         on
-            compared.year = annual_populations.population_year
-            and annual_populations.territory_code = 'KZ'
+            compared.year = intensity_populations.population_year
+            and intensity_populations.territory_code = 'KZ'
 
 ),
 
@@ -102,6 +105,8 @@ final as (
         cast(departures_change_pct as double precision) as departures_change_pct,
         cast(population as double precision) as population,
         cast(population_basis_code as varchar) as population_basis_code,
+        cast(population_start_date as date) as population_start_date,
+        cast(population_end_date as date) as population_end_date,
         {{ per_thousand_columns() }}
     from with_population
 

@@ -18,9 +18,10 @@ region_name_history as (
 
 ),
 
-annual_populations as (
+intensity_populations as (
 
-    select * from {{ ref('int_annual_populations_averaged') }}
+    select * from {{ ref('int_intensity_populations_chosen') }}
+    where intensity_table_code = 'region_annual'
 
 ),
 
@@ -121,14 +122,16 @@ with_population as (
 
     select
         ranked.*,
-        annual_populations.average_population as population,
-        coalesce(annual_populations.population_basis_code, 'not_available')
-            as population_basis_code
+        intensity_populations.population,
+        coalesce(intensity_populations.population_basis_code, 'not_available')
+            as population_basis_code,
+        intensity_populations.population_start_date,
+        intensity_populations.population_end_date
     from ranked
-    left join annual_populations
+    left join intensity_populations
         on
-            ranked.year = annual_populations.population_year
-            and ranked.region_code = annual_populations.territory_code
+            ranked.year = intensity_populations.population_year
+            and ranked.region_code = intensity_populations.territory_code
 
 ),
 
@@ -157,6 +160,8 @@ final as (
         cast(interregional_net_rank as integer) as interregional_net_rank,
         cast(population as double precision) as population,
         cast(population_basis_code as varchar) as population_basis_code,
+        cast(population_start_date as date) as population_start_date,
+        cast(population_end_date as date) as population_end_date,
         {{ per_thousand_columns() }}
     from with_population
 

@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime
 import json
@@ -33,7 +34,8 @@ import pytest
 from kzmig import cli
 from kzmig import export as release_export
 from kzmig.export import formatting, writers
-from kzmig.project import KzmigError
+from kzmig.export import tables as release_tables
+from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import published_path
 
 from conftest import FIXTURES_DIR, build_warehouse, copy_warehouse, query
@@ -101,6 +103,30 @@ def region_names_in_force(database: Path, on_date: str, lang: str) -> dict[str, 
 def read_csv(path: Path) -> list[list[str]]:
     with path.open(encoding=writers.CSV_ENCODING, newline="") as handle:
         return list(csv.reader(handle))
+
+
+def first_data_row(sheet) -> int:
+    """The sheet's first row of figures: the panes are frozen above it, below the headers."""
+    return int(re.sub(r"[A-Z]+", "", sheet.freeze_panes))
+
+
+def sheet_rows(sheet) -> list[tuple]:
+    """The rows of a table sheet below its headers, as values."""
+    return list(sheet.iter_rows(min_row=first_data_row(sheet), values_only=True))
+
+
+def sheet_headers(sheet) -> list:
+    return [cell.value for cell in sheet[first_data_row(sheet) - 1]]
+
+
+def levels(folder: Path, table: str) -> list[str]:
+    """The row_level of every row of a table, from its CSV (rows in the sheet's order)."""
+    header, *rows = read_csv(folder / f"{table}.csv")
+    assert header[0] == "row_level"
+    return [row[0] for row in rows]
+
+
+MONTH_NAMES_EN = list(calendar.month_name)  # the standard library's, not the export's
 
 
 # --- the calibrated world: figures, workbook, CSV and release.json -----------------------
@@ -236,11 +262,15 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
                         [release_id])[0][0]
     if capital_net > 0:
         assert number(regions[expected_name]) == capital_net
-    workbook = openpyxl.load_workbook(folder / "release.xlsx", read_only=True)
-    # the calibrated world is synthetic: row 1 of every sheet is the banner (test_synthetic_mark.py)
-    by_region = {row[0]: row[1] for row in workbook["By region"].iter_rows(min_row=4, values_only=True)}
+    workbook = openpyxl.load_workbook(folder / "release.xlsx")
+    by_region = {row[0]: row[1] for row in sheet_rows(workbook["By region"])}
     assert by_region["71"] == expected_name
 
+
+# The English name of a population basis, as the release shows it beside the intensity
+BASIS_EN = "case population_basis_code " + " ".join(
+    f"when '{code}' then '{name}'".replace("table's", "table''s")
+    for code, name in release_tables.POPULATION_BASIS_NAMES["en"].items()) + " end"
 
 # Each sheet of the workbook and the query on the marts it must equal (written here, apart
 # from the export's own SQL). $release_id, $period_year and $period_end_month are 2023-12-p's.
@@ -255,7 +285,7 @@ SHEET_QUERIES = {
         where release_id = $release_id and year = $period_year
         order by region_code""",
     "External by country": """
-        select by_country.country_code, dim_country.country_name_en,
+        select by_country.country_code, dim_country.country_short_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
             by_country.arrivals, by_country.departures, by_country.net_migration
         from marts.external_migration_by_country_annual as by_country
@@ -283,11 +313,28 @@ SHEET_QUERIES = {
     "Annual external": """
         select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
             cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
-            arrivals_per_1000, departures_per_1000, net_migration_per_1000, source_release_id
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+            population, """ + BASIS_EN + """, cast(population_start_date as varchar),
+            cast(population_end_date as varchar), source_release_id
         from marts.migration_annual where release_id = $release_id
         order by year""",
+    # the intensity table of the release's year: the republic first, then the regions
+    "Intensity per 1,000": """
+        select intensity.territory_code,
+            coalesce(by_region.region_name_en, 'Republic of Kazakhstan'),
+            intensity.arrivals_per_1000, intensity.departures_per_1000,
+            intensity.net_migration_per_1000, intensity.population,
+            """ + BASIS_EN.replace("population_basis_code", "intensity.population_basis_code") + """,
+            cast(intensity.population_start_date as varchar),
+            cast(intensity.population_end_date as varchar)
+        from marts.migration_intensity_annual as intensity
+        left join marts.migration_by_region_annual as by_region
+            on intensity.release_id = by_region.release_id and intensity.year = by_region.year
+            and intensity.territory_code = by_region.region_code
+        where intensity.release_id = $release_id and intensity.year = $period_year
+        order by intensity.territory_code <> 'KZ', intensity.territory_code""",
     "Annual by country": """
-        select by_country.year, by_country.country_code, dim_country.country_name_en,
+        select by_country.year, by_country.country_code, dim_country.country_short_name_en,
             case when by_country.is_cis then 'CIS countries' else 'Other countries' end,
             by_country.arrivals, by_country.departures, by_country.net_migration,
             by_country.source_release_id
@@ -337,8 +384,14 @@ def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str
                 assert cell == value, (sheet, index, column, cell, value)
 
 
+SHEET_TABLES = {table.sheet_en: table.name for table in release_tables.TABLES}
+
+
 def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_warehouse):
-    workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx")
+    """The item rows of every sheet (row_level 'item' in its CSV) equal the marts, months
+    by their English names; the total rows are checked by the next tests."""
+    folder = exported["en"]
+    workbook = openpyxl.load_workbook(folder / "release.xlsx")
     parameters = {"release_id": RELEASE, "period_year": 2023, "period_end_month": 12}
     import duckdb
 
@@ -353,19 +406,29 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
         checked = set()
         for sheet_name, sql in SHEET_QUERIES.items():
             sheet = workbook[sheet_name]
-            assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("4"), sheet_name
-            headers = [cell.value for cell in sheet[3]]
+            headers = sheet_headers(sheet)
             assert all(isinstance(header, str) and header for header in headers), sheet_name
-            rows = list(sheet.iter_rows(min_row=4, values_only=True))
-            assert rows, sheet_name
-            assert_same_rows(rows, mart(sql), sheet_name)
+            rows = sheet_rows(sheet)
+            row_levels = levels(folder, SHEET_TABLES[sheet_name])
+            assert len(rows) == len(row_levels), sheet_name
+            # the rows of the marts: all of them in a table without summed totals (the
+            # intensity table's Republic row is the mart's own)
+            summed = bool(release_tables.TABLES[[t.name for t in release_tables.TABLES].index(
+                SHEET_TABLES[sheet_name])].totals)
+            items = [row for row, level in zip(rows, row_levels) if level == "item" or not summed]
+            assert items, sheet_name
+            expected = mart(sql)
+            if "Month" in headers:
+                at = headers.index("Month")
+                expected = [(*row[:at], MONTH_NAMES_EN[row[at]], *row[at + 1:]) for row in expected]
+            assert_same_rows(items, expected, sheet_name)
             # counts are stored as numbers with a thousands format, not as text
-            for cell in sheet[4]:
+            for cell in sheet[first_data_row(sheet)]:
                 if isinstance(cell.value, (int, float)):
                     assert cell.number_format in ("#,##0", "0.0", "0"), (sheet_name, cell.coordinate)
             checked.add(sheet_name)
 
-        # the origin-destination matrix: origins down, destinations across
+        # the origin-destination matrix: origins down, destinations across, totals first
         sheet = workbook["Interregional flows"]
         axis = mart("""select region_code, region_name_en from marts.migration_by_region_annual
                        where release_id = $release_id and year = $period_year
@@ -374,15 +437,15 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             select origin_region_code, destination_region_code, migrants
             from marts.interregional_flows_annual
             where release_id = $release_id and year = $period_year""")}
-        assert [cell.value for cell in sheet[3]][2:] == [name for _, name in axis]
-        assert sheet.freeze_panes == "C4"
-        matrix = list(sheet.iter_rows(min_row=4, values_only=True))
+        assert sheet_headers(sheet)[2:] == ["Total", *(name for _, name in axis)]
+        total_row, *matrix = sheet_rows(sheet)
+        assert total_row[:2] == (None, "Total")
         assert [(row[0], row[1]) for row in matrix] == axis
         for row, (origin, _) in zip(matrix, axis):
-            for cell, (destination, _) in zip(row[2:], axis):
+            for cell, (destination, _) in zip(row[3:], axis):
                 expected = None if origin == destination else flows.get((origin, destination), 0)
                 assert cell == expected, (origin, destination)
-        assert sum(flows.values()) == sum(cell for row in matrix for cell in row[2:] if cell)
+        assert sum(flows.values()) == sum(cell for row in matrix for cell in row[3:] if cell)
         checked.add("Interregional flows")
 
     glossary = workbook["Glossary and notes"]
@@ -390,6 +453,129 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
     assert RELEASE in texts and "Net migration" in texts
     checked.add("Glossary and notes")
     assert set(workbook.sheetnames) == checked
+
+
+def blocks(rows: list[tuple], row_levels: list[str], keys: int) -> list[tuple[tuple, list[str], list[tuple]]]:
+    """The rows of a sheet cut into its blocks: (total row, its level, the item rows it
+    sums). A 'total' sums every item of its key columns (the first `keys` columns: the
+    year, the month); a 'subtotal' sums the items that follow it up to the next total or
+    subtotal."""
+    found = []
+    for index, (row, level) in enumerate(zip(rows, row_levels)):
+        if level == "item":
+            continue
+        parts = []
+        for later, later_level in zip(rows[index + 1:], row_levels[index + 1:]):
+            if later[:keys] != row[:keys]:
+                break
+            if later_level == "total" or (level == "subtotal" and later_level == "subtotal"):
+                break
+            if later_level == "item":
+                parts.append(later)
+        found.append((row, level, parts))
+    return found
+
+
+def column_sum(rows: list[tuple], at: int):
+    return sum(row[at] for row in rows)
+
+
+# The tables with total rows: the sheet, its key columns (a total is within them), the
+# columns that hold counts (summed) and the share columns summed on a 100 % row.
+TOTALLED = {
+    "By region": (0, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], []),
+    "External by country": (0, [3, 4, 5], []),
+    "Ethnic structure %": (0, [4, 5], [2, 3]),
+    "Interregional net": (0, [2, 3, 4], []),
+    "Annual by country": (1, [4, 5, 6], []),
+    "Annual net by region": (1, [3, 4, 5, 6, 7, 8], []),
+    "Monthly net by region": (2, [4, 5, 6, 7, 8, 9], []),
+}
+
+
+def test_every_total_and_subtotal_row_is_the_sum_of_its_parts(exported):
+    """In the workbook: the Republic of Kazakhstan above the regions, the total above the
+    CIS subtotal and its countries and the other countries' subtotal and its countries,
+    the 100 % row above the ethnic groups: each equals the sum of the rows beneath it."""
+    for lang, folder in exported.items():
+        workbook = openpyxl.load_workbook(folder / "release.xlsx")
+        for sheet_name, (keys, counts, shares) in TOTALLED.items():
+            table = next(table for table in release_tables.TABLES if table.sheet_en == sheet_name)
+            rows = sheet_rows(workbook[table.sheet(lang)])
+            row_levels = levels(folder, table.name)
+            found = blocks(rows, row_levels, keys)
+            assert found, (lang, sheet_name)
+            # a total row per key (the whole table, or each year / month), on top of its keys
+            key_values = {row[:keys] for row, level in zip(rows, row_levels) if level == "item"}
+            assert sorted(row[:keys] for row, level, _ in found if level == "total") == sorted(key_values)
+            for row, level, parts in found:
+                assert parts, (lang, sheet_name, row)
+                for at in counts:
+                    assert row[at] == column_sum(parts, at), (lang, sheet_name, row, at)
+                for at in shares:
+                    assert round(row[at], 9) == 100 and round(column_sum(parts, at), 9) == 100
+            if sheet_name in ("External by country", "Annual by country"):
+                # the total is the sum of the two subtotals, and each country is in one of them
+                for key in key_values:
+                    total, *subtotals = [(row, parts) for row, level, parts in found if row[:keys] == key]
+                    assert [row[keys + 1] for row, _ in subtotals] == list(release_tables.GROUP_LABELS[lang])
+                    assert sum(len(parts) for _, parts in subtotals) == len(total[1])
+                    for at in counts:
+                        assert total[0][at] == sum(row[at] for row, _ in subtotals)
+                    for (row, parts) in subtotals:
+                        assert {part[keys + 2] for part in parts} == {row[keys + 1]}
+
+
+def test_the_total_rows_equal_the_countrys_figures_in_the_marts(exported, calibrated_warehouse):
+    """The totals summed by the export equal what the marts hold for the whole country: the
+    Republic's external arrivals and departures and the countries' total are the key
+    points; the CIS subtotal is the CIS part of migration_annual; the interregional
+    arrivals and departures of the Republic both equal all moves between regions, its
+    interregional net is 0; the matrix's totals are its regions' interregional departures
+    (rows) and arrivals (columns), and its corner all interregional moves of the year."""
+    folder = exported["en"]
+    workbook = openpyxl.load_workbook(folder / "release.xlsx")
+    arrivals, departures, net = query(calibrated_warehouse, """
+        select arrivals, departures, net_migration from marts.release_key_points
+        where release_id = ?""", [RELEASE])[0]
+    cis_arrivals, cis_departures = query(calibrated_warehouse, """
+        select cis_arrivals, cis_departures from marts.migration_annual
+        where release_id = ? and source_release_id = release_id""", [RELEASE])[0]
+    interregional, = query(calibrated_warehouse, """
+        select sum(interregional_migrants) from marts.migration_monthly
+        where release_id = ? and source_release_id = release_id""", [RELEASE])[0]
+
+    republic = sheet_rows(workbook["By region"])[0]
+    assert republic[:2] == (None, "Republic of Kazakhstan")
+    assert republic[5:8] == (arrivals, departures, net)  # external
+    assert republic[8:11] == (interregional, interregional, 0)
+    assert republic[4] == net  # internal moves add nothing to the country
+
+    total, cis, *_ = sheet_rows(workbook["External by country"])
+    assert total[1:] == ("Total", None, arrivals, departures, net)
+    assert cis[1:5] == ("CIS countries", None, cis_arrivals, cis_departures)
+
+    hundred = sheet_rows(workbook["Ethnic structure %"])[0]
+    assert hundred[1] == "Total" and hundred[4:] == (arrivals, departures)
+    shown = workbook["Ethnic structure %"].cell(row=first_data_row(workbook["Ethnic structure %"]),
+                                                column=3)
+    assert shown.number_format == "0.0" and round(shown.value, 1) == 100.0
+
+    sheet = workbook["Interregional flows"]
+    total_row, *matrix = sheet_rows(sheet)
+    regions = query(calibrated_warehouse, """
+        select region_code, interregional_departures, interregional_arrivals
+        from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id order by region_code""", [RELEASE])
+    assert total_row[2] == interregional
+    assert list(total_row[3:]) == [arrivals_in for _, _, arrivals_in in regions]
+    assert [(row[0], row[2]) for row in matrix] == [(code, out) for code, out, _ in regions]
+    # and each total is the sum of its cells
+    for row in matrix:
+        assert row[2] == sum(cell or 0 for cell in row[3:])
+    for at in range(3, len(total_row)):
+        assert total_row[at] == sum(row[at] or 0 for row in matrix)
+    assert total_row[2] == sum(total_row[3:]) == sum(row[2] for row in matrix)
 
 
 def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, calibrated_warehouse):
@@ -403,19 +589,17 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
         where release_id = ?""", [RELEASE])[0]))
     assert key_points == {name: expected[name] for name in key_points}
 
-    workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx", read_only=True)
-    # the calibrated world is synthetic: row 1 is the banner, the rows start at row 4
-    annual = {row[0]: row for row in workbook["Annual external"].iter_rows(min_row=4, values_only=True)}
+    workbook = openpyxl.load_workbook(exported["en"] / "release.xlsx")
+    annual = {row[0]: row for row in sheet_rows(workbook["Annual external"])}
     assert annual[2023][1:4] == (key_points["arrivals"], key_points["departures"],
                                  key_points["net_migration"])
     assert annual[2023][-1] == RELEASE
     header, *rows = read_csv(exported["en"] / "external_migration_annual.csv")
-    own_year = next(dict(zip(header, row)) for row in rows if row[0] == "2023")
+    own_year = next(dict(zip(header, row)) for row in rows if row[1] == "2023")
     assert [int(own_year[name]) for name in key_points] == list(key_points.values())
 
-    monthly = [row for row in workbook["Monthly external"].iter_rows(min_row=4, values_only=True)
-               if row[0] == 2023]
-    assert [row[1] for row in monthly] == list(range(1, 13))
+    monthly = [row for row in sheet_rows(workbook["Monthly external"]) if row[0] == 2023]
+    assert [row[1] for row in monthly] == MONTH_NAMES_EN[1:]
     assert (sum(row[2] for row in monthly), sum(row[3] for row in monthly)) == (
         key_points["arrivals"], key_points["departures"])
 
@@ -432,6 +616,146 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
         assert (source_year, row[1], row[2]) == (year, arrivals, departures)
         assert source_cutoff <= release_cutoff
     assert annual[2022][-1] == "2022-12-r"  # the revised 2022 was out by January 2024
+
+
+# --- intensity per 1,000 population: one basis per table, the figures of the seed --------
+
+def seed_population() -> dict[tuple[str, str], int]:
+    """(territory_code, population_date) -> population, from the population seed's file."""
+    path = PROJECT_DIR / "seeds" / "reference" / "population.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(row["territory_code"], row["population_date"]): int(row["population"])
+                for row in csv.DictReader(handle)}
+
+
+def test_the_2022_national_rate_is_on_the_average_annual_population(calibrated_warehouse):
+    """Every evaluation's country table states 2022's intensity on the mean of the seed's
+    populations on 1 January 2022 and 1 January 2023; 2021, whose 1 January the seed does
+    not hold, has no rate and says so."""
+    population = seed_population()
+    average = (population[("KZ", "2022-01-01")] + population[("KZ", "2023-01-01")]) / 2
+    rows = query(calibrated_warehouse, """
+        select release_id, arrivals, departures, net_migration, population, population_basis_code,
+            cast(population_start_date as varchar), cast(population_end_date as varchar),
+            arrivals_per_1000, departures_per_1000, net_migration_per_1000
+        from marts.migration_annual where year = 2022 order by release_id""")
+    assert {row[0] for row in rows} >= {RELEASE, "2022-12-p", "2022-12-r", "latest"}
+    for (release_id, arrivals, departures, net, mart_population, basis, start_date, end_date,
+         arrivals_rate, departures_rate, net_rate) in rows:
+        assert (basis, start_date, end_date) == ("average_annual", "2022-01-01", "2023-01-01"), \
+            release_id
+        assert mart_population == average
+        assert arrivals_rate == pytest.approx(arrivals / average * 1000, rel=1e-12)
+        assert departures_rate == pytest.approx(departures / average * 1000, rel=1e-12)
+        assert net_rate == pytest.approx(net / average * 1000, rel=1e-12)
+
+    assert ("KZ", "2021-01-01") not in population
+    for basis, mart_population, rate in query(calibrated_warehouse, """
+            select population_basis_code, population, arrivals_per_1000
+            from marts.migration_annual where year = 2021"""):
+        assert (basis, mart_population, rate) == ("not_available", None, None)
+    # one basis for the whole table of every evaluation
+    assert query(calibrated_warehouse, """
+        select distinct population_basis_code from marts.migration_annual
+        where population_basis_code <> 'not_available'""") == [("average_annual",)]
+
+
+def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrated_warehouse):
+    """The regions of 2023 share one basis, the one the seed allows for all of them and the
+    republic (the average when every one has 1 January 2024, else 1 January 2023); the
+    republic's row of the intensity table is on it, its arrivals and departures the
+    regions' added up and its net the country's external net."""
+    population = seed_population()
+    rows = query(calibrated_warehouse, """
+        select release_id, region_code, population_basis_code, population
+        from marts.migration_by_region_annual where year = 2023""")
+    by_release: dict[str, list[tuple]] = {}
+    for release_id, region_code, basis, mart_population in rows:
+        by_release.setdefault(release_id, []).append((region_code, basis, mart_population))
+    assert RELEASE in by_release
+    for release_id, regions in by_release.items():
+        territories = {code for code, _, _ in regions} | {"KZ"}
+        if all((code, "2024-01-01") in population for code in territories):
+            expected = "average_annual"
+        elif all((code, "2023-01-01") in population for code in territories):
+            expected = "start_of_year"
+        else:
+            expected = "not_available"
+        assert {basis for _, basis, _ in regions} == {expected}, release_id
+
+        def expected_population(code: str) -> float | None:
+            if expected == "average_annual":
+                return (population[(code, "2023-01-01")] + population[(code, "2024-01-01")]) / 2
+            if expected == "start_of_year":
+                return population[(code, "2023-01-01")]
+            return None
+
+        for code, _, mart_population in regions:
+            assert mart_population == expected_population(code), (release_id, code)
+
+        (basis, republic_population, arrivals, departures, net, arrivals_rate,
+         net_rate), = query(calibrated_warehouse, """
+            select population_basis_code, population, arrivals, departures, net_migration,
+                arrivals_per_1000, net_migration_per_1000
+            from marts.migration_intensity_annual
+            where release_id = ? and year = 2023 and territory_code = 'KZ'""", [release_id])
+        assert (basis, republic_population) == (expected, expected_population("KZ"))
+        (region_arrivals, region_departures), = query(calibrated_warehouse, """
+            select sum(arrivals), sum(departures) from marts.migration_by_region_annual
+            where release_id = ? and year = 2023""", [release_id])
+        (external_net,), = query(calibrated_warehouse, """
+            select net_migration from marts.migration_annual where release_id = ? and year = 2023""",
+            [release_id])
+        assert (arrivals, departures, net) == (region_arrivals, region_departures, external_net)
+        assert arrivals_rate == pytest.approx(arrivals / republic_population * 1000, rel=1e-12)
+        assert net_rate == pytest.approx(external_net / republic_population * 1000, rel=1e-12)
+
+
+def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehouse):
+    """The intensity table of 2023-12-p: the republic's row first, then every region, each
+    with its rates, population and the one basis of the table named with its date; the
+    country's table by year shows 2022's rates on the average annual population and none
+    for 2021, saying why. In English and in Russian, in the workbook and the CSV."""
+    (basis,), = query(calibrated_warehouse, """
+        select distinct population_basis_code from marts.migration_intensity_annual
+        where release_id = ? and source_release_id = release_id""", [RELEASE])
+    regions = [code for (code,) in query(calibrated_warehouse, """
+        select region_code from marts.migration_by_region_annual
+        where release_id = ? and source_release_id = release_id order by region_code""",
+                                          [RELEASE])]
+    sheets = {"en": ("Intensity per 1,000", "Annual external"),
+              "ru": ("Интенсивность на 1000", "Внешняя по годам")}
+    for lang, (intensity_sheet, annual_sheet) in sheets.items():
+        names = release_tables.POPULATION_BASIS_NAMES[lang]
+        workbook = openpyxl.load_workbook(exported[lang] / "release.xlsx")
+        headers = sheet_headers(workbook[intensity_sheet])
+        assert headers[2] == ("Arrivals per 1,000 population" if lang == "en"
+                              else "Прибыло на 1000 человек населения")
+        rows = sheet_rows(workbook[intensity_sheet])
+        assert [row[0] for row in rows] == ["KZ", *regions]
+        assert rows[0][1] == release_tables.REPUBLIC_NAMES[lang]
+        for row in rows:
+            assert all(isinstance(rate, float) for rate in row[2:5]), row
+            assert row[5] > 0 and row[6] == names[basis], row
+            assert row[7] == "2023-01-01"
+
+        annual = {row[0]: row for row in sheet_rows(workbook[annual_sheet])}
+        columns = [column.key for column in release_tables.TABLES[
+            [table.name for table in release_tables.TABLES].index("external_migration_annual")].columns]
+        year_2022 = dict(zip(columns, annual[2022]))
+        assert isinstance(year_2022["net_migration_per_1000"], float)
+        assert year_2022["population_basis"] == names["average_annual"]
+        assert (year_2022["population_start_date"], year_2022["population_end_date"]) == (
+            "2022-01-01", "2023-01-01")
+        year_2021 = dict(zip(columns, annual[2021]))
+        assert year_2021["arrivals_per_1000"] is None
+        assert year_2021["population_basis"] == names["not_available"]
+
+    header, *rows = read_csv(exported["en"] / "migration_intensity.csv")
+    assert header[:4] == ["row_level", "territory_code", "territory_name", "arrivals_per_1000"]
+    assert rows[0][:3] == ["total", "KZ", "Republic of Kazakhstan"]
+    assert {row[0] for row in rows[1:]} == {"item"}
+    assert "population_basis" in header
 
 
 def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated_warehouse):
@@ -461,7 +785,8 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
     assert {table["name"]: table["kind"] for table in document["tables"]} == {
         "migration_by_region": "release", "external_migration_by_country": "release",
         "external_migration_by_ethnic_group": "release", "interregional_net_by_region": "release",
-        "interregional_flows": "release", "external_migration_annual": "dynamic",
+        "interregional_flows": "release", "migration_intensity": "release",
+        "external_migration_annual": "dynamic",
         "external_migration_by_country_annual": "dynamic",
         "net_migration_by_region_annual": "dynamic", "net_migration_by_region_monthly": "dynamic",
         "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
@@ -470,7 +795,7 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         select year, source_release_id, months_covered from marts.migration_annual
         where release_id = ? order by year""", [RELEASE])
     by_region = next(table for table in document["tables"] if table["name"] == "migration_by_region")
-    assert by_region["rows"] == query(calibrated_warehouse, """
+    assert by_region["rows"] == 1 + query(calibrated_warehouse, """
         select count(*) from marts.migration_by_region_annual
         where release_id = ? and source_release_id = release_id""", [RELEASE])[0][0]
 

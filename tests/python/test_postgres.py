@@ -56,6 +56,7 @@ PUBLIC_MARTS = sorted([
     "external_migration_by_country_annual", "external_migration_by_country_monthly",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
     "interregional_flows_monthly", "migration_annual", "migration_by_region_annual",
+    "migration_intensity_annual",
     "migration_by_region_monthly", "migration_key_figures_cumulative", "migration_monthly",
     "migration_revisions", "net_migration_monthly", "release_key_points",
 ])

@@ -1,7 +1,8 @@
--- The population on which a year's migration intensity is computed, per territory (a
--- region, or KZ for the republic): the average of 1 January of the year and 1 January of
--- the next year where both are known, else 1 January of the year; years without a
--- 1 January figure have no row.
+-- The population figures known for a year, per territory (a region, or KZ for the
+-- republic): 1 January of the year, 1 January of the next year when known, and their mean
+-- (the average annual population) when both are known. Years without a 1 January figure
+-- have no row. Which of them a table's intensity uses is chosen in
+-- int_intensity_populations_chosen, once per table and year.
 with
 
 population as (
@@ -26,17 +27,10 @@ averaged as (
     select
         start_of_year.territory_code,
         start_of_year.year_start_date,
+        next_year.year_start_date as next_year_start_date,
         start_of_year.population as start_of_year_population,
         next_year.population as end_of_year_population,
-        case
-            when next_year.population is not null
-                then (start_of_year.population + next_year.population) / 2.0
-            else start_of_year.population
-        end as average_population,
-        case
-            when next_year.population is not null then 'average_annual'
-            else 'start_of_year'
-        end as population_basis_code
+        (start_of_year.population + next_year.population) / 2.0 as average_population
     from start_of_year
     left join start_of_year as next_year
         on
@@ -51,10 +45,11 @@ final as (
     select
         cast(territory_code as varchar) as territory_code,
         cast(extract(year from year_start_date) as integer) as population_year,
+        cast(year_start_date as date) as start_of_year_date,
+        cast(next_year_start_date as date) as end_of_year_date,
         cast(start_of_year_population as bigint) as start_of_year_population,
         cast(end_of_year_population as bigint) as end_of_year_population,
-        cast(average_population as double precision) as average_population,
-        cast(population_basis_code as varchar) as population_basis_code
+        cast(average_population as double precision) as average_population
     from averaged
 
 )
