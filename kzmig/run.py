@@ -148,5 +148,7 @@ def run(args: argparse.Namespace) -> int:
               flush=True)
         generate_world(out_dir=landing, file_format="csv", seed=args.seed)
     build(landing, cutoff=args.cutoff, verbose=args.verbose)
-    export_latest(out_dir=Path(args.out))
+    # the build marks a synthetic world (marts.dim_release.has_synthetic_data) and the export
+    # reads it; a folder kzmig run knows to be synthetic marks the release as well
+    export_latest(out_dir=Path(args.out), synthetic=state in (NEW, SYNTHETIC))
     return 0

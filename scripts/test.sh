@@ -27,5 +27,7 @@ echo "== 2/3 sqlfluff lint models"
 .venv/bin/sqlfluff lint models --processes 2
 
 echo "== 3/3 pytest"
+# Headless Chromium for the release page test (installs Debian's chromium when missing).
+bash scripts/chromium.sh install >/dev/null
 unset DBT_DUCKDB_PATH DBT_TARGET_PATH DBT_LOG_PATH KZMIG_DUCKDB_TEMP_DIR
 .venv/bin/python -m pytest tests/python "$@"

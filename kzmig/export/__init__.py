@@ -4,15 +4,16 @@
     kzmig export --latest [--out DIR] [--lang en|ru]
     kzmig export --list
 
-writes DIR/RELEASE_ID/: key_points.md, release.xlsx (one sheet per table plus the
-glossary and notes), one CSV per table and release.json (release id, vintage, cut-off,
-the build the figures came from, the row count of each table).
+writes DIR/RELEASE_ID/: index.html (the release web page, kzmig.export.page), key_points.md,
+release.xlsx (one sheet per table plus the glossary and notes), one CSV per table and
+release.json (release id, vintage, cut-off, the build the figures came from, the row count
+of each table). The page, the key points and the workbook are in the language --lang.
 
 The synthetic mark: when marts.dim_release says the release's figures come from the
 synthetic world (has_synthetic_data; read into KeyPoints.is_synthetic), every output says
 so: the first line of key_points.md (texts.synthetic_banner and texts.synthetic_note, in
-the release's language), a red banner as the first row of every sheet of release.xlsx,
-`"synthetic": true` and a notice in release.json, SYNTHETIC-DATA.txt beside the CSV files
+the release's language), the banner of index.html (kzmig.export.page), a red banner as the
+first row of every sheet of release.xlsx, `"synthetic": true` and a notice in release.json, SYNTHETIC-DATA.txt beside the CSV files
 (which stay plain for machines), and a console line. A real release carries none of these
 (release.json says `"synthetic": false`).
 
@@ -41,6 +42,7 @@ revised release before a preliminary one of the same period.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -51,7 +53,7 @@ from pathlib import Path
 import duckdb
 
 from kzmig.export import tables as release_tables
-from kzmig.export import texts, writers
+from kzmig.export import page, texts, writers
 from kzmig.export.formatting import period_label
 from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import describe, published_path, read_publication
@@ -76,9 +78,10 @@ LATEST_ORDER = ("period_year desc, period_end_month desc, "
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="write a release (key points, workbook, CSV, release.json) from the marts",
-        description="Write DIR/RELEASE_ID/ with key_points.md, release.xlsx, one CSV per table "
-                    "and release.json, from the marts of the warehouse.")
+        "export", help="write a release (web page, key points, workbook, CSV, release.json) from "
+                       "the marts",
+        description="Write DIR/RELEASE_ID/ with index.html, key_points.md, release.xlsx, one CSV "
+                    "per table and release.json, from the marts of the warehouse.")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--release", metavar="RELEASE_ID", help="the release to export, e.g. 2023-12-p")
     which.add_argument("--latest", action="store_true",
@@ -88,7 +91,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
-                        help="language of the key points and the workbook (default: en)")
+                        help="language of the web page, the key points and the workbook (default: en)")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
                         help="DuckDB warehouse (build) file whose publication is read: the "
@@ -308,22 +311,27 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
 # --- writing the release folder ----------------------------------------------------------
 
 def export_release(release_id: str, out_dir: Path, lang: str = "en",
-                   warehouse: Path | None = None, quiet: bool = False) -> Path:
-    """Write out_dir/release_id/ from the published marts; return that folder."""
-    return _export(release_id, out_dir, lang, warehouse, quiet)
+                   warehouse: Path | None = None, quiet: bool = False,
+                   synthetic: bool = False) -> Path:
+    """Write out_dir/release_id/ from the published marts; return that folder.
+
+    The release is marked synthetic in every file when marts.dim_release says so
+    (KeyPoints.is_synthetic); synthetic=True marks it as well (kzmig run, which knows its
+    landing folder holds a synthetic world), False never removes the mark."""
+    return _export(release_id, out_dir, lang, warehouse, quiet, synthetic)
 
 
 def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
-                  quiet: bool = False) -> Path:
+                  quiet: bool = False, synthetic: bool = False) -> Path:
     """Export the latest release the publication holds (greatest period_year, then
     period_end_month; revised before preliminary); return its folder. The release is
     chosen and read on one connection: a publication that replaces the file meanwhile
     does not mix in."""
-    return _export(None, out_dir, lang, warehouse, quiet)
+    return _export(None, out_dir, lang, warehouse, quiet, synthetic)
 
 
 def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
-            quiet: bool) -> Path:
+            quiet: bool, synthetic: bool = False) -> Path:
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
@@ -334,6 +342,10 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
         years = _dynamic_years(connection, release_id)
+    # the synthetic mark of the marts (KeyPoints.is_synthetic); the caller may add it (a
+    # synthetic world kzmig run knows of), never take it away
+    if synthetic and not points.is_synthetic:
+        points = dataclasses.replace(points, is_synthetic=True)
     target = _write_atomically(Path(out_dir), release_id,
                                lambda folder: _write_release(folder, points, data, years, build,
                                                              lang))
@@ -369,8 +381,8 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         # the CSVs stay machine-readable: the mark beside them, first in the folder's listing
         (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(points.release_id),
                                                   encoding="utf-8")
-    (folder / "key_points.md").write_text(texts.key_points_markdown(points, lang, built),
-                                          encoding="utf-8")
+    key_points = texts.key_points_markdown(points, lang, built)
+    (folder / "key_points.md").write_text(key_points, encoding="utf-8")
     for item in data:
         writers.write_csv(folder / f"{item.table.name}.csv", item)
     about_labels = {
@@ -399,6 +411,9 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                            f"{period} ({points.release_id})",
                            (about_labels[6], about, texts.GLOSSARY[lang]),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
+    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
+                    key_points_markdown=key_points, data=data, period=period, about=about,
+                    glossary=texts.GLOSSARY[lang], synthetic=points.is_synthetic)
     document = {
         # the synthetic mark first: true when the figures come from the synthetic world
         "synthetic": points.is_synthetic,
@@ -430,6 +445,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         "files": {
             "key_points": "key_points.md",
             "workbook": "release.xlsx",
+            "page": page.PAGE_NAME,
         },
         "csv_encoding": writers.CSV_ENCODING,
         "row_level": (

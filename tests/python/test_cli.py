@@ -46,8 +46,9 @@ def scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(kzmig.build, "build", lambda landing, **options: calls.append(("build", Path(landing))))
     monkeypatch.setattr(kzmig.generate, "generate_world",
                         lambda out_dir, **options: calls.append(("generate", Path(out_dir))))
-    monkeypatch.setattr(kzmig.export, "export_latest",
-                        lambda out_dir, **options: calls.append(("export", Path(out_dir))))
+    # a synthetic world's release is exported with its page marked synthetic (a banner)
+    monkeypatch.setattr(kzmig.export, "export_latest", lambda out_dir, **options: calls.append(
+        ("export synthetic" if options.get("synthetic") else "export", Path(out_dir))))
     return tmp_path, calls
 
 
@@ -131,7 +132,7 @@ def test_run_accepts_a_previous_synthetic_world_and_says_it_is_synthetic(scratch
     assert sorted(path.name for path in landing.iterdir()) == sorted([*manifest["files"], "manifest.json"])
     assert run_command.landing_state(landing) == (run_command.SYNTHETIC, sorted(manifest["files"]))
     assert run_cli("--landing-dir", str(landing), "--out", str(tmp_path / "release")) == 0
-    assert calls == [("build", landing), ("export", tmp_path / "release")]  # nothing generated again
+    assert calls == [("build", landing), ("export synthetic", tmp_path / "release")]  # nothing generated again
     assert "holds a SYNTHETIC world" in capsys.readouterr().out
 
 
@@ -181,7 +182,7 @@ def test_run_generates_into_a_new_or_empty_folder_and_says_so(scratch, capsys, s
         landing.mkdir()
     flags = ["--synthetic"] if synthetic else []
     assert run_cli(*flags, "--landing-dir", str(landing), "--out", str(tmp_path / "release")) == 0
-    assert calls == [("generate", landing), ("build", landing), ("export", tmp_path / "release")]
+    assert calls == [("generate", landing), ("build", landing), ("export synthetic", tmp_path / "release")]
     output = capsys.readouterr().out
     assert "SYNTHETIC" in output and "NOT real coupons" in output
     assert ("is empty" if exists else "does not exist") in output
@@ -474,11 +475,12 @@ def test_pip_install_gives_a_working_kzmig(tmp_path):
     installed = subprocess.run(
         [python, "-c", "import importlib.metadata as m, kzmig, pathlib; "
                        "root = pathlib.Path(kzmig.__file__).parent; print(root); "
-                       "print((root / 'generator' / 'world.toml').is_file(), (root / 'bench' / 'floor.sql').is_file()); "
+                       "print((root / 'generator' / 'world.toml').is_file(), (root / 'bench' / 'floor.sql').is_file(), "
+                       "(root / 'export' / 'templates' / 'release_page.html.j2').is_file()); "
                        "print(m.requires('kzmig'))"],
         cwd=tmp_path, env=env, check=True, capture_output=True, text=True).stdout.splitlines()
     assert Path(installed[0]).is_relative_to(site_packages)  # this install, not the checkout
-    assert installed[1] == "True True"  # package data
+    assert installed[1] == "True True True"  # package data
     for requirement in declared_requirements()["core"]:
         assert str(requirement) in installed[2]
     assert "extra == \"postgres\"" in installed[2]

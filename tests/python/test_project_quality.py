@@ -132,6 +132,27 @@ def test_models_follow_the_naming_conventions_declared_to_the_evaluator(manifest
     assert not problems, "\n".join(problems)
 
 
+# PostgreSQL truncates nothing: a relation or column name longer than its identifier
+# limit (NAMEDATALEN - 1 = 63 bytes) is an error. dbt names a unit test's temporary
+# relation after the test, a model's after the model, a seed's after the seed.
+POSTGRES_IDENTIFIER_BYTES = 63
+
+
+def test_every_name_postgres_creates_fits_its_identifier_limit(manifest):
+    """Models, seeds, snapshots, unit tests and every documented column: at most 63 bytes
+    (UTF-8), or the same project fails on PostgreSQL while DuckDB builds it."""
+    too_long = []
+    nodes = [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+    for node in nodes:
+        if node.get("package_name") != "kz_migration":
+            continue
+        if node["resource_type"] in ("model", "seed", "snapshot", "unit_test"):
+            names = [node["name"], *(node.get("columns") or {})]
+            too_long += [f"{node['resource_type']} {node['name']}: {name} ({len(name.encode())} bytes)"
+                         for name in names if len(name.encode()) > POSTGRES_IDENTIFIER_BYTES]
+    assert not too_long, "\n".join(too_long)
+
+
 def test_the_declared_primary_key_test_is_the_projects(manifest):
     macro_ids = {f"{macro['package_name']}.{macro['name']}" for macro in manifest["macros"].values()}
     for test_set in evaluator_vars()["primary_key_test_macros"]:
