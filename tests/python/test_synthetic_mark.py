@@ -7,7 +7,7 @@ of it says so; real deliveries never carry the mark.
   synthetic data, and so does the publication record meta.publication;
 - exported (English and Russian), the first line of key_points.md is the banner, the
   first row of every sheet of release.xlsx is the banner (the table one row lower, the
-  frozen panes too), release.json says `"synthetic": true` with a notice, SYNTHETIC-DATA.txt
+  frozen panes too), index.html shows its banner, release.json says `"synthetic": true` with a notice, SYNTHETIC-DATA.txt
   lies beside the CSVs (which keep their header first), the console says so;
 - the hand-written fixtures (real deliveries, no manifest) carry no mark anywhere;
 - a synthetic world with one delivery edited by hand and a real delivery added: those
@@ -204,6 +204,9 @@ def test_every_output_of_a_synthetic_release_says_so(synthetic_warehouse, tmp_pa
     assert len(workbook.worksheets) == len(release_tables.TABLES) + 1
     assert sum(sheet.freeze_panes is not None for sheet in workbook.worksheets) == len(release_tables.TABLES)
 
+    # the release page shows its banner (kzmig.export.page), with no argument but the marts'
+    assert 'id="synthetic-banner"' in (folder / "index.html").read_text(encoding="utf-8")
+
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert list(document)[0] == "synthetic" and document["synthetic"] is True
     assert document["synthetic_notice"] == f"{texts.synthetic_banner('en')} {texts.synthetic_note('en')}"
@@ -222,6 +225,7 @@ def test_a_real_release_carries_no_mark(real_warehouse, tmp_path, capsys):
     assert (folder / "key_points.md").read_text(encoding="utf-8").startswith(
         "# Migration of the population of the Republic of Kazakhstan")
     assert not (folder / release_export.SYNTHETIC_NOTE_FILE).exists()
+    assert "synthetic-banner" not in (folder / "index.html").read_text(encoding="utf-8")
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert document["synthetic"] is False and "synthetic_notice" not in document
     workbook = openpyxl.load_workbook(folder / "release.xlsx")
