@@ -29,7 +29,8 @@ import jinja2
 
 from kzmig.export import charts
 from kzmig.export.formatting import MINUS, format_decimal, format_integer, format_percent
-from kzmig.export.formatting import round_half_away_from_zero
+from kzmig.export.formatting import month_name, round_half_away_from_zero
+from kzmig.export.tables import TOTAL
 from kzmig.export.texts import KeyPoints
 from kzmig.export.writers import TableData
 
@@ -226,6 +227,8 @@ def cell_text(value: object, kind: str, lang: str) -> str:
     if kind == "pct" and isinstance(value, (int, float, Decimal)):
         rounded = round_half_away_from_zero(value, 1)
         return (MINUS if rounded < 0 else "") + format_decimal(rounded, lang)
+    if kind == "month" and isinstance(value, int):
+        return month_name(value, lang)
     return str(value)
 
 
@@ -272,10 +275,16 @@ def _matrix_table(data: TableData, lang: str, caption: str, words: dict[str, str
                                    keys.index(matrix.value))
     kind = table.columns[value_at].kind
     values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
-    headers = [(words["from_to"], False)] + [(name, True) for _, name in data.axis]
-    rows = []
-    for origin_code, origin_name in data.axis:
-        cells = [(origin_name, True)]
+    totals = data.axis_totals
+    total = TOTAL.labels[lang]
+    headers = ([(words["from_to"], False), (total, True)]
+               + [(name, True) for _, name in data.axis])
+    # the totals first, as in the workbook: arrivals from the other regions (the total
+    # row), departures to them (the total column), all moves between regions (the corner)
+    rows = [("total", [(total, True), (cell_text(totals.grand, kind, lang), False),
+                       *((cell_text(value, kind, lang), False) for value in totals.columns)])]
+    for (origin_code, origin_name), departures in zip(data.axis, totals.rows):
+        cells = [(origin_name, True), (cell_text(departures, kind, lang), False)]
         for destination_code, _ in data.axis:
             # the diagonal stays empty; a pair without moves shows 0, as in the workbook
             text = "" if origin_code == destination_code else cell_text(

@@ -319,13 +319,17 @@ def test_the_page_is_accessible_and_prints(rendered, lang):
 @pytest.mark.parametrize("lang", languages())
 def test_every_table_of_the_page_shows_its_csv(rendered, lang):
     """The page's tables hold the rows of the CSV files (the marts' values), formatted:
-    counts exactly, percentages rounded to one decimal; the matrix holds every flow."""
+    counts exactly, percentages rounded to one decimal, months by name, each row at its
+    level (total, subtotal, item); the matrix holds every flow and its totals."""
     shown_page = rendered[lang]
     by_id = {table["id"]: table for table in shown_page["tables"]}
     for table in tables.TABLES:
         with (shown_page["folder"] / f"{table.name}.csv").open(
                 encoding=writers.CSV_ENCODING, newline="") as handle:
-            rows = list(csv.reader(handle))[1:]
+            header, *rows = list(csv.reader(handle))
+        assert header[0] == "row_level"
+        row_levels = [row[0] for row in rows]
+        rows = [row[1:] for row in rows]
         on_page = by_id[f"table-{table.name}"]
         assert on_page["section"] == ("dynamic-tables" if table.dynamic else "key-points")
         if table.matrix is not None:
@@ -337,10 +341,20 @@ def test_every_table_of_the_page_shows_its_csv(rendered, lang):
                     for row in rows):
                 line = next(row["cells"] for row in on_page["rows"] if row["cells"][0] == origin)
                 assert number(line[1 + headers.index(destination)]) == Decimal(moves)
+            # the totals come first: the total row and the total column
+            assert headers[0] == tables.TOTAL.labels[lang]
+            total_row, *origins = on_page["rows"]
+            assert total_row["level"] == "total" and len(origins) == len(headers) - 1
+            for line in (row["cells"] for row in origins):
+                assert number(line[1]) == sum(number(cell) for cell in line[2:] if cell)
+            for at in range(2, len(total_row["cells"])):
+                assert number(total_row["cells"][at]) == sum(
+                    number(row["cells"][at]) for row in origins if row["cells"][at])
             continue
         assert [header["text"] for header in on_page["columnHeaders"]] == [
             column.header(lang) for column in table.columns]
         assert len(on_page["rows"]) == len(rows), table.name
+        assert [row["level"] for row in on_page["rows"]] == row_levels, table.name
         for got, want in zip(on_page["rows"], rows):
             for column, cell, value in zip(table.columns, got["cells"], want):
                 if value == "":
@@ -350,6 +364,8 @@ def test_every_table_of_the_page_shows_its_csv(rendered, lang):
                 elif column.kind == "pct":
                     assert number(cell) == formatting.round_half_away_from_zero(
                         Decimal(value), 1), (table.name, column.key)
+                elif column.kind == "month":
+                    assert cell == formatting.month_name(int(value), lang), (table.name, cell)
                 else:
                     assert cell == value, (table.name, column.key)
 
@@ -368,7 +384,7 @@ def test_the_page_has_its_words_in_english_russian_and_kazakh():
 
 def _rows(table: tables.Table, count: int, **values) -> list[tuple]:
     """count rows for a table: each column's value from values, else a plain one by kind."""
-    plain = {"text": "x", "int": 7, "pct": 12.25}
+    plain = {"text": "x", "int": 7, "pct": 12.25, "month": 3}
     rows = []
     for index in range(count):
         row = []
