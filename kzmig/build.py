@@ -73,14 +73,16 @@ def deliveries_read_before(database: Path) -> dict | None:
 def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, report_path: Path) -> list:
     """Check every delivery before anything runs (DuckDB); write the reports for the dbt hook.
 
-    Raises MalformedDelivery (one clear message) on a malformed or changed delivery. The
+    Raises MalformedDelivery (one clear message) on a malformed or changed delivery, and
+    KzmigError on a malformed synthetic manifest (kzmig.landing.synthetic_manifest_entries). The
     reports, with each file's modification time, go to `report_path` (JSON), so that the
     hook does not read again what was just read (var landing_checked).
     """
-    from kzmig.landing import check_landing
+    from kzmig.landing import check_landing, synthetic_manifest_entries
 
     read_before = None if full_refresh else deliveries_read_before(warehouse_path())
     reports = check_landing(landing_dir, read_before)
+    synthetic_manifest_entries(landing_dir)  # a malformed synthetic manifest stops here too
     landing = Path(landing_dir)
     rows = [{**report.as_dict(), "mtime_ns": (landing / report.source_file).stat().st_mtime_ns}
             for report in reports]

@@ -5,8 +5,10 @@ hook that prepares the landing folder (macros/landing/prepare_landing.sql) check
 deliveries with the same code as `kzmig build` and `kzmig load`, also under plain dbt.
 
 SQL: kzmig_check_landing(landing_dir VARCHAR, read_before VARCHAR, checked_now VARCHAR)
-returns VARCHAR, a JSON object: {"deliveries": [report, ...]} (DeliveryReport's fields, in
-file name order) or {"error": "<the one clear message>"}. read_before is a JSON list of
+returns VARCHAR, a JSON object: {"deliveries": [report, ...], "synthetic_manifest":
+[entry, ...]} (DeliveryReport's fields, in file name order; the deliveries a synthetic
+world's manifest.json in the folder lists, ManifestEntry's fields, [] when there is none)
+or {"error": "<the one clear message>"}. read_before is a JSON list of
 the reports an earlier build read (or null); checked_now the path of a JSON file of
 reports that `kzmig build` made moments before (or null).
 
@@ -26,7 +28,7 @@ import os
 from dbt.adapters.duckdb.plugins import BasePlugin
 
 from kzmig import publish
-from kzmig.landing import check_landing, reports_from_dicts
+from kzmig.landing import check_landing, reports_from_dicts, synthetic_manifest_entries
 from kzmig.project import KzmigError
 
 FUNCTION_NAME = "kzmig_check_landing"
@@ -42,9 +44,11 @@ def check_landing_json(landing_dir: str, read_before: str | None, checked_now: s
                 recent = {row["source_file"]: (reports_from_dicts([row])[row["source_file"]], row["mtime_ns"])
                           for row in json.load(handle)}
         reports = check_landing(landing_dir, before, recent)
+        listed = synthetic_manifest_entries(landing_dir)
     except KzmigError as error:
         return json.dumps({"error": str(error)})
-    return json.dumps({"deliveries": [report.as_dict() for report in reports]})
+    return json.dumps({"deliveries": [report.as_dict() for report in reports],
+                       "synthetic_manifest": [entry.as_dict() for entry in listed]})
 
 
 def publication_start(build_path: str, configured_path: str | None, invocation_id: str) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -50,6 +51,11 @@ DELIVERY_NAME = re.compile(r"coupons_[0-9]{4}_(0[1-9]|1[0-2])\.(csv|parquet)")
 # A file whose name begins with `coupons` in any case is meant as a delivery.
 DELIVERY_PREFIX = "coupons"
 UTF8_BOM = b"\xef\xbb\xbf"
+# The manifest `kzmig generate` writes beside a synthetic world (kzmig.generator.MANIFEST;
+# not imported, so that the landing check does not load the generator). The Migration
+# Service's deliveries never come with one.
+SYNTHETIC_MANIFEST = "manifest.json"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 REBUILD = ("kzmig build --full-refresh (on PostgreSQL with --target postgres; plain dbt: "
            "dbt build --full-refresh)")
 CHANGED_HINT = f"Nothing was built. If the new content is the right one, rebuild everything from the landing folder: {REBUILD}."
@@ -190,6 +196,65 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 22), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# --- the synthetic mark ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """A delivery as the generator's manifest lists it: name, size in bytes and SHA-256
+    of what kzmig generate wrote (both None in a manifest of a generator older than the
+    synthetic mark, which listed names only)."""
+
+    source_file: str
+    file_size_bytes: int | None
+    file_sha256: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def read_synthetic_manifest(path: str | Path) -> dict | None:
+    """The manifest of a synthetic world (a JSON object with `"synthetic": true` and a
+    non-empty object `files`) at `path`, or None when the file is missing or anything else."""
+    try:
+        manifest = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if (isinstance(manifest, dict) and manifest.get("synthetic") is True
+            and isinstance(manifest.get("files"), dict) and manifest["files"]):
+        return manifest
+    return None
+
+
+def synthetic_manifest_entries(landing_dir: str | Path) -> list[ManifestEntry]:
+    """The deliveries that the manifest.json of a synthetic world in `landing_dir` lists,
+    in file name order; [] when the folder holds no such manifest (real deliveries).
+
+    Whether a landed delivery is synthetic is decided in SQL (int_coupon_deliveries_marked:
+    listed with the SHA-256 of the delivery as read). Raises KzmigError ("malformed
+    synthetic manifest ...", naming the file) when a synthetic manifest lists a delivery
+    with a size that is not a non-negative integer or a SHA-256 that is not 64
+    hexadecimal digits.
+    """
+    manifest = read_synthetic_manifest(Path(landing_dir) / SYNTHETIC_MANIFEST)
+    if manifest is None:
+        return []
+    entries = []
+    for name, listed in sorted(manifest["files"].items()):
+        listed = listed if isinstance(listed, dict) else {}
+        size, sha256 = listed.get("size_bytes"), listed.get("sha256")
+        sha256 = sha256.lower() if isinstance(sha256, str) else sha256
+        if ((size is not None and (not isinstance(size, int) or isinstance(size, bool) or size < 0))
+                or (sha256 is not None and not (isinstance(sha256, str) and SHA256_HEX.fullmatch(sha256)))):
+            raise KzmigError(
+                f"malformed synthetic manifest {Path(landing_dir) / SYNTHETIC_MANIFEST}: found {name} listed "
+                f"with size_bytes {size!r} and sha256 {sha256!r}; expected a size in bytes and a SHA-256 of "
+                "64 hexadecimal digits, as kzmig generate writes them. Nothing was built. Generate the "
+                "world again (kzmig generate --force --out DIR), or remove the manifest if these are "
+                "real deliveries.")
+        entries.append(ManifestEntry(str(name), size, sha256))
+    return entries
 
 
 # --- one delivery ------------------------------------------------------------------------

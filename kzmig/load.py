@@ -22,6 +22,12 @@ size, SHA-256 and row count, in the same transaction as its rows. A file loaded 
 with the same content is skipped; a file whose content changed since it was loaded, or
 that is no longer in the folder, stops the load (extract spec 1.1: a delivery never
 changes). `--full-refresh` empties both tables and loads every delivery afresh.
+
+The synthetic mark: `landing.synthetic_manifest_files` holds, after every load, the
+deliveries that the manifest.json of a synthetic world in the folder lists (name, size,
+SHA-256; kzmig.landing.synthetic_manifest_entries), none for real deliveries, as the
+DuckDB build's hook writes it; the build marks a delivery synthetic when its SHA-256 is
+the one listed (int_coupon_deliveries_marked).
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from kzmig.landing import (
     csv_records,
     open_parquet,
     reports_from_dicts,
+    synthetic_manifest_entries,
 )
 from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
 
@@ -79,6 +86,13 @@ create table if not exists landing.coupon_deliveries (
 );
 comment on table landing.coupon_deliveries is
     'One row per delivery file loaded into landing.coupon_extract_rows (a file is loaded once, and never changes).';
+create table if not exists landing.synthetic_manifest_files (
+    source_file text primary key,
+    file_size_bytes bigint,
+    file_sha256 text
+);
+comment on table landing.synthetic_manifest_files is
+    'The deliveries listed by the manifest.json of a synthetic world (kzmig generate) in the landing folder of the last load, with their size and SHA-256; empty for real deliveries.';
 """
 
 
@@ -247,7 +261,9 @@ def load(landing_dir: str | os.PathLike, quiet: bool = False, full_refresh: bool
     """Load every delivery of `landing_dir` that is not in the database yet.
 
     Every delivery is checked first (kzmig.landing.check_landing, against what was loaded
-    before): a malformed or changed delivery raises MalformedDelivery and loads nothing.
+    before): a malformed or changed delivery raises MalformedDelivery and loads nothing;
+    so does a synthetic manifest listing a malformed size or SHA-256 (KzmigError). Then
+    landing.synthetic_manifest_files is replaced by the folder's manifest entries.
     full_refresh: empty the landing tables first and load every delivery afresh.
     Returns the files loaded (with their rows) and those skipped as loaded before.
     """
@@ -270,6 +286,7 @@ def load(landing_dir: str | os.PathLike, quiet: bool = False, full_refresh: bool
             loaded = reports_from_dicts(dict(zip(names, row)) for row in cursor.fetchall())
         # Check every delivery before loading anything: a malformed one loads nothing.
         deliveries = check_landing(landing, None if full_refresh else loaded)
+        listed = synthetic_manifest_entries(landing)
         if full_refresh:
             with connection, connection.cursor() as cursor:
                 cursor.execute("truncate landing.coupon_extract_rows, landing.coupon_deliveries")
@@ -290,6 +307,12 @@ def load(landing_dir: str | os.PathLike, quiet: bool = False, full_refresh: bool
                 summary.loaded.append((delivery.source_file, rows))
                 say(f"{position} {delivery.source_file}: {rows:,} rows in {time.monotonic() - file_started:.1f} s")
         with connection, connection.cursor() as cursor:
+            # the folder's manifest now (the synthetic mark), replaced whole
+            cursor.execute("delete from landing.synthetic_manifest_files")
+            cursor.executemany(
+                "insert into landing.synthetic_manifest_files (source_file, file_size_bytes, file_sha256)"
+                " values (%s, %s, %s)",
+                [(entry.source_file, entry.file_size_bytes, entry.file_sha256) for entry in listed])
             cursor.execute("analyze landing.coupon_extract_rows")
     finally:
         connection.close()

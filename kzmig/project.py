@@ -29,7 +29,7 @@ DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
 
 
 # The landing hook's messages (macros/landing, kzmig.landing) as dbt prints them.
-MALFORMED_DELIVERY_LINE = re.compile(r"^(malformed delivery |no coupon extracts: )")
+MALFORMED_DELIVERY_LINE = re.compile(r"^(malformed delivery |malformed synthetic manifest |no coupon extracts: )")
 
 
 class KzmigError(RuntimeError):

@@ -20,16 +20,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 from kzmig.build import add_verbose_argument
-from kzmig.landing import DELIVERY_NAME
+from kzmig.landing import DELIVERY_NAME, SYNTHETIC_MANIFEST, read_synthetic_manifest
 from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError
 
-# The generator's manifest (kzmig.generator.MANIFEST; not imported here so that the
-# landing check does not load the generator).
-MANIFEST = "manifest.json"
+# The generator's manifest (kzmig.landing.SYNTHETIC_MANIFEST).
+MANIFEST = SYNTHETIC_MANIFEST
 NEW, SYNTHETIC, REAL = "new", "synthetic", "real"
 NEVER_MIX = "synthetic data must never mix with real data"
 
@@ -68,18 +66,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def synthetic_manifest(path: Path) -> dict | None:
-    """The generator's manifest in `path`, or None when the file is something else."""
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    if (isinstance(manifest, dict) and manifest.get("synthetic") is True
-            and isinstance(manifest.get("files"), dict) and manifest["files"]):
-        return manifest
-    return None
-
-
 def named(names: list[str], limit: int = 10) -> str:
     shown = ", ".join(repr(name) for name in names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -97,7 +83,7 @@ def landing_state(landing: Path) -> tuple[str, list[str]]:
     if not entries:
         return NEW, []
     deliveries = [path.name for path in entries if path.is_file() and DELIVERY_NAME.fullmatch(path.name)]
-    manifest = synthetic_manifest(landing / MANIFEST) if (landing / MANIFEST).is_file() else None
+    manifest = read_synthetic_manifest(landing / MANIFEST) if (landing / MANIFEST).is_file() else None
     others = [path.name + ("/" if path.is_dir() else "") for path in entries
               if path.name not in deliveries and not (manifest is not None and path.name == MANIFEST)]
     if others:
@@ -162,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
               flush=True)
         generate_world(out_dir=landing, file_format="csv", seed=args.seed)
     build(landing, cutoff=args.cutoff, verbose=args.verbose)
-    # the release page of a synthetic world says so (a banner); issue 16 moves this mark
-    # into the marts, which the export then reads itself
-    export_latest(out_dir=Path(args.out), synthetic=state in (NEW, SYNTHETIC))
+    # the build marks a synthetic world (marts.dim_release.has_synthetic_data) and the export
+    # reads it; a folder kzmig run knows to be synthetic marks the release as well
+    export_latest(out_dir=Path(args.out))
     return 0

@@ -12,6 +12,14 @@ English, Russian or Kazakh, the same figures in each; the CSV files and release.
 the same in every language (apart from the names in the CSV and the language and sheet
 names in release.json).
 
+The synthetic mark: when marts.dim_release says the release's figures come from the
+synthetic world (has_synthetic_data; read into KeyPoints.is_synthetic), every output says
+so: the first line of key_points.md (texts.synthetic_banner and texts.synthetic_note, in
+the release's language), the banner of index.html (kzmig.export.page), a red banner as the
+first row of every sheet of release.xlsx, `"synthetic": true` and a notice in release.json, SYNTHETIC-DATA.txt beside the CSV files
+(which stay plain for machines), and a console line. A real release carries none of these
+(release.json says `"synthetic": false`).
+
 The numbers come from SQL: the script reads the marts schema of the last publication
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
 successful dbt build, never the build file, which a running build may hold) and only
@@ -62,6 +70,9 @@ KEY_POINTS_COLUMNS = (
     "internal_migrants", "internal_migrants_change_pct",
     "regions_with_positive_interregional_net", "comparison_release_id",
 )
+
+# Beside the CSV files of a synthetic release (a CSV reader opens the folder and sees it).
+SYNTHETIC_NOTE_FILE = "SYNTHETIC-DATA.txt"
 
 LATEST_ORDER = ("period_year desc, period_end_month desc, "
                 "case when vintage = 'revised' then 0 else 1 end, cutoff_at desc, release_id desc")
@@ -188,7 +199,7 @@ MARTS_READ = (
     "migration_annual", "migration_monthly", "migration_by_region_annual",
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
-    "dim_country", "dim_ethnic_group", "dim_region", "migration_intensity_annual",
+    "dim_country", "dim_ethnic_group", "dim_region", "dim_release", "migration_intensity_annual",
 )
 
 
@@ -196,6 +207,10 @@ def _require_marts(connection) -> None:
     if not _has_table(connection, "marts", "release_key_points"):
         raise KzmigError("the warehouse has no marts.release_key_points: build it first (kzmig build)")
     missing = [name for name in MARTS_READ if not _has_table(connection, "marts", name)]
+    if not missing and not connection.execute(
+            "select count(*) from information_schema.columns where table_schema = 'marts' "
+            "and table_name = 'dim_release' and column_name = 'has_synthetic_data'").fetchone()[0]:
+        missing = ["dim_release.has_synthetic_data"]
     if missing:
         raise KzmigError("the warehouse has no " + ", ".join(f"marts.{name}" for name in missing)
                          + ": it was built by an older version; rebuild it (kzmig build)")
@@ -242,8 +257,12 @@ def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
         from marts.migration_by_region_annual
         where release_id = ? and source_release_id = release_id and interregional_net > 0
         order by interregional_net desc, region_code""", [release_id]).fetchall()
+    # the synthetic mark: the release's figures come from the synthetic world
+    synthetic = connection.execute(
+        "select has_synthetic_data from marts.dim_release where release_id = ?", [release_id]).fetchone()
     return texts.KeyPoints(**point, comparison_period_year=comparison_year,
-                           positive_regions=tuple((name, net) for name, net in positive))
+                           positive_regions=tuple((name, net) for name, net in positive),
+                           is_synthetic=bool(synthetic and synthetic[0]))
 
 
 def _dynamic_years(connection, release_id: str) -> list[dict]:
@@ -295,26 +314,25 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
 # --- writing the release folder ----------------------------------------------------------
 
 def export_release(release_id: str, out_dir: Path, lang: str = "en",
-                   warehouse: Path | None = None, quiet: bool = False,
-                   synthetic: bool = False) -> Path:
+                   warehouse: Path | None = None, quiet: bool = False) -> Path:
     """Write out_dir/release_id/ from the published marts; return that folder.
 
-    synthetic: mark the release page as computed from a synthetic world (a banner); it is
-    also marked when the key points say so (KeyPoints.is_synthetic, once the marts carry it)."""
-    return _export(release_id, out_dir, lang, warehouse, quiet, synthetic)
+    The release is marked synthetic in every file when marts.dim_release says so
+    (KeyPoints.is_synthetic): the warehouse is the one place that knows."""
+    return _export(release_id, out_dir, lang, warehouse, quiet)
 
 
 def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
-                  quiet: bool = False, synthetic: bool = False) -> Path:
+                  quiet: bool = False) -> Path:
     """Export the latest release the publication holds (greatest period_year, then
     period_end_month; revised before preliminary); return its folder. The release is
     chosen and read on one connection: a publication that replaces the file meanwhile
     does not mix in."""
-    return _export(None, out_dir, lang, warehouse, quiet, synthetic)
+    return _export(None, out_dir, lang, warehouse, quiet)
 
 
 def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
-            quiet: bool, synthetic: bool = False) -> Path:
+            quiet: bool) -> Path:
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
@@ -325,13 +343,13 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
         points = _key_points(connection, release_id, lang)
         data = [_table_data(connection, table, lang, points) for table in release_tables.TABLES]
         years = _dynamic_years(connection, release_id)
-    # issue 16: the synthetic-data mark of the marts (KeyPoints.is_synthetic, being added
-    # in parallel) turns the page's banner on by itself; until then only the argument does
-    synthetic = bool(synthetic or getattr(points, "is_synthetic", False))
     target = _write_atomically(Path(out_dir), release_id,
                                lambda folder: _write_release(folder, points, data, years, build,
-                                                             lang, synthetic))
+                                                             lang))
     if not quiet:
+        if points.is_synthetic:
+            print(f"kzmig: SYNTHETIC DATA — not official statistics. {texts.synthetic_note('en')} "
+                  f"Every file of release {release_id} says so (see {SYNTHETIC_NOTE_FILE}).", flush=True)
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
               f"into {target}", flush=True)
@@ -341,10 +359,25 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
     return target
 
 
+def synthetic_note_text(release_id: str) -> str:
+    """The text of SYNTHETIC-DATA.txt: the banner and its note in every language."""
+    lines = [f"Release {release_id}: SYNTHETIC DATA", ""]
+    for lang in texts.SYNTHETIC_BANNERS:
+        lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
+    lines.append("Every file of this folder holds these figures: the CSV files (kept plain for "
+                 "machines, so they carry no banner), release.xlsx (a banner on every sheet), "
+                 "key_points.md (its first line) and release.json (\"synthetic\": true).")
+    return "\n".join(lines) + "\n"
+
+
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
-                   years: list[dict], build: dict, lang: str, synthetic: bool) -> None:
+                   years: list[dict], build: dict, lang: str) -> None:
     period = period_label(points.period_year, points.period_end_month, lang)
     built = f"{build['finished_at']:%Y-%m-%d %H:%M:%S}"
+    if points.is_synthetic:
+        # the CSVs stay machine-readable: the mark beside them, first in the folder's listing
+        (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(points.release_id),
+                                                  encoding="utf-8")
     key_points = texts.key_points_markdown(points, lang, built)
     (folder / "key_points.md").write_text(key_points, encoding="utf-8")
     for item in data:
@@ -378,11 +411,16 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
     glossary = in_language(texts.GLOSSARY, lang, "glossary and notes")
     writers.write_workbook(folder / "release.xlsx", data, lang,
                            f"{period} ({points.release_id})",
-                           (about_labels[6], about, glossary))
+                           (about_labels[6], about, glossary),
+                           banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
     page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
                     key_points_markdown=key_points, data=data, period=period, about=about,
-                    glossary=glossary, synthetic=synthetic)
+                    glossary=glossary, synthetic=points.is_synthetic)
     document = {
+        # the synthetic mark first: true when the figures come from the synthetic world
+        "synthetic": points.is_synthetic,
+        **({"synthetic_notice": f"{texts.synthetic_banner('en')} {texts.synthetic_note('en')}",
+            "synthetic_note_file": SYNTHETIC_NOTE_FILE} if points.is_synthetic else {}),
         "release_id": points.release_id,
         "period_year": points.period_year,
         "period_end_month": points.period_end_month,

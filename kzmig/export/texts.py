@@ -25,8 +25,9 @@ from kzmig.project import KzmigError
 
 @dataclass(frozen=True)
 class KeyPoints:
-    """One row of marts.release_key_points, the comparison release's period, and the
-    regions with a positive interregional net (name, net), largest first."""
+    """One row of marts.release_key_points, the comparison release's period, the
+    regions with a positive interregional net (name, net), largest first, and whether the
+    figures are synthetic (is_synthetic)."""
 
     release_id: str
     period_year: int
@@ -46,6 +47,9 @@ class KeyPoints:
     comparison_release_id: str | None
     comparison_period_year: int | None
     positive_regions: tuple[tuple[str, int], ...]
+    # marts.dim_release.has_synthetic_data of the release: the figures come from the
+    # synthetic world (kzmig generate); every output then says so (synthetic_banner)
+    is_synthetic: bool = False
 
 
 def _change_en(subject: str, change: float | None) -> str:
@@ -137,13 +141,56 @@ def _capitalised(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
 
 
+# The synthetic mark of a release (KeyPoints.is_synthetic): the banner every output shows
+# first, in the release's language, and the sentence that explains it. Real releases show
+# neither.
+SYNTHETIC_BANNERS = {
+    "en": "Synthetic data — not official statistics.",
+    "ru": "Синтетические данные — не официальная статистика.",
+    "kk": "Синтетикалық деректер — ресми статистика емес.",
+}
+SYNTHETIC_NOTES = {
+    "en": "These figures were computed from made-up coupons of a synthetic world (kzmig generate), "
+          "not from the Migration Service's deliveries: never publish or quote them.",
+    "ru": "Эти показатели рассчитаны по вымышленным талонам синтетического мира (kzmig generate), "
+          "а не по данным Миграционной службы: не публикуйте и не цитируйте их.",
+    "kk": "Бұл көрсеткіштер Көші-қон қызметінің деректерінен емес, синтетикалық әлемнің ойдан "
+          "шығарылған талондарынан (kzmig generate) есептелген: оларды жарияламаңыз және "
+          "дәйексөз ретінде келтірмеңіз.",
+}
+
+
+def _synthetic_text(texts: dict[str, str], lang: str) -> str:
+    try:
+        return texts[lang]
+    except KeyError:
+        raise ValueError(f"no synthetic-data banner in language {lang!r}; "
+                         f"languages: {', '.join(texts)}") from None
+
+
+def synthetic_banner(lang: str) -> str:
+    """The banner of a synthetic release in `lang` (en, ru or kk), e.g. 'Synthetic data —
+    not official statistics.'. Raises ValueError for another language."""
+    return _synthetic_text(SYNTHETIC_BANNERS, lang)
+
+
+def synthetic_note(lang: str) -> str:
+    """The sentence after the banner: where the figures come from and that they must never
+    be published. Raises ValueError for a language other than en, ru or kk."""
+    return _synthetic_text(SYNTHETIC_NOTES, lang)
+
+
 def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: str) -> str:
     """The key points of the release as Markdown in lang ('en', 'ru', 'kk'): sentences,
-    then the figures as a table, the regions with a positive interregional net, notes.
-    Raises KzmigError for a language without key points."""
+    then the figures as a table, the regions with a positive interregional net, notes. A
+    synthetic release's first line is the banner in bold and its note. Raises KzmigError
+    for a language without key points."""
     write = in_language({"en": _key_points_en, "ru": _key_points_ru, "kk": _key_points_kk},
                         lang, "key points")
-    return write(points, build_finished_at)
+    text = write(points, build_finished_at)
+    if points.is_synthetic:
+        text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
+    return text
 
 
 def _key_points_en(p: KeyPoints, built: str) -> str:

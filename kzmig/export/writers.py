@@ -10,8 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_from_string
 
 from kzmig.export.formatting import in_language, month_name
 from kzmig.export.tables import TOTAL, Table
@@ -202,8 +203,31 @@ def add_text_sheet(workbook: Workbook, title: str, about: list[tuple[str, str]],
     sheet.column_dimensions["B"].width = 100
 
 
+BANNER_FILL = PatternFill(fill_type="solid", start_color="C00000", end_color="C00000")
+BANNER_FONT = Font(bold=True, color="FFFFFF", size=12)
+
+
+def add_banner(sheet, text: str) -> None:
+    """Insert `text` as row 1 of the sheet, bold white on red across the sheet's columns;
+    everything below moves down one row, the frozen panes with it."""
+    frozen = sheet.freeze_panes
+    sheet.insert_rows(1)
+    for column in range(1, max(sheet.max_column, 1) + 1):
+        sheet.cell(row=1, column=column).fill = BANNER_FILL
+    cell = sheet.cell(row=1, column=1, value=text)
+    cell.font = BANNER_FONT
+    cell.alignment = Alignment(vertical="center")
+    sheet.row_dimensions[1].height = 22
+    if frozen:
+        column, row = coordinate_from_string(frozen)
+        sheet.freeze_panes = f"{column}{row + 1}"
+
+
 def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
-                   text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]]) -> None:
+                   text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]],
+                   banner: str | None = None) -> None:
+    """One sheet per table, then the text sheet; with `banner` (a synthetic release) every
+    sheet's first row is the banner (add_banner)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for data in tables:
@@ -212,6 +236,9 @@ def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
         else:
             add_table_sheet(workbook, data, lang, period)
     add_text_sheet(workbook, *text_sheet)
+    if banner:
+        for sheet in workbook.worksheets:
+            add_banner(sheet, banner)
     workbook.save(path)
 
 

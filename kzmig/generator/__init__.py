@@ -16,7 +16,9 @@ the rates of messy rows are in world.toml.
 - rows.py: one row per version, messy rows each made for a known outcome, values kept
   as unknown, formats of the older systems;
 - writer.py: text (vectorised with Arrow and numpy) and the monthly delivery files;
-- world.py: the years in order, and manifest.json: rows per file, the outcome of every
+- world.py: the years in order, and manifest.json: `"synthetic": true`, rows, size and
+  SHA-256 per file (the synthetic mark: the build marks a delivery synthetic when the
+  manifest beside it lists its exact bytes), the outcome of every
   row (with no cut-off and at each release cut-off), the counted coupons with unknown
   values, and what each release gives.
 """

@@ -23,7 +23,11 @@ from kzmig.generator.writer import (BlockWriter, DeliveryFiles, FileStyles, deli
                                     to_text)
 from kzmig.generator.year import NONE, Context, YearBuilder
 
-MANIFEST = "manifest.json"
+from kzmig.landing import SYNTHETIC_MANIFEST
+
+# "synthetic": true, and per delivery its rows, size_bytes and sha256: the synthetic mark
+# the build records (a delivery is synthetic when it has exactly the bytes listed here).
+MANIFEST = SYNTHETIC_MANIFEST
 
 
 def assign_ids(parts: list[Rows]) -> Rows:

@@ -13,6 +13,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from kzmig.generator.rows import COLUMNS, Rows
+from kzmig.landing import file_sha256
 from kzmig.generator.year import DAY, DEPARTURE, INTERNAL, Context
 
 SCHEMA = pa.schema([(name, pa.string()) for name in COLUMNS])
@@ -315,7 +316,10 @@ class DeliveryFiles:
             parts.rmdir()
         files = {}
         for month in range(self.months):
-            entry = {"rows": int(self.rows[month])}
+            # the synthetic mark: a delivery is synthetic only with exactly these bytes
+            path = self.out_dir / self.name(month)
+            entry = {"rows": int(self.rows[month]), "size_bytes": path.stat().st_size,
+                     "sha256": file_sha256(path)}
             if self.format == "csv":
                 entry.update(byte_order_mark=bool(self.styles.bom[month]),
                              line_end="\\r\\n" if self.styles.crlf[month] else "\\n",

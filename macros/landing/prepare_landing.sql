@@ -5,9 +5,11 @@
     dbt-duckdb plugin kzmig.dbt_plugin: names, one format, UTF-8, RFC 4180 records of the
     14 columns, Parquet columns all strings, and every delivery read before unchanged);
     then every submitted_at of the new deliveries; only then do
-    landing.coupon_deliveries (one row per delivery) and the view
-    landing.coupon_extract_rows (the rows of the deliveries not read before) point at them.
-    PostgreSQL: the table `kzmig load` filled (with the same Python checks) is checked for
+    landing.coupon_deliveries (one row per delivery), the view
+    landing.coupon_extract_rows (the rows of the deliveries not read before) and
+    landing.synthetic_manifest_files (the deliveries a synthetic world's manifest.json in
+    the folder lists, with their SHA-256: the synthetic mark) point at them.
+    PostgreSQL: the tables `kzmig load` filled (with the same Python checks) are checked for
     submitted_at.
     A malformed delivery raises an error: the hook fails, dbt runs none of the models, and
     nothing of that build reaches the marts. Other commands (seed, test, compile, docs, ...)
@@ -23,6 +25,7 @@
                 '(\n' ~ pending_sql ~ '\n) as delivered_rows'
             )) -%}
             {%- do create_coupon_deliveries(deliveries.all) -%}
+            {%- do create_synthetic_manifest_files(deliveries.synthetic_manifest) -%}
             {%- do create_landing_view(landing, pending_sql) -%}
         {%- else -%}
             {%- do raise_malformed_submission(find_malformed_submission(landing)) -%}
@@ -35,7 +38,9 @@
     DuckDB: every delivery of var('landing_dir'), checked by the plugin's kzmig_check_landing.
     Returns a namespace: `all`, the delivery reports (source_file, file_format,
     file_size_bytes, file_sha256, row_count) in file name order; `pending`, those not read
-    before. Raises the plugin's one clear message on a malformed delivery.
+    before; `synthetic_manifest`, the deliveries listed by the manifest.json of a synthetic
+    world in the folder (source_file, file_size_bytes, file_sha256; none without one).
+    Raises the plugin's one clear message on a malformed delivery.
     Arguments:
       read_before: the reports of the deliveries an earlier build read (deliveries_read_before).
 -#}
@@ -54,7 +59,8 @@
     {%- set read_files = (read_before or []) | map(attribute='source_file') | list -%}
     {%- set deliveries = namespace(
         all=answer.deliveries,
-        pending=answer.deliveries | rejectattr('source_file', 'in', read_files) | list
+        pending=answer.deliveries | rejectattr('source_file', 'in', read_files) | list,
+        synthetic_manifest=answer.synthetic_manifest
     ) -%}
     {{ return(deliveries) }}
 {% endmacro %}
@@ -122,6 +128,40 @@
         from (values {{ rows | join(', ') }}) as deliveries (
             source_file, file_format, file_size_bytes, file_sha256, row_count
         )
+    {%- endcall -%}
+{% endmacro %}
+
+
+{#-
+    DuckDB: landing.synthetic_manifest_files, one row per delivery listed by the
+    manifest.json of a synthetic world in the landing folder (kzmig generate), with the
+    size and SHA-256 it lists (null in a manifest of an older generator); no row when the
+    folder holds no such manifest. Replaced on every build: it is the folder's manifest now.
+-#}
+{% macro create_synthetic_manifest_files(entries) %}
+    {%- set relation = api.Relation.create(
+        database=landing_relation().database, schema=landing_relation().schema,
+        identifier='synthetic_manifest_files'
+    ) -%}
+    {%- set rows = [] -%}
+    {%- for entry in entries -%}
+        {%- do rows.append(
+            'select ' ~ sql_text(entry.source_file) ~ ', '
+            ~ (entry.file_size_bytes if entry.file_size_bytes is not none else 'null') ~ ', '
+            ~ (sql_text(entry.file_sha256) if entry.file_sha256 is not none else 'null')
+        ) -%}
+    {%- endfor -%}
+    {%- if not rows -%}
+        {%- do rows.append('select null, null, null where false') -%}
+    {%- endif -%}
+    {%- call statement('create_synthetic_manifest_files', auto_begin=False) -%}
+        create schema if not exists {{ relation.schema }};
+        create or replace table {{ relation }} as
+        select
+            cast(source_file as varchar) as source_file,
+            cast(file_size_bytes as bigint) as file_size_bytes,
+            cast(file_sha256 as varchar) as file_sha256
+        from ({{ rows | join(' union all ') }}) as listed (source_file, file_size_bytes, file_sha256)
     {%- endcall -%}
 {% endmacro %}
 

@@ -17,8 +17,8 @@
 {#-
     DuckDB: a new file beside the published one (temporary name), opened in storage
     version v1.1.0 (DuckDB 1.1 and later read it); every table of `marts` copied into it
-    with its descriptions, and meta.publication (one row: the build and when it was
-    published); detached (checkpointed, closed); then renamed onto the published file by
+    with its descriptions, and meta.publication (one row: the build, when it was
+    published, and has_synthetic_data, the synthetic mark of marts.dim_release); detached (checkpointed, closed); then renamed onto the published file by
     the dbt-duckdb plugin (kzmig_publication_finish: os.replace). A reader holding the
     old file keeps reading it; a new connection opens the new one. The build never
     opens the published file itself, so readers never block the build.
@@ -66,9 +66,11 @@
             {{ finished_at }} as build_finished_at,
             cast({{ build_runs_cutoff() }} as varchar) as data_cutoff,
             cast({{ tables.rows | length }} as integer) as mart_count,
-            cast(current_timestamp at time zone 'UTC' as timestamp) as published_at;
+            cast(current_timestamp at time zone 'UTC' as timestamp) as published_at,
+            cast({{ publication_synthetic_mark(marts_schema, tables.columns[0].values()) }} as boolean)
+                as has_synthetic_data;
         comment on table kzmig_publication.meta.publication is
-            'The build these marts come from (one row): dbt invocation id, command, target, build started and finished (UTC), its data cut-off (null: everything landed), the number of marts and when they were published (UTC).';
+            'The build these marts come from (one row): dbt invocation id, command, target, build started and finished (UTC), its data cut-off (null: everything landed), the number of marts, when they were published (UTC), and whether they hold synthetic data (true: made up by kzmig generate, never publish them; marts.dim_release.has_synthetic_data).';
         detach kzmig_publication;
     {%- endcall -%}
     {%- do run_query(
@@ -88,7 +90,8 @@
     old marts to its end, and the publication never waits while holding a lock, so it
     cannot deadlock with a reader); rename `marts` away and `marts_next` to `marts`;
     drop the old tables; grant `bi_reader` usage on the schema and select on every
-    table; record the publication in audit.publications; commit. A reader sees the
+    table; record the publication in audit.publications (with has_synthetic_data, the
+    synthetic mark of marts.dim_release); commit. A reader sees the
     previous set or the new one, never a mix; statements queued behind the swap read
     the new tables.
 -#}
@@ -168,15 +171,36 @@
             mart_count {{ dbt.type_int() }} not null,
             published_at {{ dbt.type_timestamp() }} not null
         );
-        insert into {{ generate_schema_name('audit', none) }}.publications
+        alter table {{ generate_schema_name('audit', none) }}.publications
+            add column if not exists has_synthetic_data boolean;
+        insert into {{ generate_schema_name('audit', none) }}.publications (
+            invocation_id, command, target_name, build_started_at, build_finished_at,
+            data_cutoff, mart_count, published_at, has_synthetic_data
+        )
         values (
             {{ sql_text(invocation_id) }}, {{ sql_text(flags.WHICH) }}, {{ sql_text(target.name) }},
             {{ build_runs_timestamp(run_started_at) }}, {{ finished_at }}, {{ build_runs_cutoff() }},
-            {{ tables.rows | length }}, cast(now() at time zone 'utc' as {{ dbt.type_timestamp() }})
+            {{ tables.rows | length }}, cast(now() at time zone 'utc' as {{ dbt.type_timestamp() }}),
+            {{ publication_synthetic_mark(build_schema, tables.columns[0].values()) }}
         );
         commit;
     {%- endcall -%}
     {{- log('Published ' ~ (tables.rows | length) ~ ' marts into schema ' ~ public_schema, info=true) -}}
+{%- endmacro %}
+
+
+{#-
+    The synthetic mark of a publication: an SQL expression, true when marts.dim_release of
+    the marts being published says the warehouse holds synthetic data
+    (has_synthetic_data), null when those marts have no dim_release.
+-#}
+{% macro publication_synthetic_mark(marts_schema, table_names) -%}
+    {%- if 'dim_release' in table_names -%}
+        (select coalesce(bool_or(has_synthetic_data), false)
+        from {{ adapter.quote(marts_schema) }}.{{ adapter.quote('dim_release') }})
+    {%- else -%}
+        null
+    {%- endif -%}
 {%- endmacro %}
 
 

@@ -519,6 +519,9 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             used = {name: value for name, value in parameters.items() if f"${name}" in sql}
             return connection.execute(sql, used).fetchall()
 
+        # the calibrated world is synthetic: row 1 of every sheet is the banner
+        # (tests/python/test_synthetic_mark.py), then the title, the headers and the rows
+        assert {sheet["A1"].value for sheet in workbook.worksheets} == {"Synthetic data — not official statistics."}
         checked = set()
         for sheet_name, sql in SHEET_QUERIES.items():
             sheet = workbook[sheet_name]

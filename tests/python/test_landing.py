@@ -356,6 +356,7 @@ def test_the_dbt_plugin_answers_with_the_same_check(tmp_path):
     Plugin(name="kzmig", plugin_config={}).configure_connection(connection)
     answer = json.loads(connection.execute("select kzmig_check_landing(?, null, null)", [str(tmp_path)]).fetchone()[0])
     assert [(row["source_file"], row["row_count"]) for row in answer["deliveries"]] == [("coupons_2023_01.csv", 2)]
+    assert answer["synthetic_manifest"] == []  # real deliveries come with no manifest
     (tmp_path / "coupons_2023_01 (1).csv").write_bytes(b"")
     answer = json.loads(check_landing_json(str(tmp_path), None, None))
     assert answer == {"error": str(malformed(lambda: check_landing(tmp_path)))}

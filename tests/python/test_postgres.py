@@ -185,6 +185,14 @@ def test_postgres_builds_the_same_marts(postgres_warehouse, calibrated_warehouse
     duckdb_marts = mart_tables_duckdb(calibrated_warehouse)
     assert duckdb_marts == PUBLIC_MARTS
     assert mart_tables_postgres(postgres_warehouse) == duckdb_marts
+    # the synthetic mark: kzmig load records the world's manifest, the marts and the
+    # publication say the warehouse holds synthetic data (tests/python/test_synthetic_mark.py)
+    assert pg_query(postgres_warehouse, """
+        select
+            (select count(*) from landing.synthetic_manifest_files),
+            (select bool_and(is_synthetic) from intermediate.int_coupon_deliveries_marked),
+            (select bool_and(has_synthetic_data) from marts.dim_release),
+            (select bool_and(has_synthetic_data) from audit.publications)""") == [(39, True, True, True)]
 
 
 def test_every_mart_is_identical_on_duckdb_and_postgres(postgres_warehouse, calibrated_warehouse):
@@ -339,6 +347,12 @@ def test_every_fixture_row_gets_its_expected_outcome_on_postgres(fixture_databas
     expected = {(row["source_file"], int(row["source_row"])): (row["coupon_id"], row["outcome"], row["reject_reason"])
                 for row in read_fixture(expected_file)}
     assert built == expected
+    # real deliveries (no manifest) carry no synthetic mark
+    assert pg_query(fixture_database, """
+        select
+            (select count(*) from landing.synthetic_manifest_files),
+            (select bool_or(has_synthetic_data) from marts.dim_release),
+            (select bool_or(has_synthetic_data) from audit.publications)""") == [(0, False, False)]
     if cutoff is None:
         columns = list(read_fixture("expected_counted_coupons.csv")[0])
         counted = {row[0]: [as_text(value) for value in row] for row in pg_query(

@@ -6,7 +6,7 @@
   of the published file), formatted per language, and equal to the published ones
   (seeds/reference/published_figures.csv: 25,399 / 16,055 / 9,344 / +46.9 % / −33.8 % /
   86.3 % / 77.3 % / +27.5 %, and the three regions with a positive interregional net),
-  with the synthetic-data banner (the calibrated world's manifest says it is synthetic).
+  with the synthetic-data banner (the warehouse records that the calibrated world is synthetic).
 - The page loads with no console message, no script error and no request other than
   file://; every link is to a file of the release, an anchor, or (in Useful links) the
   Bureau's site; it has lang set, a caption and column headers on every table, and a
@@ -165,20 +165,11 @@ READ_PRINT = r"""(() => ({
 
 
 @pytest.fixture(scope="module")
-def synthetic(calibrated_world) -> bool:
-    """Whether the calibrated world is synthetic, as its manifest says (it is)."""
-    # issue 16: once the marts carry the synthetic mark, the export reads it itself and
-    # this argument goes.
-    return json.loads((calibrated_world / "manifest.json").read_text(encoding="utf-8"))["synthetic"]
-
-
-@pytest.fixture(scope="module")
-def exported(calibrated_warehouse, synthetic, tmp_path_factory) -> dict[str, Path]:
+def exported(calibrated_warehouse, tmp_path_factory) -> dict[str, Path]:
     """2023-12-p exported in every language of the export, one folder each."""
     out = tmp_path_factory.mktemp("release_page")
     return {lang: release_export.export_release(RELEASE, out / lang, lang=lang,
-                                                warehouse=calibrated_warehouse, quiet=True,
-                                                synthetic=synthetic)
+                                                warehouse=calibrated_warehouse, quiet=True)
             for lang in tables.LANGUAGES}
 
 
