@@ -149,6 +149,6 @@ def run(args: argparse.Namespace) -> int:
         generate_world(out_dir=landing, file_format="csv", seed=args.seed)
     build(landing, cutoff=args.cutoff, verbose=args.verbose)
     # the build marks a synthetic world (marts.dim_release.has_synthetic_data) and the export
-    # reads it; a folder kzmig run knows to be synthetic marks the release as well
+    # reads the mark from there
     export_latest(out_dir=Path(args.out))
     return 0
