@@ -167,6 +167,19 @@ POPULATION_BASIS_NAMES = {
 REPUBLIC_NAMES = {"en": "Republic of Kazakhstan", "ru": "Республика Казахстан",
                   "kk": "Қазақстан Республикасы"}
 
+# The migration intensity rates, computed by the marts (on the basis the table states).
+PER_THOUSAND = (
+    Column("arrivals_per_1000", "Arrivals per 1,000 population",
+           "Прибыло на 1000 человек населения", "pct",
+           header_kk="Халықтың 1000 адамына шаққанда келгендер"),
+    Column("departures_per_1000", "Departures per 1,000 population",
+           "Выбыло на 1000 человек населения", "pct",
+           header_kk="Халықтың 1000 адамына шаққанда кеткендер"),
+    Column("net_migration_per_1000", "Net migration per 1,000 population",
+           "Сальдо миграции на 1000 человек населения", "pct",
+           header_kk="Халықтың 1000 адамына шаққанда көші-қон сальдосы"),
+)
+
 # The release's region names, for the dynamic tables that carry only region codes: those
 # of the release's own year (source_release_id = release_id) of the annual regions mart.
 RELEASE_REGION_NAMES = """
@@ -361,7 +374,7 @@ TABLES: tuple[Table, ...] = (
         sheet_kk="Қарқындылық, 1000 тұрғынға",
         title_en="Migration intensity per 1,000 population, {period}",
         title_ru="Интенсивность миграции на 1000 человек населения, {period}",
-        title_kk="Көші-қон қарқындылығы, 1000 тұрғынға, {period}",
+        title_kk="Көші-қон қарқындылығы, халықтың 1000 адамына шаққанда, {period}",
         sql="""
             with {release_region_names}
             select
@@ -384,15 +397,7 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("territory_code", "KATO code", "Код КАТО", "text", header_kk="ҚАТО коды"),
             Column("territory_name", "Territory", "Территория", "text", header_kk="Аумақ"),
-            Column("arrivals_per_1000", "Arrivals per 1,000 population",
-                   "Прибыло на 1000 человек населения", "pct",
-                   header_kk="Келгендер, 1000 тұрғынға"),
-            Column("departures_per_1000", "Departures per 1,000 population",
-                   "Выбыло на 1000 человек населения", "pct",
-                   header_kk="Кеткендер, 1000 тұрғынға"),
-            Column("net_migration_per_1000", "Net migration per 1,000 population",
-                   "Сальдо миграции на 1000 человек населения", "pct",
-                   header_kk="Көші-қон сальдосы, 1000 тұрғынға"),
+            *PER_THOUSAND,
             *POPULATION_BASIS,
         ),
     ),
@@ -430,15 +435,7 @@ TABLES: tuple[Table, ...] = (
             Column("departures_change_pct", "Departures, change on previous year, %",
                    "Выбыло, изменение к предыдущему году, %", "pct",
                    header_kk="Кеткендер, алдыңғы жылмен салыстырғанда өзгерісі, %"),
-            Column("arrivals_per_1000", "Arrivals per 1,000 population",
-                   "Прибыло на 1000 человек населения", "pct",
-                   header_kk="Халықтың 1000 адамына шаққанда келгендер"),
-            Column("departures_per_1000", "Departures per 1,000 population",
-                   "Выбыло на 1000 человек населения", "pct",
-                   header_kk="Халықтың 1000 адамына шаққанда кеткендер"),
-            Column("net_migration_per_1000", "Net migration per 1,000 population",
-                   "Сальдо миграции на 1000 человек населения", "pct",
-                   header_kk="Халықтың 1000 адамына шаққанда көші-қон сальдосы"),
+            *PER_THOUSAND,
             *POPULATION_BASIS,
             SOURCE,
         ),
