@@ -106,24 +106,29 @@ def monthly_flows(data: TableData, labels: dict, lang: str, title: str, descript
     return Chart(key, title, description, render_svg(_config(chart), lang, key, title, description))
 
 
+def _paired_bars(rows: list[dict], category: str, series: tuple[tuple[str, str], ...],
+                 colours: tuple[str, str], people: str, height_step: int) -> alt.Chart:
+    """Horizontal bars of two series (key in the row, label) per category, the categories
+    in the rows' order."""
+    values = [{"category": row[category], "series": label, "people": row[key]}
+              for row in rows for key, label in series]
+    order = [label for _, label in series]
+    return alt.Chart(alt.Data(values=values)).mark_bar().encode(
+        y=alt.Y("category:N", title=None, sort=[row[category] for row in rows]),
+        yOffset=alt.YOffset("series:N", sort=order),
+        x=alt.X("people:Q", title=people, axis=alt.Axis(format=",d")),
+        color=alt.Color("series:N", sort=order, scale=alt.Scale(range=list(colours))),
+    ).properties(width=WIDTH - 160, height=alt.Step(height_step))
+
+
 def net_by_region(data: TableData, labels: dict, lang: str, title: str, description: str,
                   key: str = "chart-regions") -> Chart:
     """Net migration and interregional net of each region (migration_by_region), as
     horizontal bars in the table's order of regions."""
-    rows = records(data)
-    values = []
-    for row in rows:
-        values.append({"region": row["region_name"], "series": labels["net_migration"],
-                       "people": row["net_migration"]})
-        values.append({"region": row["region_name"], "series": labels["interregional_net"],
-                       "people": row["interregional_net"]})
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        y=alt.Y("region:N", title=None, sort=[row["region_name"] for row in rows]),
-        yOffset=alt.YOffset("series:N", sort=[labels["net_migration"], labels["interregional_net"]]),
-        x=alt.X("people:Q", title=labels["people"], axis=alt.Axis(format=",d")),
-        color=alt.Color("series:N", sort=[labels["net_migration"], labels["interregional_net"]],
-                        scale=alt.Scale(range=[NET_COLOUR, INTERREGIONAL_COLOUR])),
-    ).properties(width=WIDTH - 160, height=alt.Step(9))
+    chart = _paired_bars(records(data), "region_name",
+                         (("net_migration", labels["net_migration"]),
+                          ("interregional_net", labels["interregional_net"])),
+                         (NET_COLOUR, INTERREGIONAL_COLOUR), labels["people"], 9)
     return Chart(key, title, description, render_svg(_config(chart), lang, key, title, description))
 
 
@@ -155,20 +160,9 @@ def top_countries(data: TableData, labels: dict, lang: str, title: str, descript
                   key: str = "chart-countries") -> Chart:
     """Arrivals and departures of the TOP_COUNTRIES countries with the most arrivals
     (external_migration_by_country), most arrivals first."""
-    rows = top_country_rows(data)
-    values = []
-    for row in rows:
-        values.append({"country": row["country_name"], "series": labels["arrivals"],
-                       "people": row["arrivals"]})
-        values.append({"country": row["country_name"], "series": labels["departures"],
-                       "people": row["departures"]})
-    chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
-        y=alt.Y("country:N", title=None, sort=[row["country_name"] for row in rows]),
-        yOffset=alt.YOffset("series:N", sort=[labels["arrivals"], labels["departures"]]),
-        x=alt.X("people:Q", title=labels["people"], axis=alt.Axis(format=",d")),
-        color=alt.Color("series:N", sort=[labels["arrivals"], labels["departures"]],
-                        scale=alt.Scale(range=[ARRIVALS_COLOUR, DEPARTURES_COLOUR])),
-    ).properties(width=WIDTH - 160, height=alt.Step(10))
+    chart = _paired_bars(top_country_rows(data), "country_name",
+                         (("arrivals", labels["arrivals"]), ("departures", labels["departures"])),
+                         (ARRIVALS_COLOUR, DEPARTURES_COLOUR), labels["people"], 10)
     return Chart(key, title, description, render_svg(_config(chart), lang, key, title, description))
 
 
