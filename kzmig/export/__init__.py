@@ -413,8 +413,11 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
                            f"{period} ({points.release_id})",
                            (about_labels[6], about, glossary),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
+    # the page shows the key points without their banner line: it has its own banner
     page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
-                    key_points_markdown=key_points, data=data, period=period, about=about,
+                    key_points_markdown=texts.key_points_markdown(points, lang, built,
+                                                                  with_banner=False),
+                    data=data, period=period, about=about,
                     glossary=glossary, synthetic=points.is_synthetic)
     document = {
         # the synthetic mark first: true when the figures come from the synthetic world

@@ -31,7 +31,7 @@ from kzmig.export import charts
 from kzmig.export.formatting import MINUS, format_decimal, format_integer, format_percent
 from kzmig.export.formatting import in_language, month_name, round_half_away_from_zero
 from kzmig.export.tables import TOTAL
-from kzmig.export.texts import KeyPoints
+from kzmig.export.texts import KeyPoints, synthetic_banner, synthetic_note
 from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
@@ -60,9 +60,6 @@ LABELS: dict[str, dict[str, str]] = {
         "bns": "Bureau of National Statistics of the Agency for Strategic Planning and "
                "Reforms of the Republic of Kazakhstan",
         "bns_url": "https://stat.gov.kz/en/",
-        "banner": "Synthetic data. The figures on this page were computed from a generated "
-                  "(synthetic) world, not from real registrations of migrants: they serve to "
-                  "test and demonstrate the warehouse and are not official statistics.",
         "arrivals": "Arrivals",
         "departures": "Departures",
         "net_migration": "Net migration",
@@ -113,10 +110,6 @@ LABELS: dict[str, dict[str, str]] = {
         "bns": "Бюро национальной статистики Агентства по стратегическому планированию и "
                "реформам Республики Казахстан",
         "bns_url": "https://stat.gov.kz/ru/",
-        "banner": "Синтетические данные. Показатели на этой странице рассчитаны по "
-                  "сгенерированным (синтетическим) данным, а не по реальной регистрации "
-                  "мигрантов: они служат для проверки и демонстрации хранилища и не являются "
-                  "официальной статистикой.",
         "arrivals": "Прибывшие",
         "departures": "Выбывшие",
         "net_migration": "Сальдо миграции",
@@ -168,10 +161,6 @@ LABELS: dict[str, dict[str, str]] = {
         "bns": "Қазақстан Республикасы Стратегиялық жоспарлау және реформалар агенттігінің "
                "Ұлттық статистика бюросы",
         "bns_url": "https://stat.gov.kz/kz/",
-        "banner": "Синтетикалық деректер. Осы беттегі көрсеткіштер мигранттардың нақты "
-                  "тіркелуі бойынша емес, жасанды түрде құрылған (синтетикалық) деректер "
-                  "бойынша есептелген: олар қойманы тексеру және көрсету үшін қызмет етеді және "
-                  "ресми статистика болып табылмайды.",
         "arrivals": "Келгендер",
         "departures": "Кеткендер",
         "net_migration": "Көші-қон сальдосы",
@@ -412,8 +401,10 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
     key_points_markdown: the text of key_points.md; data: the release's tables in the
     order of tables.TABLES (those named in release_charts must be there, KeyError
     otherwise); about: (label, value) rows on the release; glossary: texts.GLOSSARY[lang];
-    synthetic: show the banner saying the figures come from a synthetic world."""
+    synthetic: show the banner saying the figures come from a synthetic world (the words of
+    texts.synthetic_banner and texts.synthetic_note, as every other output)."""
     words = labels(lang)
+    banner = f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None
     blocks = markdown_blocks(key_points_markdown)
     title = next((block["text"] for block in blocks
                   if block["kind"] == "heading" and block["level"] == 1), period)
@@ -436,7 +427,7 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
     figures = release_charts(points, data, lang, period)
     return _environment().get_template("release_page.html.j2").render(
         lang=lang, words=words, title=title, intro=intro, key_points=key_points,
-        about=about, synthetic=synthetic, figures=figures, release_tables=release_tables,
+        about=about, synthetic=synthetic, banner=banner, figures=figures, release_tables=release_tables,
         by_year=by_year, by_month=by_month, glossary=glossary_entries,
         methodology=methodology_entries, files=files)
 

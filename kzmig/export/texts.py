@@ -180,15 +180,17 @@ def synthetic_note(lang: str) -> str:
     return _synthetic_text(SYNTHETIC_NOTES, lang)
 
 
-def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: str) -> str:
+def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: str,
+                        with_banner: bool = True) -> str:
     """The key points of the release as Markdown in lang ('en', 'ru', 'kk'): sentences,
     then the figures as a table, the regions with a positive interregional net, notes. A
-    synthetic release's first line is the banner in bold and its note. Raises KzmigError
-    for a language without key points."""
+    synthetic release's first line is the banner in bold and its note (unless
+    with_banner=False: the page, which shows its own). Raises KzmigError for a language
+    without key points."""
     write = in_language({"en": _key_points_en, "ru": _key_points_ru, "kk": _key_points_kk},
                         lang, "key points")
     text = write(points, build_finished_at)
-    if points.is_synthetic:
+    if points.is_synthetic and with_banner:
         text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
     return text
 

@@ -245,9 +245,13 @@ def test_the_page_names_the_three_regions_with_their_values(rendered, calibrated
 def test_the_page_shows_the_synthetic_banner(rendered, lang):
     banner = rendered[lang]["banner"]
     assert banner is not None, "no synthetic-data banner on the page of a synthetic world"
-    assert banner["text"] == page.labels(lang)["banner"]
+    words = f"{texts.synthetic_banner(lang)} {texts.synthetic_note(lang)}"
+    assert banner["text"] == words
     assert banner["height"] > 0
-    assert rendered[lang]["body"].lstrip().startswith(page.labels(lang)["banner"])
+    assert rendered[lang]["body"].lstrip().startswith(words)
+    # said once, by the banner: not again as the key points' first line, nor as raw Markdown
+    assert rendered[lang]["body"].count(texts.synthetic_banner(lang)) == 1
+    assert "**" not in rendered[lang]["body"]
 
 
 @pytest.mark.parametrize("lang", languages())
