@@ -46,9 +46,10 @@ def scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(kzmig.build, "build", lambda landing, **options: calls.append(("build", Path(landing))))
     monkeypatch.setattr(kzmig.generate, "generate_world",
                         lambda out_dir, **options: calls.append(("generate", Path(out_dir))))
-    # a synthetic world's release is exported with its page marked synthetic (a banner)
+    # the build records a synthetic world and the export reads the mark from the warehouse
+    # (test_synthetic_mark): kzmig run hands the export nothing but the folder
     monkeypatch.setattr(kzmig.export, "export_latest", lambda out_dir, **options: calls.append(
-        ("export synthetic" if options.get("synthetic") else "export", Path(out_dir))))
+        ("export", Path(out_dir), tuple(options))))
     return tmp_path, calls
 
 
@@ -132,7 +133,7 @@ def test_run_accepts_a_previous_synthetic_world_and_says_it_is_synthetic(scratch
     assert sorted(path.name for path in landing.iterdir()) == sorted([*manifest["files"], "manifest.json"])
     assert run_command.landing_state(landing) == (run_command.SYNTHETIC, sorted(manifest["files"]))
     assert run_cli("--landing-dir", str(landing), "--out", str(tmp_path / "release")) == 0
-    assert calls == [("build", landing), ("export synthetic", tmp_path / "release")]  # nothing generated again
+    assert calls == [("build", landing), ("export", tmp_path / "release", ())]  # nothing generated again
     assert "holds a SYNTHETIC world" in capsys.readouterr().out
 
 
@@ -167,7 +168,7 @@ def test_run_builds_a_folder_of_deliveries_as_real_extracts(scratch, capsys):
         (landing / path.name).write_bytes(path.read_bytes())
     before = snapshot(landing)
     assert run_cli("--landing-dir", str(landing), "--out", str(tmp_path / "release")) == 0
-    assert calls == [("build", landing), ("export", tmp_path / "release")]
+    assert calls == [("build", landing), ("export", tmp_path / "release", ())]
     output = capsys.readouterr().out
     assert "as real extracts" in output and "SYNTHETIC" not in output
     assert snapshot(landing) == before
@@ -182,7 +183,7 @@ def test_run_generates_into_a_new_or_empty_folder_and_says_so(scratch, capsys, s
         landing.mkdir()
     flags = ["--synthetic"] if synthetic else []
     assert run_cli(*flags, "--landing-dir", str(landing), "--out", str(tmp_path / "release")) == 0
-    assert calls == [("generate", landing), ("build", landing), ("export synthetic", tmp_path / "release")]
+    assert calls == [("generate", landing), ("build", landing), ("export", tmp_path / "release", ())]
     output = capsys.readouterr().out
     assert "SYNTHETIC" in output and "NOT real coupons" in output
     assert ("is empty" if exists else "does not exist") in output

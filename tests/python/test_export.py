@@ -109,6 +109,14 @@ def read_csv(path: Path) -> list[list[str]]:
         return list(csv.reader(handle))
 
 
+def key_points_text(folder: Path, lang: str) -> str:
+    """key_points.md of a release of the (synthetic) calibrated world, without its first
+    line: the synthetic-data banner, in the release's language (checked here)."""
+    banner, rest = (folder / "key_points.md").read_text(encoding="utf-8").split("\n\n", 1)
+    assert banner.startswith(f"**{texts.synthetic_banner(lang)}**"), banner
+    return rest
+
+
 def first_data_row(sheet) -> int:
     """The sheet's first row of figures: the panes are frozen above it, below the headers."""
     return int(re.sub(r"[A-Z]+", "", sheet.freeze_panes))
@@ -266,7 +274,7 @@ def test_key_points_sentences_state_the_published_figures_in_kazakh(exported, ca
     internal moves +27,5%; the three regions with a positive interregional net: the
     figures of the published_figures seed and of marts.release_key_points, in the Kazakh
     sentences (numbers with no-break spaces, decimal commas)."""
-    text = (exported["kk"] / "key_points.md").read_text(encoding="utf-8")
+    text = key_points_text(exported["kk"], "kk")
     expected = published(calibrated_warehouse, RELEASE)
     internal_migrants, internal_change = query(calibrated_warehouse, """
         select internal_migrants, internal_migrants_change_pct from marts.release_key_points
@@ -332,7 +340,7 @@ def test_kazakh_key_points_of_part_of_a_year_with_and_without_a_comparison(
     given («келтірілмейді», «деректер жоқ»), not in another language."""
     folder = release_export.export_release(release_id, tmp_path, lang="kk",
                                            warehouse=calibrated_warehouse, quiet=True)
-    text = (folder / "key_points.md").read_text(encoding="utf-8")
+    text = key_points_text(folder, "kk")
     (year, arrivals, departures, net, internal, comparison, arrivals_change,
      regions) = query(calibrated_warehouse, """
         select period_year, arrivals, departures, net_migration, internal_migrants,
@@ -683,14 +691,15 @@ def test_every_header_sheet_name_and_title_has_a_kazakh_text():
 
 
 def test_the_kazakh_workbook_names_its_sheets_validly_and_carries_the_glossary(exported):
-    workbook = openpyxl.load_workbook(exported["kk"] / "release.xlsx", read_only=True)
+    workbook = openpyxl.load_workbook(exported["kk"] / "release.xlsx")
     assert all(valid_sheet_name(name) for name in workbook.sheetnames), workbook.sheetnames
     glossary = workbook[workbook.sheetnames[-1]]
     cells = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
     assert "Шығарылым туралы" in cells and RELEASE in cells and "алдын ала" in cells
     assert "2023\u00a0жылғы қаңтар–желтоқсан" in cells
     assert "Көші-қон сальдосы" in cells and "Халықтың көші-қоны" in cells
-    title = workbook[tables.TABLES[0].sheet("kk")]["A1"].value
+    sheet = workbook[tables.TABLES[0].sheet("kk")]
+    title = sheet.cell(row=first_data_row(sheet) - 2, column=1).value
     assert title == ("Халықтың өңірлер бойынша көші-қоны, 2023\u00a0жылғы қаңтар–желтоқсан "
                      f"({RELEASE}), адам")
     document = json.loads((exported["kk"] / "release.json").read_text(encoding="utf-8"))
