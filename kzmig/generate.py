@@ -10,7 +10,7 @@ from kzmig.generator import MANIFEST, generate_world
 from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
 
 SYNTHETIC_NOTICE = "These extracts are SYNTHETIC: invented people and moves, not real data."
-CALIBRATED_NOTICE = ("They are calibrated: built into the warehouse, every release of 2021-2023 gives the "
+CALIBRATED_NOTICE = ("They are calibrated: built into the warehouse, every release of 2021-2025 gives the "
                      "figures BNS published.")
 
 

@@ -4,8 +4,8 @@ Worlds (generated once with `kzmig generate`, into --work-dir, and reused):
 
   tiny        --years 1 --scale 0.01, about 10,000 rows (for tests); CSV by default
   1y          --years 1 --scale 1.2, about 1.2 million rows; CSV by default
-  calibrated  no --years/--scale: the calibrated world, the real size (3.1 million rows,
-              2021-01 to 2024-03); always CSV
+  calibrated  no --years/--scale: the calibrated world, the real size (6.6 million rows,
+              2021-01 to 2026-03); always CSV
   10y         --years 10 --scale 2.5, about 27 million rows; Parquet by default
   100m        --years 10 --scale 9, about 98 million rows; always Parquet; measured once
 

@@ -96,12 +96,13 @@ class Checkpoint:
 class YearPlan:
     year: int
     months: list[int]
-    checkpoints: list[Checkpoint]  # preliminary ones (3, 6, 9, 12) then the revised one
+    checkpoints: list[Checkpoint]  # preliminary ones (by end month, the last 12) then the revised one
     revised_cutoff: int
     calibrated: bool
     scale: float
     arrival_country_quota: dict[str, int] = field(default_factory=dict)  # at the revised cut-off
-    arrival_region_quota: dict[str, int] = field(default_factory=dict)  # at the revised cut-off
+    arrival_region_quota: dict[str, int] = field(default_factory=dict)  # at arrival_region_release's cut-off
+    arrival_region_release: str | None = None
     arrival_ethnic_quota: dict[str, int] = field(default_factory=dict)
     arrival_ethnic_release: str | None = None
 
@@ -178,6 +179,18 @@ class Planner:
         total = self._published(release_id, flow)
         if total is None:
             total = chosen.get(flow)
+        release = self._release(release_id)
+        comparison = self._comparison(release) if release else None
+        change = self.ref.figure(release_id, f"{flow}_change_pct")
+        if change is not None and change.is_reproducible and comparison:
+            previous = self._external(comparison, flow)[0]
+            if previous is None:
+                raise PlanError(f"{release_id}: {flow} change published but {comparison} has no {flow}")
+            if total is None:
+                total = count_for_change(previous, change.published_value)
+            elif shown_change(int(total), previous) != round_half_away(Decimal(str(change.published_value))):
+                raise PlanError(f"{release_id}: {flow} {int(total)} on {comparison}'s {previous} is not the "
+                                f"published change of {change.published_value} %")
         share = self._published(release_id, f"cis_{flow}_share_pct")
         if share is None:
             share = chosen.get(f"cis_{flow}_share_pct")
@@ -240,13 +253,20 @@ class Planner:
             if preliminary and None in (arrivals, cis_arrivals, departures, cis_departures):
                 raise PlanError(f"{release.release_id}: external targets incomplete")
             checkpoints.append(point)
-        if [point.end_month for point in checkpoints if point.vintage == "preliminary"] != [3, 6, 9, 12]:
-            raise PlanError(f"{year}: the calendar must hold the four preliminary releases")
+        ends = [point.end_month for point in checkpoints if point.vintage == "preliminary"]
+        if ends != sorted(set(ends)) or not ends or ends[-1] != 12 or not {3, 6, 9} <= set(ends):
+            raise PlanError(f"{year}: the calendar must hold the quarterly and annual preliminary releases")
+        checkpoints.sort(key=lambda point: (point.vintage != "preliminary", point.end_month))
         plan = YearPlan(year, list(range(1, 13)), checkpoints, seconds(revised_cutoff(year)), True, 1.0)
         revised = plan.revised
         if revised is not None:
             plan.arrival_country_quota = self._ranked(revised.release_id, "arrivals_by_country")
-            plan.arrival_region_quota = self._ranked(revised.release_id, "external_arrivals_by_region")
+        # The regions of the arrivals: the revised release's list, else a preliminary one's.
+        for point in ([revised] if revised is not None else []) + plan.preliminary[::-1]:
+            quota = self._ranked(point.release_id, "external_arrivals_by_region")
+            if quota:
+                plan.arrival_region_quota, plan.arrival_region_release = quota, point.release_id
+                break
         for point in plan.preliminary:
             quota = self._ranked(point.release_id, "arrivals_by_ethnic_group")
             if quota:
@@ -263,13 +283,19 @@ class Planner:
         """Plans of every year of a world of `years` years from the first year, plus
         January-March of the following year."""
         first = self.world["world"]["first_year"]
-        calibrated = self.world["world"]["calibrated_years"]
         plans = []
         for year in range(first, first + years):
-            pattern = self._calibrated[min(max(year, calibrated[0]), calibrated[-1])]
-            plans.append(self._shifted(pattern, year, scale))
+            plans.append(self._shifted(self._calibrated[self.pattern_year(year, scale)], year, scale))
         plans.append(self._tail(plans[-1], scale))
         return plans
+
+    def pattern_year(self, year: int, scale: float) -> int:
+        """The calibrated year whose pattern a year of a world follows: its own at scale 1
+        (the nearest calibrated year beyond them); in a scaled world, the nearest of the
+        pattern years of world.toml (so that a world of N years keeps its size)."""
+        years = (self.world["world"]["calibrated_years"] if scale == 1
+                 else self.world["world"].get("pattern_years", self.world["world"]["calibrated_years"]))
+        return min(max(year, years[0]), years[-1])
 
     def _shifted(self, pattern: YearPlan, year: int, scale: float) -> YearPlan:
         shift = year - pattern.year
@@ -290,17 +316,18 @@ class Planner:
         return YearPlan(year, pattern.months, checkpoints, seconds(revised_cutoff(year)), exact, scale,
                         pattern.arrival_country_quota if exact else {},
                         pattern.arrival_region_quota if exact else {},
+                        pattern.arrival_region_release if exact else None,
                         pattern.arrival_ethnic_quota if exact else {},
                         pattern.arrival_ethnic_release if exact else None)
 
     def _tail(self, last: YearPlan, scale: float) -> YearPlan:
-        """January-March after the last year: that quarter of a calibrated year, or past
-        them, 2023's first quarter grown by the factors of world.toml."""
+        """January-March after the last year: the first quarter of its pattern year, grown
+        by the factors of world.toml past the pattern years."""
         year = last.year + 1
-        calibrated = self.world["world"]["calibrated_years"]
         tail = self.world["unpinned"]["tail"]
-        pattern = self._calibrated[min(year, calibrated[-1])].preliminary[0]
-        grown = year > calibrated[-1]
+        pattern_year = self.pattern_year(year, scale)
+        pattern = next(point for point in self._calibrated[pattern_year].preliminary if point.end_month == 3)
+        grown = year > pattern_year
         factors = {name: (tail[f"{name}_factor"] if grown else 1.0) * scale
                    for name in ("arrivals", "departures", "internal")}
         arrivals = scaled(pattern.arrivals, factors["arrivals"])
