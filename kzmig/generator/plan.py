@@ -166,13 +166,30 @@ class Planner:
         self._internal_cache[release_id] = value
         return value
 
+    def exact(self, figure) -> float:
+        """The value the world gives for a published figure: the published value, or for a
+        count published rounded (in thousands: published_decimals -2) the exact count
+        chosen in world.toml ([unpinned.exact]), which must round to it."""
+        if figure.published_decimals >= 0:
+            return figure.published_value
+        chosen = self.world["unpinned"].get("exact", {}).get(figure.release_id, {}).get(figure.figure_code)
+        if isinstance(chosen, dict):
+            chosen = chosen.get(figure.dimension_code)
+        if chosen is None:
+            return figure.published_value
+        if round_half_away(Decimal(int(chosen)), figure.published_decimals) != round_half_away(
+                Decimal(str(figure.published_value)), figure.published_decimals):
+            raise PlanError(f"{figure.release_id} {figure.figure_code} {figure.dimension_code}: the exact value "
+                            f"{chosen} does not round to the published {figure.published_value}")
+        return float(chosen)
+
     def _published(self, release_id: str, figure_code: str) -> float | None:
         figure = self.ref.figure(release_id, figure_code)
         if figure is None:
             return None
         if not figure.is_reproducible:
             raise PlanError(f"{release_id} {figure_code} is a target but marked not reproducible")
-        return figure.published_value
+        return self.exact(figure)
 
     def _external(self, release_id: str, flow: str) -> tuple[int | None, int | None]:
         chosen = self.world["unpinned"]["external"].get(release_id, {})
@@ -208,7 +225,7 @@ class Planner:
         return share
 
     def _net(self, release_id: str, year: int, end_month: int) -> np.ndarray:
-        published = {figure.dimension_code: int(figure.published_value)
+        published = {figure.dimension_code: int(self.exact(figure))
                      for figure in self.ref.figures_of(release_id, "interregional_net")}
         complete = self.ref.figure(release_id, "regions_with_positive_interregional_net") is not None
         extra = {code: int(value) for code, value in
@@ -252,6 +269,11 @@ class Planner:
                                self._net(release.release_id, year, release.end_month) if preliminary else None)
             if preliminary and None in (arrivals, cis_arrivals, departures, cis_departures):
                 raise PlanError(f"{release.release_id}: external targets incomplete")
+            net = self.ref.figure(release.release_id, "net_migration")
+            if net is not None and arrivals is not None and departures is not None and round_half_away(
+                    Decimal(arrivals - departures), net.published_decimals) != round_half_away(
+                    Decimal(str(net.published_value)), net.published_decimals):
+                raise PlanError(f"{release.release_id}: arrivals - departures is not the published net migration")
             checkpoints.append(point)
         ends = [point.end_month for point in checkpoints if point.vintage == "preliminary"]
         if ends != sorted(set(ends)) or not ends or ends[-1] != 12 or not {3, 6, 9} <= set(ends):
@@ -275,7 +297,7 @@ class Planner:
 
     def _ranked(self, release_id: str, figure_code: str) -> dict[str, int]:
         figures = sorted(self.ref.figures_of(release_id, figure_code), key=lambda figure: figure.dimension_rank)
-        return {figure.dimension_code: int(figure.published_value) for figure in figures}
+        return {figure.dimension_code: int(self.exact(figure)) for figure in figures}
 
     # ----- any world ------------------------------------------------------------
 
