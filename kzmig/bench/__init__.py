@@ -189,6 +189,16 @@ def memory_limits(override: str | None) -> dict:
 
 # --- the computations -------------------------------------------------------------------------
 
+def calibrated_year_count() -> int:
+    """How many years the calibrated world has (world.toml's calibrated_years)."""
+    import tomllib
+
+    from kzmig.generator.reference import WORLD_FILE
+
+    with open(WORLD_FILE, "rb") as handle:
+        return len(tomllib.load(handle)["world"]["calibrated_years"])
+
+
 class World:
     """One generated world and the folders of its runs."""
 
@@ -209,7 +219,9 @@ class World:
         if (manifest.get("format"), manifest.get("seed")) != (self.file_format, SEED):
             return False
         if self.years is None:
-            return manifest.get("calibrated") is True
+            # the calibrated world of this version (a world calibrated on fewer years, made
+            # before the calendar grew, is generated again)
+            return manifest.get("calibrated") is True and manifest.get("years") == calibrated_year_count()
         return (manifest.get("years"), manifest.get("scale")) == (self.years, self.scale)
 
     def generate(self) -> dict:
