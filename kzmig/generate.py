@@ -10,7 +10,7 @@ from kzmig.generator import MANIFEST, generate_world
 from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
 
 SYNTHETIC_NOTICE = "These extracts are SYNTHETIC: invented people and moves, not real data."
-CALIBRATED_NOTICE = ("They are calibrated: built into the warehouse, every release of 2021-2023 gives the "
+CALIBRATED_NOTICE = ("They are calibrated: built into the warehouse, every release of 2021-2025 gives the "
                      "figures BNS published.")
 
 
@@ -42,7 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=["csv", "parquet"], default="csv", help="file format (default: csv)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: 2024); same seed, same files")
     parser.add_argument("--years", type=int, default=None,
-                        help="years from 2021 (default: 3, calibrated); more for benchmarks")
+                        help="years from 2021 (default: 5, calibrated: 2021-2025 and January-March 2026); more for benchmarks")
     parser.add_argument("--scale", type=float, default=None,
                         help="size multiplier (default: 1); other than 1 the world is uncalibrated")
     parser.add_argument("--force", action="store_true",

@@ -4,8 +4,8 @@ Worlds (generated once with `kzmig generate`, into --work-dir, and reused):
 
   tiny        --years 1 --scale 0.01, about 10,000 rows (for tests); CSV by default
   1y          --years 1 --scale 1.2, about 1.2 million rows; CSV by default
-  calibrated  no --years/--scale: the calibrated world, the real size (3.1 million rows,
-              2021-01 to 2024-03); always CSV
+  calibrated  no --years/--scale: the calibrated world, the real size (6.6 million rows,
+              2021-01 to 2026-03); always CSV
   10y         --years 10 --scale 2.5, about 27 million rows; Parquet by default
   100m        --years 10 --scale 9, about 98 million rows; always Parquet; measured once
 
@@ -189,6 +189,16 @@ def memory_limits(override: str | None) -> dict:
 
 # --- the computations -------------------------------------------------------------------------
 
+def calibrated_year_count() -> int:
+    """How many years the calibrated world has (world.toml's calibrated_years)."""
+    import tomllib
+
+    from kzmig.generator.reference import WORLD_FILE
+
+    with open(WORLD_FILE, "rb") as handle:
+        return len(tomllib.load(handle)["world"]["calibrated_years"])
+
+
 class World:
     """One generated world and the folders of its runs."""
 
@@ -209,7 +219,9 @@ class World:
         if (manifest.get("format"), manifest.get("seed")) != (self.file_format, SEED):
             return False
         if self.years is None:
-            return manifest.get("calibrated") is True
+            # the calibrated world of this version (a world calibrated on fewer years, made
+            # before the calendar grew, is generated again)
+            return manifest.get("calibrated") is True and manifest.get("years") == calibrated_year_count()
         return (manifest.get("years"), manifest.get("scale")) == (self.years, self.scale)
 
     def generate(self) -> dict:

@@ -151,15 +151,19 @@ POPULATION_BASIS = (
 POPULATION_BASIS_NAMES = {
     "en": {"average_annual": "average annual population (mean of 1 January of the year and "
                              "of the next year)",
+           "mid_year": "population on 1 July of the year (mid-year estimate of the average annual "
+                       "population)",
            "start_of_year": "population on 1 January of the year",
            "not_available": "no population figure on the table's basis: no rate"},
     "ru": {"average_annual": "среднегодовая численность населения (среднее на 1 января года "
                              "и следующего года)",
+           "mid_year": "численность населения на 1 июля года (оценка среднегодовой численности)",
            "start_of_year": "численность населения на 1 января года",
            "not_available": "нет численности населения на базе таблицы: показатель не "
                             "рассчитывается"},
     "kk": {"average_annual": "халықтың орташа жылдық саны (жылдың және келесі жылдың "
                              "1 қаңтарындағы сандарының орташасы)",
+           "mid_year": "жылдың 1 шілдесіндегі халық саны (орташа жылдық санның бағасы)",
            "start_of_year": "жылдың 1 қаңтарындағы халық саны",
            "not_available": "кесте негізінде халық саны жоқ: көрсеткіш есептелмейді"},
 }

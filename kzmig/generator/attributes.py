@@ -158,12 +158,13 @@ class Attributes:
             v1_country[members] = np.where(table["kind"][members] == FLIP,
                                            self.countries_for(rng, code, table["v1_cis"][members]),
                                            country[members])
-        final_set = None
-        if plan is not None and (plan.arrival_country_quota or plan.arrival_region_quota):
-            point = plan.revised
+        def counted_arrivals(release_id: str) -> np.ndarray:
+            point = next(point for point in plan.checkpoints if point.release_id == release_id)
             counted = evaluate(table, reg_month, point.cutoff, point.end_month, len(ctx.regions))["counted"]
-            final_set = np.flatnonzero(counted & (flow == ARRIVAL))
+            return np.flatnonzero(counted & (flow == ARRIVAL))
+
         if plan is not None and plan.arrival_country_quota:
+            final_set = counted_arrivals(plan.revised.release_id)
             country[final_set] = self.country_quota(rng, final_set, table["cis"], plan.arrival_country_quota)
         # Region of registration (external; internal regions come with the moves).
         dest = table["dest"].copy()
@@ -171,7 +172,8 @@ class Attributes:
             members = np.flatnonzero(flow == code)
             dest[members] = self.regions_for(rng, code, country[members], table["reg_day"][members])
         if plan is not None and plan.arrival_region_quota:
-            dest[final_set] = self.region_quota(rng, country[final_set], plan.arrival_region_quota)
+            region_set = counted_arrivals(plan.arrival_region_release)
+            dest[region_set] = self.region_quota(rng, country[region_set], plan.arrival_region_quota)
         # Ethnic group.
         ethnic = np.zeros(size, dtype=np.int16)
         internal = np.flatnonzero(flow == INTERNAL)
@@ -180,9 +182,7 @@ class Attributes:
             members = np.flatnonzero(flow == code)
             ethnic[members] = draw_categorical(rng, self.ethnic_given_country[code], country[members])
         if plan is not None and plan.arrival_ethnic_quota:
-            point = next(point for point in plan.checkpoints if point.release_id == plan.arrival_ethnic_release)
-            counted = evaluate(table, reg_month, point.cutoff, point.end_month, len(ctx.regions))["counted"]
-            members = np.flatnonzero(counted & (flow == ARRIVAL))
+            members = counted_arrivals(plan.arrival_ethnic_release)
             ethnic[members] = self.ethnic_quota(rng, country[members], plan.arrival_ethnic_quota)
         # Citizenship.
         citizenship = np.full(size, self.kaz, dtype=np.int16)
@@ -302,7 +302,7 @@ class Attributes:
         return result
 
     def region_quota(self, rng, country: np.ndarray, quota: dict[str, int]) -> np.ndarray:
-        """Regions of the arrivals counted at the revised cut-off: the published top
+        """Regions of the arrivals counted at a release's cut-off: the published top
         regions exactly, every other region below the last of them."""
         ctx = self.ctx
         probabilities = self.region_given_country[ARRIVAL][country]

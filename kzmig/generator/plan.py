@@ -96,12 +96,13 @@ class Checkpoint:
 class YearPlan:
     year: int
     months: list[int]
-    checkpoints: list[Checkpoint]  # preliminary ones (3, 6, 9, 12) then the revised one
+    checkpoints: list[Checkpoint]  # preliminary ones (by end month, the last 12) then the revised one
     revised_cutoff: int
     calibrated: bool
     scale: float
     arrival_country_quota: dict[str, int] = field(default_factory=dict)  # at the revised cut-off
-    arrival_region_quota: dict[str, int] = field(default_factory=dict)  # at the revised cut-off
+    arrival_region_quota: dict[str, int] = field(default_factory=dict)  # at arrival_region_release's cut-off
+    arrival_region_release: str | None = None
     arrival_ethnic_quota: dict[str, int] = field(default_factory=dict)
     arrival_ethnic_release: str | None = None
 
@@ -165,19 +166,48 @@ class Planner:
         self._internal_cache[release_id] = value
         return value
 
+    def exact(self, figure) -> float:
+        """The value the world gives for a published figure: the published value, or for a
+        count published rounded (in thousands: published_decimals -2) the exact count
+        chosen in world.toml ([unpinned.exact]), which must round to it."""
+        if figure.published_decimals >= 0:
+            return figure.published_value
+        chosen = self.world["unpinned"].get("exact", {}).get(figure.release_id, {}).get(figure.figure_code)
+        if isinstance(chosen, dict):
+            chosen = chosen.get(figure.dimension_code)
+        if chosen is None:
+            return figure.published_value
+        if round_half_away(Decimal(int(chosen)), figure.published_decimals) != round_half_away(
+                Decimal(str(figure.published_value)), figure.published_decimals):
+            raise PlanError(f"{figure.release_id} {figure.figure_code} {figure.dimension_code}: the exact value "
+                            f"{chosen} does not round to the published {figure.published_value}")
+        return float(chosen)
+
     def _published(self, release_id: str, figure_code: str) -> float | None:
         figure = self.ref.figure(release_id, figure_code)
         if figure is None:
             return None
         if not figure.is_reproducible:
             raise PlanError(f"{release_id} {figure_code} is a target but marked not reproducible")
-        return figure.published_value
+        return self.exact(figure)
 
     def _external(self, release_id: str, flow: str) -> tuple[int | None, int | None]:
         chosen = self.world["unpinned"]["external"].get(release_id, {})
         total = self._published(release_id, flow)
         if total is None:
             total = chosen.get(flow)
+        release = self._release(release_id)
+        comparison = self._comparison(release) if release else None
+        change = self.ref.figure(release_id, f"{flow}_change_pct")
+        if change is not None and change.is_reproducible and comparison:
+            previous = self._external(comparison, flow)[0]
+            if previous is None:
+                raise PlanError(f"{release_id}: {flow} change published but {comparison} has no {flow}")
+            if total is None:
+                total = count_for_change(previous, change.published_value)
+            elif shown_change(int(total), previous) != round_half_away(Decimal(str(change.published_value))):
+                raise PlanError(f"{release_id}: {flow} {int(total)} on {comparison}'s {previous} is not the "
+                                f"published change of {change.published_value} %")
         share = self._published(release_id, f"cis_{flow}_share_pct")
         if share is None:
             share = chosen.get(f"cis_{flow}_share_pct")
@@ -195,7 +225,7 @@ class Planner:
         return share
 
     def _net(self, release_id: str, year: int, end_month: int) -> np.ndarray:
-        published = {figure.dimension_code: int(figure.published_value)
+        published = {figure.dimension_code: int(self.exact(figure))
                      for figure in self.ref.figures_of(release_id, "interregional_net")}
         complete = self.ref.figure(release_id, "regions_with_positive_interregional_net") is not None
         extra = {code: int(value) for code, value in
@@ -239,14 +269,26 @@ class Planner:
                                self._net(release.release_id, year, release.end_month) if preliminary else None)
             if preliminary and None in (arrivals, cis_arrivals, departures, cis_departures):
                 raise PlanError(f"{release.release_id}: external targets incomplete")
+            net = self.ref.figure(release.release_id, "net_migration")
+            if net is not None and arrivals is not None and departures is not None and round_half_away(
+                    Decimal(arrivals - departures), net.published_decimals) != round_half_away(
+                    Decimal(str(net.published_value)), net.published_decimals):
+                raise PlanError(f"{release.release_id}: arrivals - departures is not the published net migration")
             checkpoints.append(point)
-        if [point.end_month for point in checkpoints if point.vintage == "preliminary"] != [3, 6, 9, 12]:
-            raise PlanError(f"{year}: the calendar must hold the four preliminary releases")
+        ends = [point.end_month for point in checkpoints if point.vintage == "preliminary"]
+        if ends != sorted(set(ends)) or not ends or ends[-1] != 12 or not {3, 6, 9} <= set(ends):
+            raise PlanError(f"{year}: the calendar must hold the quarterly and annual preliminary releases")
+        checkpoints.sort(key=lambda point: (point.vintage != "preliminary", point.end_month))
         plan = YearPlan(year, list(range(1, 13)), checkpoints, seconds(revised_cutoff(year)), True, 1.0)
         revised = plan.revised
         if revised is not None:
             plan.arrival_country_quota = self._ranked(revised.release_id, "arrivals_by_country")
-            plan.arrival_region_quota = self._ranked(revised.release_id, "external_arrivals_by_region")
+        # The regions of the arrivals: the revised release's list, else a preliminary one's.
+        for point in ([revised] if revised is not None else []) + plan.preliminary[::-1]:
+            quota = self._ranked(point.release_id, "external_arrivals_by_region")
+            if quota:
+                plan.arrival_region_quota, plan.arrival_region_release = quota, point.release_id
+                break
         for point in plan.preliminary:
             quota = self._ranked(point.release_id, "arrivals_by_ethnic_group")
             if quota:
@@ -255,7 +297,7 @@ class Planner:
 
     def _ranked(self, release_id: str, figure_code: str) -> dict[str, int]:
         figures = sorted(self.ref.figures_of(release_id, figure_code), key=lambda figure: figure.dimension_rank)
-        return {figure.dimension_code: int(figure.published_value) for figure in figures}
+        return {figure.dimension_code: int(self.exact(figure)) for figure in figures}
 
     # ----- any world ------------------------------------------------------------
 
@@ -263,13 +305,19 @@ class Planner:
         """Plans of every year of a world of `years` years from the first year, plus
         January-March of the following year."""
         first = self.world["world"]["first_year"]
-        calibrated = self.world["world"]["calibrated_years"]
         plans = []
         for year in range(first, first + years):
-            pattern = self._calibrated[min(max(year, calibrated[0]), calibrated[-1])]
-            plans.append(self._shifted(pattern, year, scale))
+            plans.append(self._shifted(self._calibrated[self.pattern_year(year, scale)], year, scale))
         plans.append(self._tail(plans[-1], scale))
         return plans
+
+    def pattern_year(self, year: int, scale: float) -> int:
+        """The calibrated year whose pattern a year of a world follows: its own at scale 1
+        (the nearest calibrated year beyond them); in a scaled world, the nearest of the
+        pattern years of world.toml (so that a world of N years keeps its size)."""
+        years = (self.world["world"]["calibrated_years"] if scale == 1
+                 else self.world["world"].get("pattern_years", self.world["world"]["calibrated_years"]))
+        return min(max(year, years[0]), years[-1])
 
     def _shifted(self, pattern: YearPlan, year: int, scale: float) -> YearPlan:
         shift = year - pattern.year
@@ -290,17 +338,18 @@ class Planner:
         return YearPlan(year, pattern.months, checkpoints, seconds(revised_cutoff(year)), exact, scale,
                         pattern.arrival_country_quota if exact else {},
                         pattern.arrival_region_quota if exact else {},
+                        pattern.arrival_region_release if exact else None,
                         pattern.arrival_ethnic_quota if exact else {},
                         pattern.arrival_ethnic_release if exact else None)
 
     def _tail(self, last: YearPlan, scale: float) -> YearPlan:
-        """January-March after the last year: that quarter of a calibrated year, or past
-        them, 2023's first quarter grown by the factors of world.toml."""
+        """January-March after the last year: the first quarter of its pattern year, grown
+        by the factors of world.toml past the pattern years."""
         year = last.year + 1
-        calibrated = self.world["world"]["calibrated_years"]
         tail = self.world["unpinned"]["tail"]
-        pattern = self._calibrated[min(year, calibrated[-1])].preliminary[0]
-        grown = year > calibrated[-1]
+        pattern_year = self.pattern_year(year, scale)
+        pattern = next(point for point in self._calibrated[pattern_year].preliminary if point.end_month == 3)
+        grown = year > pattern_year
         factors = {name: (tail[f"{name}_factor"] if grown else 1.0) * scale
                    for name in ("arrivals", "departures", "internal")}
         arrivals = scaled(pattern.arrivals, factors["arrivals"])

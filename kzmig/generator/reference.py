@@ -47,6 +47,7 @@ class Figure:
     published_value: float
     is_reproducible: bool
     reproduced_value: float | None
+    published_decimals: int = 0  # -2: a count published in thousands with one decimal
 
 
 @dataclass
@@ -91,7 +92,8 @@ def load_reference() -> Reference:
     figures = [Figure(row["release_id"], row["figure_code"], row["dimension_code"],
                       int(row["dimension_rank"]) if row["dimension_rank"] else None,
                       float(row["published_value"]), row["is_reproducible"] == "true",
-                      float(row["reproduced_value"]) if row["reproduced_value"] else None)
+                      float(row["reproduced_value"]) if row["reproduced_value"] else None,
+                      int(row["published_decimals"]))
                for row in read_seed("published_figures")]
     with open(WORLD_FILE, "rb") as handle:
         world = tomllib.load(handle)

@@ -198,7 +198,7 @@ def generate_world(out_dir: str | Path, file_format: str = "csv", seed: int | No
                    workers: int | None = None) -> dict:
     """Write a synthetic world of coupon extracts into out_dir and return its manifest.
 
-    Without years/scale: the calibrated world (2021-2023 and January-March 2024), whose
+    Without years/scale: the calibrated world (2021-2025 and January-March 2026), whose
     releases reproduce the published figures. With them: a world of `years` years from
     2021 at `scale` times the size, of the same shape (uncalibrated unless both are 1
     for the calibrated years). The files depend only on the seed, years and scale (not
@@ -237,7 +237,7 @@ def generate_world(out_dir: str | Path, file_format: str = "csv", seed: int | No
     manifest = {
         "synthetic": True,
         "description": "Synthetic coupon extracts made by `kzmig generate`: invented people and moves, not "
-                       "real data" + (", calibrated so that the releases of 2021-2023 reproduce the published "
+                       "real data" + (", calibrated so that the releases of 2021-2025 reproduce the published "
                                       "figures." if env.calibrated else " (uncalibrated)."),
         "seed": seed,
         "years": env.years,

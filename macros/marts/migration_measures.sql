@@ -35,15 +35,17 @@
 
 {#-
     Rounds `expression` to `decimals` places, halves away from zero, as BNS shows figures.
-    `decimals` may be a column holding 0 .. `max_decimals`. The value first becomes a
+    `decimals` may be a column holding `min_decimals` .. `max_decimals`; a negative number
+    of places rounds to tens, hundreds … (-2: a count published in thousands with one
+    decimal). The value first becomes a
     numeric with 9 decimals, which removes the binary noise of a double (33.75 stored as
     33.74999…) before the decimal rounding, done by `round(numeric)` — halves away from
     zero on DuckDB and PostgreSQL alike. The result is numeric(20, max_decimals).
 -#}
-{% macro round_half_away_from_zero(expression, decimals, max_decimals=3) -%}
+{% macro round_half_away_from_zero(expression, decimals, max_decimals=3, min_decimals=0) -%}
     cast(
         case
-        {%- for places in range(max_decimals + 1) %}
+        {%- for places in range(min_decimals, max_decimals + 1) %}
             when {{ decimals }} = {{ places }}
                 then round(cast({{ expression }} as numeric(28, 9)), {{ places }})
         {%- endfor %}

@@ -1,5 +1,6 @@
 -- Every figure BNS published (published_figures seed) beside the figure this build
--- computes for the same release, rounded as published, with the difference.
+-- computes for the same release, rounded as published (a count published in thousands
+-- with one decimal, published_decimals -2, to hundreds), with the difference.
 with
 
 published_figures as (
@@ -157,6 +158,7 @@ compared as (
             'computed_figures.computed_value',
             'published_figures.published_decimals',
             max_decimals=1,
+            min_decimals=-2,
         ) }} as computed_value,
         case
             when published_figures.dimension_rank is not null then computed_figures.computed_rank

@@ -15,8 +15,8 @@ from collections import Counter
 import duckdb
 import pytest
 
-from kzmig.bench import (SIZES, World, bench, differing_rows, memory_limits, parquet, ratios, render, targets,
-                         worlds_to_bench)
+from kzmig.bench import (SIZES, World, bench, calibrated_year_count, differing_rows, memory_limits, parquet,
+                         ratios, render, targets, worlds_to_bench)
 from kzmig.bench.deliveries import MARTS
 from kzmig.bench.floor import run_floor
 from kzmig.bench.pandas_marts import main as pandas_main
@@ -132,8 +132,13 @@ def test_worlds_and_their_formats(tmp_path, capsys):
     assert not hundred.matches({"years": 10, "scale": 2.5, "format": "parquet", "seed": 2024})
     calibrated = World(tmp_path, "calibrated", "csv")
     assert "--years" not in calibrated.generate_command()
-    assert calibrated.matches({"years": 3, "scale": 1.0, "format": "csv", "seed": 2024, "calibrated": True})
-    assert not calibrated.matches({"years": 3, "scale": 1.0, "format": "csv", "seed": 2024, "calibrated": False})
+    years = calibrated_year_count()
+    assert calibrated.matches({"years": years, "scale": 1.0, "format": "csv", "seed": 2024, "calibrated": True})
+    assert not calibrated.matches({"years": years, "scale": 1.0, "format": "csv", "seed": 2024,
+                                   "calibrated": False})
+    # a calibrated world of an earlier version, on fewer years, is not reused
+    assert not calibrated.matches({"years": years - 1, "scale": 1.0, "format": "csv", "seed": 2024,
+                                   "calibrated": True})
     overridden = memory_limits("2GB")
     assert (overridden["warehouse"], overridden["floor"], overridden["product_default"]) == ("2GB", "2GB", False)
     env = World(tmp_path, "tiny", "csv").env(tmp_path / "w.duckdb", None)

@@ -8,12 +8,18 @@ cut-off by the warehouse): no figure is copied into this file.
 
 Also: the complete lists of regions with a positive interregional net (every other
 region negative), the published ranks (top countries, regions and ethnic groups), the
-warehouse's own comparison (audit.published_figures_compared), and the audit account of
-every input row against the generator's manifest.
+figures published in thousands (compared at that precision), the calendar's cut-off rule
+and the same-vintage releases every published change is computed on, the warehouse's own
+comparison (audit.published_figures_compared), the audit account of every input row
+against the generator's manifest, and the release `kzmig run` exports (the calendar's
+latest).
 """
 
 from __future__ import annotations
 
+import calendar
+import csv
+import datetime as dt
 import json
 from collections import Counter
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,6 +28,7 @@ import pytest
 
 from conftest import query
 from kzmig.generator import MANIFEST
+from kzmig.project import PROJECT_DIR
 
 # The release's own figures in the marts that hold every evaluation by year or period: the
 # rows of its own year (by year: source_release_id is the release itself), or of its own
@@ -150,6 +157,85 @@ def test_published_ranks_hold(calibrated_warehouse, published):
     assert failures == []
 
 
+def test_figures_published_in_thousands_are_compared_at_that_precision(calibrated_warehouse, published):
+    """A count published in thousands with one decimal (published_decimals -2, stored in
+    persons) is met when the computed count rounds half up to it at hundreds; the world's
+    counts are not round numbers, so the precision is what makes them match."""
+    in_thousands = [figure for figure in published if figure["published_decimals"] < 0]
+    assert in_thousands
+    exact = {}
+    for figure in in_thousands:
+        values = mart_values(calibrated_warehouse, figure["figure_code"], figure["release_id"])
+        value = values[figure["dimension_code"]]
+        assert shown(value, -2) == shown(figure["published_value"], -2), figure
+        assert abs(value - figure["published_value"]) <= 50, figure
+        exact[(figure["release_id"], figure["figure_code"], figure["dimension_code"])] = value
+    assert any(value != figure["published_value"] for value, figure in zip(exact.values(), in_thousands))
+    rows = query(calibrated_warehouse, """
+        select release_id, figure_code, dimension_code, published_value, computed_value, is_match
+        from audit.published_figures_compared where published_decimals < 0""")
+    assert len(rows) == len(in_thousands)
+    for release_id, figure_code, dimension_code, published_value, computed_value, is_match in rows:
+        assert is_match and computed_value == published_value, (release_id, figure_code, dimension_code)
+        assert (release_id, figure_code, dimension_code) in exact
+
+
+def read_calendar() -> list[dict]:
+    with (PROJECT_DIR / "seeds" / "reference" / "release_calendar.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def end_of_month(year: int, month: int) -> str:
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return f"{dt.date(year, month, calendar.monthrange(year, month)[1])} 23:59:59"
+
+
+def test_calendar_cutoffs_follow_the_rule():
+    """A preliminary release (quarterly, annual or monthly cumulative) is cut off at the end
+    of the month after its period; a revised one at the end of March of the next year."""
+    releases = read_calendar()
+    assert releases
+    for release in releases:
+        year, month = int(release["period_year"]), int(release["period_end_month"])
+        rule = end_of_month(year, month + 1) if release["vintage"] == "preliminary" else end_of_month(year + 1, 3)
+        assert release["cutoff_at"] == rule, release["release_id"]
+        assert release["release_id"] == f"{year}-{month:02d}-{release['vintage'][0]}"
+
+
+def test_every_published_change_has_its_same_vintage_base(calibrated_warehouse, published):
+    """Each reproducible change is computed on the release of the same period of the
+    previous year at the same vintage, which the calendar holds (e.g. the monthly 2021
+    releases for January-February and January-April 2022)."""
+    changes = {figure["release_id"] for figure in published
+               if figure["figure_code"].endswith("_change_pct") and figure["is_reproducible"]}
+    assert changes
+    rows = dict(query(calibrated_warehouse,
+                      "select release_id, comparison_release_id from marts.release_key_points"))
+    vintages = dict(query(calibrated_warehouse, "select release_id, vintage from marts.release_key_points"))
+    for release_id in changes:
+        base = rows[release_id]
+        assert base is not None, release_id
+        year, month, vintage = release_id.split("-")
+        assert base == f"{int(year) - 1}-{month}-{vintage}" and vintages[base] == vintages[release_id]
+
+
+def test_kzmig_run_exports_the_latest_release_of_the_calendar(calibrated_warehouse, tmp_path):
+    """`kzmig run` exports (export_latest) the release of the latest period of the calendar,
+    the revised one when there is one: on the calibrated world, whose deliveries run past
+    every cut-off of the calendar, the latest row of the calendar."""
+    from kzmig.export import export_latest
+
+    releases = read_calendar()
+    latest_period = max((int(row["period_year"]), int(row["period_end_month"])) for row in releases)
+    candidates = [row for row in releases
+                  if (int(row["period_year"]), int(row["period_end_month"])) == latest_period]
+    expected = sorted(candidates, key=lambda row: row["vintage"] != "revised")[0]
+    folder = export_latest(out_dir=tmp_path, warehouse=calibrated_warehouse, quiet=True, synthetic=True)
+    assert folder.name == expected["release_id"]
+    document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+    assert (document["release_id"], document["vintage"]) == (expected["release_id"], expected["vintage"])
+
+
 def test_positive_interregional_net_lists_are_complete(calibrated_warehouse, published):
     """Where BNS gave the number of regions with a positive interregional net, those
     listed are the only positive ones and every other region is negative."""
@@ -219,21 +305,31 @@ def test_releases_give_what_the_generator_built(calibrated_warehouse, manifest):
 
 
 def test_world_is_realistic(calibrated_warehouse):
-    """About 0.8 million internal moves a year in 2021-2022 and 1.05 million in 2023,
-    roughly two in five interregional, most of them towards Astana, Almaty and Shymkent;
-    every month populated."""
+    """About 0.8 million internal moves a year in 2021-2022, 1.05 million in 2023, the 2024
+    jump (about +47 %) and more in 2025, roughly two in five interregional, most of them
+    towards Astana, Almaty and Shymkent; departures abroad falling, by about 40 % in 2025;
+    every month populated; the non-CIS arrivals of January-September 2025 mostly from
+    China, Mongolia and Turkey (as the press said)."""
     rows = query(calibrated_warehouse, """
         select registration_year,
                coalesce(sum(coupon_count) filter (where flow_code <> 'external'), 0),
                coalesce(sum(coupon_count) filter (where flow_code = 'interregional'), 0),
                count(distinct registration_month)
         from intermediate.int_coupon_counts_evaluated
-        where release_id = 'latest' and registration_year between 2021 and 2023
+        where release_id = 'latest' and registration_year between 2021 and 2025
         group by 1 order by 1""")
     internal = {year: (moves, interregional, months) for year, moves, interregional, months in rows}
     for year in (2021, 2022):
         assert 0.75e6 <= internal[year][0] <= 0.9e6
     assert 1.0e6 <= internal[2023][0] <= 1.1e6
+    assert 1.40 <= internal[2024][0] / internal[2023][0] <= 1.55
+    assert 1.05 <= internal[2025][0] / internal[2024][0] <= 1.30
+    departures = dict(query(calibrated_warehouse, """
+        select registration_year, sum(coupon_count) from intermediate.int_coupon_counts_evaluated
+        where release_id = 'latest' and flow_code = 'external' and coupon_type_code = 'D'
+        group by 1"""))
+    assert departures[2021] > departures[2022] > departures[2023] > departures[2024] > departures[2025]
+    assert 0.5 <= departures[2025] / departures[2024] <= 0.7
     for moves, interregional, months in internal.values():
         assert 0.35 <= interregional / moves <= 0.45
         assert months == 12
@@ -242,3 +338,8 @@ def test_world_is_realistic(calibrated_warehouse):
         where release_id = 'latest' and flow_code = 'interregional' and registration_year = 2023
         group by 1 order by sum(coupon_count) desc limit 2""")
     assert {row[0] for row in top} == {"71", "75"}
+    top_other = query(calibrated_warehouse, """
+        select by_country.country_code from marts.external_migration_by_country_annual as by_country
+        where release_id = '2025-09-p' and source_release_id = release_id and not is_cis
+        order by arrivals desc limit 3""")
+    assert [row[0] for row in top_other] == ["CHN", "MNG", "TUR"]

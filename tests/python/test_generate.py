@@ -201,3 +201,38 @@ def test_audit_account_at_a_cutoff_equals_manifest(tmp_path):
     assert outcomes["after_cutoff"] > 0
     assert outcomes == Counter({name: count for name, count in expected["outcomes"].items() if count})
     assert reasons == Counter({name: count for name, count in expected["reject_reasons"].items() if count})
+
+
+def test_the_calibrated_plan_covers_the_calendar_and_scaled_worlds_keep_their_size():
+    """The calibrated world's plan runs over the calibrated years and January-March of the
+    next, with a checkpoint for every release of the calendar; a scaled world repeats the
+    pattern years of world.toml (its later years are the last pattern year's, scaled), so
+    that a ten-year world keeps its size."""
+    import copy
+
+    from kzmig.generator.plan import Planner, PlanError
+    from kzmig.generator.reference import load_reference
+
+    reference = load_reference()
+    planner = Planner(reference)
+    calibrated = reference.world["world"]["calibrated_years"]
+    plans = planner.plan(len(calibrated), 1.0)
+    assert [plan.year for plan in plans] == [*calibrated, calibrated[-1] + 1]
+    assert plans[-1].months == [1, 2, 3]
+    checkpoints = {point.release_id for plan in plans for point in plan.checkpoints}
+    assert {release.release_id for release in reference.releases} <= checkpoints
+    pattern_last = reference.world["world"]["pattern_years"][-1]
+    scaled = planner.plan(10, 2.5)
+    pattern = next(plan for plan in scaled if plan.year == pattern_last)
+    later = [plan for plan in scaled[:-1] if plan.year > pattern_last]
+    assert later
+    for plan in later:
+        assert [point.internal for point in plan.preliminary] == [point.internal for point in pattern.preliminary]
+    # An exact count chosen for a figure published in thousands must round to it.
+    figure = next(figure for figure in reference.figures if figure.published_decimals < 0)
+    wrong = copy.deepcopy(reference)
+    exact = wrong.world["unpinned"].setdefault("exact", {}).setdefault(figure.release_id, {})
+    value = figure.published_value + 100
+    exact[figure.figure_code] = {figure.dimension_code: value} if figure.dimension_code else value
+    with pytest.raises(PlanError, match="does not round"):
+        Planner(wrong)

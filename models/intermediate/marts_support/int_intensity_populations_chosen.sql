@@ -2,12 +2,14 @@
 -- and year so that one table never mixes bases (the doc block population_basis_rule):
 --   - country_annual (marts.migration_annual, the republic's dynamic table by year): the
 --     average annual population of the republic, for every year whose 1 January and next
---     1 January are both known; no rate otherwise;
+--     1 January are both known; no rate otherwise (not the 1 July estimate: one series,
+--     one estimate of the average annual population);
 --   - region_annual (the region table of a year: marts.migration_by_region_annual and the
 --     republic's row of marts.migration_intensity_annual): the average annual population
---     when the republic and every region in force during the year have it, else 1 January
---     of the year when they all have it; else the republic alone, on its average annual
---     population when known, else on 1 January of the year, and no regional rate.
+--     when the republic and every region in force during the year have it, else the
+--     mid-year (1 July) population when they all have it, else 1 January of the year when
+--     they all have it; else the republic alone, on the first of the three it has, and no
+--     regional rate.
 with
 
 annual_populations as (
@@ -27,9 +29,8 @@ years as (
 
     select distinct
         population_year,
-        start_of_year_date,
-        cast({{ dbt.dateadd('day', -1, dbt.dateadd('year', 1, 'start_of_year_date')) }} as date)
-            as last_day_of_year_date
+        cast(make_date(population_year, 1, 1) as date) as first_day_of_year_date,
+        cast(make_date(population_year, 12, 31) as date) as last_day_of_year_date
     from annual_populations
 
 ),
@@ -45,7 +46,7 @@ region_table_territories as (
     inner join regions
         on {{
             region_in_force_between(
-                'regions', 'years.start_of_year_date', 'years.last_day_of_year_date'
+                'regions', 'years.first_day_of_year_date', 'years.last_day_of_year_date'
             )
         }}
 
@@ -66,7 +67,9 @@ region_table_populations as (
         annual_populations.start_of_year_date,
         annual_populations.end_of_year_date,
         annual_populations.start_of_year_population,
-        annual_populations.average_population
+        annual_populations.average_population,
+        annual_populations.mid_year_date,
+        annual_populations.mid_year_population
     from region_table_territories
     left join annual_populations
         on
@@ -82,6 +85,7 @@ region_table_bases as (
         population_year,
         case
             when count(*) = count(average_population) then 'average_annual'
+            when count(*) = count(mid_year_population) then 'mid_year'
             when count(*) = count(start_of_year_population) then 'start_of_year'
         end as shared_basis_code
     from region_table_populations
@@ -99,10 +103,13 @@ region_table_chosen as (
         region_table_populations.end_of_year_date,
         region_table_populations.start_of_year_population,
         region_table_populations.average_population,
+        region_table_populations.mid_year_date,
+        region_table_populations.mid_year_population,
         coalesce(
             region_table_bases.shared_basis_code,
             case
                 when region_table_populations.average_population is not null then 'average_annual'
+                when region_table_populations.mid_year_population is not null then 'mid_year'
                 else 'start_of_year'
             end
         ) as population_basis_code
@@ -113,7 +120,10 @@ region_table_chosen as (
         region_table_bases.shared_basis_code is not null
         or (
             region_table_populations.territory_code = 'KZ'
-            and region_table_populations.start_of_year_population is not null
+            and (
+                region_table_populations.start_of_year_population is not null
+                or region_table_populations.mid_year_population is not null
+            )
         )
 
 ),
@@ -128,6 +138,8 @@ country_table_chosen as (
         end_of_year_date,
         start_of_year_population,
         average_population,
+        mid_year_date,
+        mid_year_population,
         'average_annual' as population_basis_code
     from annual_populations
     where
@@ -151,7 +163,13 @@ final as (
         cast(population_year as integer) as population_year,
         cast(territory_code as varchar) as territory_code,
         cast(population_basis_code as varchar) as population_basis_code,
-        cast(start_of_year_date as date) as population_start_date,
+        cast(
+            case
+                when population_basis_code = 'mid_year' then mid_year_date
+                else start_of_year_date
+            end
+            as date
+        ) as population_start_date,
         cast(
             case when population_basis_code = 'average_annual' then end_of_year_date end
             as date
@@ -159,6 +177,7 @@ final as (
         cast(
             case
                 when population_basis_code = 'average_annual' then average_population
+                when population_basis_code = 'mid_year' then mid_year_population
                 else start_of_year_population
             end
             as double precision
