@@ -142,8 +142,8 @@ POPULATION_BASIS = (
            header_kk="Халық саны"),
     Column("population_basis", "Population basis", "База расчёта", "text",
            header_kk="Есептеу негізі"),
-    Column("population_start_date", "Population on (1 January)", "Численность на (1 января)",
-           "text", header_kk="Халық саны (1 қаңтардағы)"),
+    Column("population_start_date", "Population on", "Численность на дату",
+           "text", header_kk="Халық саны, күні"),
     Column("population_end_date", "and on (for the average)", "и на (для среднегодовой)",
            "text", header_kk="және (орташа жылдық үшін)"),
 )
