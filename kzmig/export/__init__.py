@@ -61,6 +61,7 @@ from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import describe, published_path, read_publication
 
 DEFAULT_OUT_DIR = PROJECT_DIR / "release"
+ALL_LANGUAGES = "all"  # --lang all: the release in every language, a folder each
 
 KEY_POINTS_COLUMNS = (
     "release_id", "period_year", "period_end_month", "vintage", "cutoff_at",
@@ -92,9 +93,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--list", action="store_true", help="list the releases the warehouse holds")
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
-    parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
+    parser.add_argument("--lang", choices=(*release_tables.LANGUAGES, ALL_LANGUAGES), default="en",
                         help="language of the web page, the key points and the workbook: "
-                             "en (English), ru (Russian) or kk (Kazakh) (default: en)")
+                             "en (English), ru (Russian) or kk (Kazakh) (default: en); "
+                             f"{ALL_LANGUAGES}: each of them, into OUT/en/, OUT/ru/ and OUT/kk/")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
                         help="DuckDB warehouse (build) file whose publication is read: the "
@@ -117,10 +119,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"{release['release_id']:<12} {period:<26} {release['vintage']:<12} "
                   f"{release['cutoff_at']}")
         return 0
-    if args.latest:
-        export_latest(Path(args.out), lang=args.lang, warehouse=warehouse)
-    else:
-        export_release(args.release, Path(args.out), lang=args.lang, warehouse=warehouse)
+    # one language into OUT, or every language into a folder of its own (OUT/en, OUT/ru, …)
+    targets = ([(lang, Path(args.out) / lang) for lang in release_tables.LANGUAGES]
+               if args.lang == ALL_LANGUAGES else [(args.lang, Path(args.out))])
+    for lang, out in targets:
+        if args.latest:
+            export_latest(out, lang=lang, warehouse=warehouse)
+        else:
+            export_release(args.release, out, lang=lang, warehouse=warehouse)
     return 0
 
 

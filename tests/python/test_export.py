@@ -1108,6 +1108,22 @@ def test_list_shows_the_releases_the_warehouse_holds(fixture_warehouse, capsys):
         order by period_year, period_end_month, cutoff_at, release_id""")]
 
 
+def test_lang_all_exports_the_release_in_every_language_into_a_folder_each(fixture_warehouse, tmp_path):
+    """--lang all: OUT/<lang>/<release>/ for en, ru and kk, each page in its language, the
+    same figures in each (the CSV counts equal)."""
+    assert cli.main(["export", "--release", RELEASE, "--lang", "all", "--warehouse",
+                     str(fixture_warehouse), "--out", str(tmp_path)]) == 0
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(release_tables.LANGUAGES)
+    counts = {}
+    for lang in release_tables.LANGUAGES:
+        folder = tmp_path / lang / RELEASE
+        page = (folder / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in page
+        header, *rows = read_csv(folder / "migration_by_region.csv")
+        counts[lang] = [row[header.index("arrivals")] for row in rows]
+    assert counts["en"] == counts["ru"] == counts["kk"]
+
+
 def test_a_build_stopped_in_its_hook_is_logged_failed_and_the_export_keeps_the_publication(
         fixture_warehouse, tmp_path, capsys):
     """A malformed delivery stops the next build in its on-run-start hook: kzmig marks its
