@@ -230,10 +230,11 @@ def test_kzmig_run_exports_the_latest_release_of_the_calendar(calibrated_warehou
     candidates = [row for row in releases
                   if (int(row["period_year"]), int(row["period_end_month"])) == latest_period]
     expected = sorted(candidates, key=lambda row: row["vintage"] != "revised")[0]
-    folder = export_latest(out_dir=tmp_path, warehouse=calibrated_warehouse, quiet=True, synthetic=True)
+    folder = export_latest(out_dir=tmp_path, warehouse=calibrated_warehouse, quiet=True)
     assert folder.name == expected["release_id"]
     document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
     assert (document["release_id"], document["vintage"]) == (expected["release_id"], expected["vintage"])
+    assert document["synthetic"] is True  # the warehouse knows the world is synthetic
 
 
 def test_positive_interregional_net_lists_are_complete(calibrated_warehouse, published):
