@@ -200,6 +200,8 @@ MARTS_READ = (
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
     "dim_country", "dim_ethnic_group", "dim_region", "dim_release", "migration_intensity_annual",
+    "migration_by_sex_and_age_annual", "migration_by_reason_annual",
+    "external_migration_by_citizenship_annual",
 )
 
 
@@ -307,6 +309,11 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
             rows=[departures for _, _, departures, _, _ in regions],
             columns=[arrivals for _, _, _, arrivals, _ in regions],
             grand=regions[0][4] if regions else 0)
+    # a protected count the marts withhold (null from layout_query) shows the symbol
+    protected = [index for index, column in enumerate(table.columns, start=1) if column.suppressed_by]
+    if protected:
+        rows = [tuple(release_tables.SUPPRESSED if index in protected and value is None else value
+                      for index, value in enumerate(row)) for row in rows]
     return writers.TableData(table=table, rows=[row[1:] for row in rows], axis=axis,
                              levels=[row[0] for row in rows], axis_totals=axis_totals)
 

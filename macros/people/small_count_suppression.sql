@@ -1,35 +1,51 @@
 {#-
-    Small-number protection of the release, written once for the people's marts: the
-    select-list column `<column>_is_suppressed` over `cells`.
+    Small-number protection of the release, written once for the people's marts: over
+    `cells` (one row per cell of a group of `partition_columns`, whose total the release
+    publishes from the exact counts), the select-list columns `<column>_is_suppressed` for
+    each of `columns` and `is_detail_withheld`.
       - Primary: a count of 1 or 2 could identify a person; it is suppressed.
-      - Secondary: each group of `partition_columns` has its total published (from the
-        exact counts), so a group with exactly one primary cell would give it away by
-        subtraction; the group's smallest other cell of 3 or more (or, when there is none,
-        its smallest other cell) is suppressed as well, ties broken by `order_columns`.
-    A group with two or more primary cells needs nothing more. Zero is published.
+      - Secondary: in a group with a primary cell, the smallest cell of 3 or more (ties
+        broken by `order_columns`) is suppressed as well, so that the withheld cells of the
+        group sum to an amount that pins none of them (with one primary cell the total would
+        give it away by subtraction; with several small ones their sum would).
+      - A group with a primary cell and no cell of 3 or more (its counts are all 1, 2 or 0)
+        cannot be protected that way: its detail is withheld whole (`is_detail_withheld`,
+        every count of the group suppressed; the release lists none of its rows, only its
+        total).
+    Zero is published. Exact counts stay in the mart.
     Arguments:
       cells: name of the CTE with the cells.
-      column: the count column to protect.
+      columns: the count columns to protect (e.g. ['arrivals', 'departures']).
       partition_columns: the columns of a group whose total is published.
       order_columns: columns that break ties between equally small cells.
 -#}
-{% macro small_count_suppression(cells, column, partition_columns, order_columns) -%}
-    {%- set is_primary -%}
-        ({{ cells }}.{{ column }} between 1 and 2)
-    {%- endset -%}
+{% macro small_count_suppression(cells, columns, partition_columns, order_columns) -%}
     {%- set partition -%}
         partition by {% for partition_column in partition_columns -%}
             {{ cells }}.{{ partition_column }}{{ ', ' if not loop.last }}
         {%- endfor %}
     {%- endset -%}
+    {%- set unprotectable -%}
+        ({% for column in columns -%}
+            (
+                max(case when {{ cells }}.{{ column }} between 1 and 2 then 1 else 0 end)
+                    over ({{ partition }}) = 1
+                and max(case when {{ cells }}.{{ column }} >= 3 then 1 else 0 end)
+                    over ({{ partition }}) = 0
+            ){{ ' or ' if not loop.last }}
+        {%- endfor %})
+    {%- endset -%}
+    {%- for column in columns %}
     (
-        {{ is_primary }}
+        {{ unprotectable }}
+        or {{ cells }}.{{ column }} between 1 and 2
         or (
-            sum(case when {{ is_primary }} then 1 else 0 end) over ({{ partition }}) = 1
+            {{ cells }}.{{ column }} >= 3
+            and max(case when {{ cells }}.{{ column }} between 1 and 2 then 1 else 0 end)
+                over ({{ partition }}) = 1
             and row_number() over (
                 {{ partition }}
                 order by
-                    case when {{ is_primary }} then 1 else 0 end,
                     case when {{ cells }}.{{ column }} >= 3 then 0 else 1 end,
                     {{ cells }}.{{ column }},
                     {%- for order_column in order_columns %}
@@ -37,5 +53,7 @@
                     {%- endfor %}
             ) = 1
         )
-    ) as {{ column }}_is_suppressed
+    ) as {{ column }}_is_suppressed,
+    {%- endfor %}
+    {{ unprotectable }} as is_detail_withheld
 {%- endmacro %}

@@ -43,10 +43,9 @@ protected as (
     select
         cells.*,
         {{ small_count_suppression(
-            'cells', 'arrivals', ['release_id', 'year', 'region_code'], ['citizenship_code']
-        ) }},
-        {{ small_count_suppression(
-            'cells', 'departures', ['release_id', 'year', 'region_code'], ['citizenship_code']
+            'cells', ['arrivals', 'departures'],
+            ['release_id', 'year', 'region_code'],
+            ['citizenship_code']
         ) }}
     from cells
 
@@ -65,7 +64,8 @@ final as (
         cast(arrivals_is_suppressed as boolean) as arrivals_is_suppressed,
         cast(departures_is_suppressed as boolean) as departures_is_suppressed,
         cast(arrivals_is_suppressed or departures_is_suppressed as boolean)
-            as net_migration_is_suppressed
+            as net_migration_is_suppressed,
+        cast(is_detail_withheld as boolean) as is_detail_withheld
     from protected
 
 )

@@ -49,12 +49,9 @@ protected as (
     select
         cells.*,
         {{ small_count_suppression(
-            'cells', 'arrivals',
-            ['release_id', 'year', 'region_code', 'flow_code'], ['reason_code']
-        ) }},
-        {{ small_count_suppression(
-            'cells', 'departures',
-            ['release_id', 'year', 'region_code', 'flow_code'], ['reason_code']
+            'cells', ['arrivals', 'departures'],
+            ['release_id', 'year', 'region_code', 'flow_code'],
+            ['reason_code']
         ) }}
     from cells
 
@@ -77,7 +74,8 @@ final as (
         cast(protected.arrivals_is_suppressed as boolean) as arrivals_is_suppressed,
         cast(protected.departures_is_suppressed as boolean) as departures_is_suppressed,
         cast(protected.arrivals_is_suppressed or protected.departures_is_suppressed as boolean)
-            as net_migration_is_suppressed
+            as net_migration_is_suppressed,
+        cast(protected.is_detail_withheld as boolean) as is_detail_withheld
     from protected
     inner join reasons
         on protected.reason_code = reasons.reason_code
