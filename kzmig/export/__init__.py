@@ -92,6 +92,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--list", action="store_true", help="list the releases the warehouse holds")
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
+    parser.add_argument("--format", choices=("release", "sdmx"), default="release",
+                        help="release: the release folder (web page, key points, workbook, "
+                             "CSV, release.json; the default); sdmx: the main tables as "
+                             "SDMX-CSV 2.0 with their SDMX-ML data structure, into "
+                             "DIR/RELEASE_ID-sdmx/")
     parser.add_argument("--lang", choices=release_tables.LANGUAGES, default="en",
                         help="language of the web page, the key points and the workbook: "
                              "en (English), ru (Russian) or kk (Kazakh) (default: en)")
@@ -117,7 +122,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"{release['release_id']:<12} {period:<26} {release['vintage']:<12} "
                   f"{release['cutoff_at']}")
         return 0
-    if args.latest:
+    if args.format == "sdmx":
+        export_sdmx(None if args.latest else args.release, Path(args.out), warehouse=warehouse)
+    elif args.latest:
         export_latest(Path(args.out), lang=args.lang, warehouse=warehouse)
     else:
         export_release(args.release, Path(args.out), lang=args.lang, warehouse=warehouse)
@@ -360,6 +367,40 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
               f"into {target}", flush=True)
+        print(f"kzmig:   from the publication of {build['description']}", flush=True)
+        for path in sorted(target.iterdir()):
+            print(f"kzmig:   {path}", flush=True)
+    return target
+
+
+def export_sdmx(release_id: str | None, out_dir: Path, warehouse: Path | None = None,
+                quiet: bool = False) -> Path:
+    """Write out_dir/RELEASE_ID-sdmx/ (kzmig.export.sdmx: SDMX-CSV 2.0 and its structure,
+    read back and checked with sdmx1) for the release (None: the latest); return it."""
+    from kzmig.export import sdmx as release_sdmx
+
+    with connect(warehouse) as connection:
+        _require_marts(connection)
+        build = last_build(connection)
+        if release_id is None:
+            release_id = latest_release_id(connection)
+        points = _key_points(connection, release_id, "en")
+        built = release_sdmx.build(connection, release_id, points.period_year,
+                                   points.period_end_month)
+
+    def write(folder: Path) -> None:
+        if points.is_synthetic:
+            (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(release_id),
+                                                      encoding="utf-8")
+        release_sdmx.write(folder, built)
+
+    target = _write_atomically(Path(out_dir), f"{release_id}-sdmx", write)
+    if not quiet:
+        if points.is_synthetic:
+            print(f"kzmig: SYNTHETIC DATA — not official statistics. {texts.synthetic_note('en')} "
+                  f"(see {SYNTHETIC_NOTE_FILE}).", flush=True)
+        print(f"kzmig: exported release {release_id} as SDMX-CSV 2.0 "
+              f"({len(built.dataset.obs)} observations) into {target}", flush=True)
         print(f"kzmig:   from the publication of {build['description']}", flush=True)
         for path in sorted(target.iterdir()):
             print(f"kzmig:   {path}", flush=True)

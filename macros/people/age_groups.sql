@@ -8,7 +8,7 @@
       - five_year_age_from_years: the first year of the five-year group (0, 5, … 75; 80 for
         80 and over), null when the age is not stated;
       - working_age_group_code: `UWA` under working age, `WA` working age, `OWA` above
-        working age, `_U` not stated (no age, or sex not stated at an age where the sexes'
+        working age, `WA_U` not stated (no age, or sex not stated at an age where the sexes'
         bounds differ); null when the registration year has no bounds in the seed, which
         the model's not-null constraint refuses (the seed must cover every year counted).
     Arguments:
@@ -23,10 +23,10 @@
     end as five_year_age_from_years,
     case
         when {{ bounds }}.year is null then null
-        when {{ relation }}.age_years is null then '_U'
+        when {{ relation }}.age_years is null then 'WA_U'
         when {{ relation }}.age_years < {{ bounds }}.working_age_from_years then 'UWA'
         when {{ relation }}.age_years <= {{ bounds }}.working_age_to_years then 'WA'
         when {{ relation }}.age_years >= {{ bounds }}.above_working_age_from_years then 'OWA'
-        else '_U'
+        else 'WA_U'
     end as working_age_group_code
 {%- endmacro %}
