@@ -567,6 +567,9 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
         assert sum(flows.values()) == sum(cell for row in matrix for cell in row[3:] if cell)
         checked.add("Interregional flows")
 
+    # the people's tables, with their withheld cells: tests/python/test_people.py
+    checked |= {table.sheet_en for table in release_tables.PEOPLE_TABLES}
+
     glossary = workbook["Glossary and notes"]
     texts = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
     assert RELEASE in texts and "Net migration" in texts
