@@ -1035,7 +1035,9 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         "external_migration_annual": "dynamic",
         "external_migration_by_country_annual": "dynamic",
         "net_migration_by_region_annual": "dynamic", "net_migration_by_region_monthly": "dynamic",
-        "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
+        "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic",
+        "migration_by_sex_and_age": "release", "migration_by_sex_and_working_age": "release",
+        "migration_by_reason": "release", "external_migration_by_citizenship": "release"}
     assert [(year["year"], year["source_release_id"], year["months_covered"])
             for year in document["dynamic_tables"]["years"]] == query(calibrated_warehouse, """
         select year, source_release_id, months_covered from marts.migration_annual
