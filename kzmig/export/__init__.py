@@ -3,6 +3,7 @@
     kzmig export --release 2023-12-p [--out DIR] [--lang en|ru|kk] [--warehouse FILE | --published FILE]
     kzmig export --latest [--out DIR] [--lang en|ru|kk]
     kzmig export --list
+    kzmig export --release 2023-12-p --format sdmx [--out DIR]    (kzmig.export.sdmx)
 
 writes DIR/RELEASE_ID/: index.html (the release web page, kzmig.export.page), key_points.md,
 release.xlsx (one sheet per table plus the glossary and notes), one CSV per table and
