@@ -3,6 +3,7 @@
     kzmig export --release 2023-12-p [--out DIR] [--lang en|ru|kk] [--warehouse FILE | --published FILE]
     kzmig export --latest [--out DIR] [--lang en|ru|kk]
     kzmig export --list
+    kzmig export --release 2023-12-p --format sdmx [--out DIR]    (kzmig.export.sdmx)
 
 writes DIR/RELEASE_ID/: index.html (the release web page, kzmig.export.page), key_points.md,
 release.xlsx (one sheet per table plus the glossary and notes), one CSV per table and
@@ -93,6 +94,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     which.add_argument("--list", action="store_true", help="list the releases the warehouse holds")
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
+    parser.add_argument("--format", choices=("release", "sdmx"), default="release",
+                        help="release: the release folder (web page, key points, workbook, "
+                             "CSV, release.json; the default); sdmx: the main tables as "
+                             "SDMX-CSV 2.0 with their SDMX-ML data structure, into "
+                             "DIR/RELEASE_ID-sdmx/")
     parser.add_argument("--lang", choices=(*release_tables.LANGUAGES, ALL_LANGUAGES), default="en",
                         help="language of the web page, the key points and the workbook: "
                              "en (English), ru (Russian) or kk (Kazakh) (default: en); "
@@ -118,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
             period = period_label(release["period_year"], release["period_end_month"], "en")
             print(f"{release['release_id']:<12} {period:<26} {release['vintage']:<12} "
                   f"{release['cutoff_at']}")
+        return 0
+    if args.format == "sdmx":
+        export_sdmx(None if args.latest else args.release, Path(args.out), warehouse=warehouse)
         return 0
     # one language into OUT, or every language into a folder of its own (OUT/en, OUT/ru, …)
     targets = ([(lang, Path(args.out) / lang) for lang in release_tables.LANGUAGES]
@@ -206,6 +215,8 @@ MARTS_READ = (
     "migration_by_region_monthly", "external_migration_by_country_annual",
     "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
     "dim_country", "dim_ethnic_group", "dim_region", "dim_release", "migration_intensity_annual",
+    "migration_by_sex_and_age_annual", "migration_by_reason_annual",
+    "external_migration_by_citizenship_annual",
 )
 
 
@@ -313,6 +324,11 @@ def _table_data(connection, table: release_tables.Table, lang: str, release: tex
             rows=[departures for _, _, departures, _, _ in regions],
             columns=[arrivals for _, _, _, arrivals, _ in regions],
             grand=regions[0][4] if regions else 0)
+    # a protected count the marts withhold (null from layout_query) shows the symbol
+    protected = [index for index, column in enumerate(table.columns, start=1) if column.suppressed_by]
+    if protected:
+        rows = [tuple(release_tables.SUPPRESSED if index in protected and value is None else value
+                      for index, value in enumerate(row)) for row in rows]
     return writers.TableData(table=table, rows=[row[1:] for row in rows], axis=axis,
                              levels=[row[0] for row in rows], axis_totals=axis_totals)
 
@@ -359,6 +375,40 @@ def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | 
         print(f"kzmig: exported release {release_id} "
               f"({period_label(points.period_year, points.period_end_month, 'en')}, {points.vintage}) "
               f"into {target}", flush=True)
+        print(f"kzmig:   from the publication of {build['description']}", flush=True)
+        for path in sorted(target.iterdir()):
+            print(f"kzmig:   {path}", flush=True)
+    return target
+
+
+def export_sdmx(release_id: str | None, out_dir: Path, warehouse: Path | None = None,
+                quiet: bool = False) -> Path:
+    """Write out_dir/RELEASE_ID-sdmx/ (kzmig.export.sdmx: SDMX-CSV 2.0 and its structure,
+    read back and checked with sdmx1) for the release (None: the latest); return it."""
+    from kzmig.export import sdmx as release_sdmx
+
+    with connect(warehouse) as connection:
+        _require_marts(connection)
+        build = last_build(connection)
+        if release_id is None:
+            release_id = latest_release_id(connection)
+        points = _key_points(connection, release_id, "en")
+        built = release_sdmx.build(connection, release_id, points.period_year,
+                                   points.period_end_month)
+
+    def write(folder: Path) -> None:
+        if points.is_synthetic:
+            (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(release_id),
+                                                      encoding="utf-8")
+        release_sdmx.write(folder, built)
+
+    target = _write_atomically(Path(out_dir), f"{release_id}-sdmx", write)
+    if not quiet:
+        if points.is_synthetic:
+            print(f"kzmig: SYNTHETIC DATA — not official statistics. {texts.synthetic_note('en')} "
+                  f"(see {SYNTHETIC_NOTE_FILE}).", flush=True)
+        print(f"kzmig: exported release {release_id} as SDMX-CSV 2.0 "
+              f"({len(built.dataset.obs)} observations) into {target}", flush=True)
         print(f"kzmig:   from the publication of {build['description']}", flush=True)
         for path in sorted(target.iterdir()):
             print(f"kzmig:   {path}", flush=True)

@@ -39,6 +39,10 @@ class Column:
     header_ru: str
     kind: str = "int"  # 'text', 'int' (a count of people) or 'pct' (a percentage, unrounded)
     header_kk: str = ""  # the header in Kazakh
+    # a protected count: the item query's boolean column saying the release withholds the
+    # value (the marts' small-number protection); a withheld item shows SUPPRESSED, and a
+    # total row still sums the exact counts
+    suppressed_by: str = ""
 
     def header(self, lang: str) -> str:
         """The header in lang; KzmigError for an unknown language or an empty header."""
@@ -83,6 +87,9 @@ class Table:
     sum_shares: bool = False  # a total row sums the 'pct' columns too (a structure: 100 %)
     # the row_level of an item row, when a mart row is itself a total (an SQL expression)
     level_sql: str = "'item'"
+    # an SQL boolean column of the item query: the item row is not listed (its group's
+    # detail is withheld by the small-number protection), its counts still in the totals
+    withheld_by: str = ""
 
     def sheet(self, lang: str) -> str:
         """The sheet name in lang; KzmigError for an unknown language or an empty name."""
@@ -202,6 +209,182 @@ COUNTRY_TOTALS = (
     Total("subtotal", {}, where="country_group = '{cis}'"),  # labels: GROUP_LABELS
     Total("subtotal", {}, where="country_group = '{other}'"),
 )
+
+# --- the people's tables: by sex and age, by reason, by citizenship --------------------------
+# The marts keep exact counts and flag the cells the release withholds (small-number
+# protection, models/marts/_marts__docs.md: small_number_protection); a withheld cell shows
+# SUPPRESSED, and the total rows (each region and flow, from the exact counts) are published.
+SUPPRESSED = "x"
+
+FLOW_NAMES = {
+    "en": {"external": "External", "interregional": "Interregional",
+           "intraregional": "Intraregional"},
+    "ru": {"external": "Внешняя", "interregional": "Межрегиональная",
+           "intraregional": "Внутрирегиональная"},
+    "kk": {"external": "Сыртқы", "interregional": "Өңіраралық", "intraregional": "Өңірішілік"},
+}
+SEX_NAMES = {
+    "en": {"M": "Men", "F": "Women", "U": "Not stated"},
+    "ru": {"M": "Мужчины", "F": "Женщины", "U": "Не указано"},
+    "kk": {"M": "Ерлер", "F": "Әйелдер", "U": "Көрсетілмеген"},
+}
+FLOW_CODE = Column("flow_code", "Flow code", "Код потока", "text", header_kk="Ағын коды")
+FLOW_NAME = Column("flow_name", "Flow", "Поток", "text", header_kk="Ағын")
+PROTECTED_FLOWS = (
+    Column("arrivals", "Arrivals", "Прибыло", header_kk="Келгендер",
+           suppressed_by="arrivals_is_suppressed"),
+    Column("departures", "Departures", "Выбыло", header_kk="Кеткендер",
+           suppressed_by="departures_is_suppressed"),
+    Column("net_migration", "Net migration", "Сальдо миграции", header_kk="Көші-қон сальдосы",
+           suppressed_by="net_migration_is_suppressed"),
+)
+# the total of each region and flow (its region's flow: migration_by_region_annual); a
+# group whose detail is withheld whole shows its total row only
+REGION_FLOW_TOTAL = Total("total", {"en": "Total", "ru": "Всего", "kk": "Барлығы"})
+
+
+def _sex_and_age_table(grouping: str, **names: str) -> Table:
+    return Table(
+        **names,
+        sql=f"""
+            with {{release_region_names}}
+            select
+                people.region_code, release_region_names.region_name,
+                people.flow_code, {{flow_name}} as flow_name,
+                people.sex_code, {{sex_name}} as sex_name,
+                people.age_group_code, people.age_group_name_{{lang}} as age_group_name,
+                people.age_group_sort_order,
+                people.arrivals, people.departures, people.net_migration,
+                people.arrivals_is_suppressed, people.departures_is_suppressed,
+                people.net_migration_is_suppressed, people.is_detail_withheld
+            from marts.migration_by_sex_and_age_annual as people
+            left join release_region_names
+                on people.region_code = release_region_names.region_code
+            where people.release_id = $release_id
+                and people.year = $period_year
+                and people.age_grouping_code = '{grouping}'""",
+        item_order="case sex_code when 'M' then 1 when 'F' then 2 else 3 end, "
+                   "age_group_sort_order",
+        totals=(REGION_FLOW_TOTAL,),
+        withheld_by="is_detail_withheld",
+        total_keys=("region_code", "region_name", "flow_code", "flow_name"),
+        total_label="sex_name",
+        columns=(
+            CODE, NAME, FLOW_CODE, FLOW_NAME,
+            Column("sex_name", "Sex", "Пол", "text", header_kk="Жынысы"),
+            Column("age_group_code", "Age group code", "Код возрастной группы", "text",
+                   header_kk="Жас тобының коды"),
+            Column("age_group_name", "Age group", "Возрастная группа", "text",
+                   header_kk="Жас тобы"),
+            *PROTECTED_FLOWS,
+        ),
+    )
+
+
+PEOPLE_TABLES: tuple[Table, ...] = (
+    _sex_and_age_table(
+        "five_year",
+        name="migration_by_sex_and_age",
+        sheet_en="By sex and age", sheet_ru="По полу и возрасту",
+        sheet_kk="Жынысы және жасы бойынша",
+        title_en=("Migration by region, flow, sex and five-year age group, {period}, people "
+                  "(x: withheld, small numbers)"),
+        title_ru=("Миграция по регионам, потокам, полу и пятилетним возрастным группам, "
+                  "{period}, человек (x: не публикуется, малые числа)"),
+        title_kk=("Көші-қон өңірлер, ағындар, жынысы және бесжылдық жас топтары бойынша, "
+                  "{period}, адам (x: жарияланбайды, шағын сандар)"),
+    ),
+    _sex_and_age_table(
+        "working_age",
+        name="migration_by_sex_and_working_age",
+        sheet_en="By sex and working age", sheet_ru="По полу, трудосп. возраст",
+        sheet_kk="Жынысы, еңбекке қабілетті жас",
+        title_en=("Migration by region, flow, sex and age group (under, of and above working "
+                  "age), {period}, people (x: withheld, small numbers)"),
+        title_ru=("Миграция по регионам, потокам, полу и группам моложе, в и старше "
+                  "трудоспособного возраста, {period}, человек (x: не публикуется, малые числа)"),
+        title_kk=("Көші-қон өңірлер, ағындар, жынысы және еңбекке қабілетті жастан кіші, "
+                  "еңбекке қабілетті, одан үлкен жас топтары бойынша, {period}, адам "
+                  "(x: жарияланбайды, шағын сандар)"),
+    ),
+    Table(
+        name="migration_by_reason",
+        sheet_en="By reason", sheet_ru="По причинам", sheet_kk="Себептер бойынша",
+        title_en=("Migration by region, flow and declared reason for moving, {period}, people "
+                  "(x: withheld, small numbers)"),
+        title_ru=("Миграция по регионам, потокам и причинам переселения, {period}, человек "
+                  "(x: не публикуется, малые числа)"),
+        title_kk=("Көші-қон өңірлер, ағындар және көшу себептері бойынша, {period}, адам "
+                  "(x: жарияланбайды, шағын сандар)"),
+        sql="""
+            with {release_region_names}
+            select
+                by_reason.region_code, release_region_names.region_name,
+                by_reason.flow_code, {flow_name} as flow_name,
+                by_reason.reason_code, by_reason.reason_name_{lang} as reason_name,
+                by_reason.arrivals, by_reason.departures, by_reason.net_migration,
+                by_reason.arrivals_is_suppressed, by_reason.departures_is_suppressed,
+                by_reason.net_migration_is_suppressed, by_reason.is_detail_withheld
+            from marts.migration_by_reason_annual as by_reason
+            left join release_region_names
+                on by_reason.region_code = release_region_names.region_code
+            where by_reason.release_id = $release_id
+                and by_reason.year = $period_year""",
+        item_order="reason_code",
+        totals=(REGION_FLOW_TOTAL,),
+        withheld_by="is_detail_withheld",
+        total_keys=("region_code", "region_name", "flow_code", "flow_name"),
+        total_label="reason_name",
+        columns=(
+            CODE, NAME, FLOW_CODE, FLOW_NAME,
+            Column("reason_code", "Reason code", "Код причины", "text", header_kk="Себеп коды"),
+            Column("reason_name", "Reason for moving", "Причина переселения", "text",
+                   header_kk="Көшу себебі"),
+            *PROTECTED_FLOWS,
+        ),
+    ),
+    Table(
+        name="external_migration_by_citizenship",
+        sheet_en="External by citizenship", sheet_ru="Внешняя по гражданству",
+        sheet_kk="Сыртқы, азаматтығы бойынша",
+        title_en=("External migration by region and citizenship, {period}, people "
+                  "(x: withheld, small numbers)"),
+        title_ru=("Внешняя миграция по регионам и гражданству, {period}, человек "
+                  "(x: не публикуется, малые числа)"),
+        title_kk=("Сыртқы көші-қон өңірлер және азаматтығы бойынша, {period}, адам "
+                  "(x: жарияланбайды, шағын сандар)"),
+        sql="""
+            with {release_region_names}
+            select
+                by_citizenship.region_code, release_region_names.region_name,
+                by_citizenship.citizenship_code,
+                dim_country.country_short_name_{lang} as citizenship_name,
+                by_citizenship.arrivals, by_citizenship.departures, by_citizenship.net_migration,
+                by_citizenship.arrivals_is_suppressed, by_citizenship.departures_is_suppressed,
+                by_citizenship.net_migration_is_suppressed, by_citizenship.is_detail_withheld
+            from marts.external_migration_by_citizenship_annual as by_citizenship
+            inner join marts.dim_country as dim_country
+                on by_citizenship.citizenship_code = dim_country.country_code
+            left join release_region_names
+                on by_citizenship.region_code = release_region_names.region_code
+            where by_citizenship.release_id = $release_id
+                and by_citizenship.year = $period_year""",
+        item_order="citizenship_code = 'XXX', citizenship_code",
+        totals=(REGION_FLOW_TOTAL,),
+        withheld_by="is_detail_withheld",
+        total_keys=("region_code", "region_name"),
+        total_label="citizenship_name",
+        columns=(
+            CODE, NAME,
+            Column("citizenship_code", "Citizenship (ISO code)", "Гражданство (код ISO)", "text",
+                   header_kk="Азаматтығы (ISO коды)"),
+            Column("citizenship_name", "Citizenship", "Гражданство", "text",
+                   header_kk="Азаматтығы"),
+            *PROTECTED_FLOWS,
+        ),
+    ),
+)
+
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -622,6 +805,7 @@ TABLES: tuple[Table, ...] = (
             SOURCE,
         ),
     ),
+    *PEOPLE_TABLES,
 )
 
 GROUP_LABELS = {"en": ("CIS countries", "Other countries"), "ru": ("Страны СНГ", "Другие страны"),
@@ -638,7 +822,16 @@ def table_query(table: Table, lang: str) -> str:
             .replace("{cis}", cis)
             .replace("{other}", other)
             .replace("{population_basis}", population_basis_name(lang))
+            .replace("{flow_name}", code_name_sql("flow_code", FLOW_NAMES, lang, "flow names"))
+            .replace("{sex_name}", code_name_sql("sex_code", SEX_NAMES, lang, "sex names"))
             .replace("{republic}", in_language(REPUBLIC_NAMES, lang, "name of the republic")))
+
+
+def code_name_sql(column: str, names: dict[str, dict[str, str]], lang: str, what: str) -> str:
+    """SQL naming the code in `column` in `lang` (a label, no figure)."""
+    labels = in_language(names, lang, what)
+    cases = " ".join(f"when '{code}' then {_literal(name)}" for code, name in labels.items())
+    return f"case {column} {cases} end"
 
 
 def population_basis_name(lang: str) -> str:
@@ -682,6 +875,12 @@ def layout_query(table: Table, lang: str) -> str:
             return ""
         return " where " + total.where.replace("{cis}", cis).replace("{other}", other)
 
+    def listed(total: Total | None) -> str:
+        """The filter of the item rows shown: the block's, and not withheld."""
+        if not table.withheld_by:
+            return where(total)
+        return (where(total) + " and " if where(total) else " where ") + f"not {table.withheld_by}"
+
     def total_select(total: Total, block: int) -> str:
         expressions = []
         for column in table.columns:
@@ -702,6 +901,9 @@ def layout_query(table: Table, lang: str) -> str:
                 f"0 as row_order, {', '.join(expressions)} from items{where(total)}{group_by} "
                 "having count(*) > 0")
 
+    shown_items = ", ".join(
+        f"case when {column.suppressed_by} then null else {column.key} end as {column.key}"
+        if column.suppressed_by else column.key for column in table.columns)
     selects = [total_select(total, 0) for total in table.totals if total.level == "total"]
     partition = f"partition by {', '.join(keys)} " if keys else ""
     for block, subtotal in enumerate(subtotals or [None], start=1):
@@ -710,7 +912,7 @@ def layout_query(table: Table, lang: str) -> str:
         selects.append(
             f"select {table.level_sql} as row_level, {block} as block_order, "
             f"row_number() over ({partition}order by {table.item_order}) as row_order, "
-            f"{', '.join(names)} from items{where(subtotal)}")
+            f"{shown_items} from items{listed(subtotal)}")
     order = ", ".join([*keys, "block_order", "row_order"])
     return (f"with items as ({table_query(table, lang)}\n), shown as ("
             + "\nunion all\n".join(selects)

@@ -50,6 +50,17 @@
 
 
 {#-
+    The person's attributes a counted coupon is also counted by (sex, age in completed
+    years, citizenship, reason), in int_person_counts_evaluated and
+    int_reason_citizenship_counts_evaluated, which int_duplicate_registrations_identified
+    carries for each interval as well. Never the person hash or the birth date.
+-#}
+{% macro person_attribute_columns() -%}
+    {{- return(['sex_code', 'age_years', 'citizenship_code', 'reason_code']) -}}
+{%- endmacro %}
+
+
+{#-
     A fingerprint of the reference data the checks of int_coupon_rows_checked read (the
     seeds regions, countries, ethnic_groups and reasons): the md5 of their file checksums
     as dbt computed them when it parsed the project. A row checked against other reference

@@ -575,6 +575,9 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
         assert sum(flows.values()) == sum(cell for row in matrix for cell in row[3:] if cell)
         checked.add("Interregional flows")
 
+    # the people's tables, with their withheld cells: tests/python/test_people.py
+    checked |= {table.sheet_en for table in release_tables.PEOPLE_TABLES}
+
     glossary = workbook["Glossary and notes"]
     texts = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
     assert RELEASE in texts and "Net migration" in texts
@@ -1041,7 +1044,9 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         "external_migration_annual": "dynamic",
         "external_migration_by_country_annual": "dynamic",
         "net_migration_by_region_annual": "dynamic", "net_migration_by_region_monthly": "dynamic",
-        "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic"}
+        "external_migration_monthly": "dynamic", "internal_migration_monthly": "dynamic",
+        "migration_by_sex_and_age": "release", "migration_by_sex_and_working_age": "release",
+        "migration_by_reason": "release", "external_migration_by_citizenship": "release"}
     assert [(year["year"], year["source_release_id"], year["months_covered"])
             for year in document["dynamic_tables"]["years"]] == query(calibrated_warehouse, """
         select year, source_release_id, months_covered from marts.migration_annual

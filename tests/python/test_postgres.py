@@ -59,6 +59,8 @@ PUBLIC_MARTS = sorted([
     "migration_intensity_annual",
     "migration_by_region_monthly", "migration_key_figures_cumulative", "migration_monthly",
     "migration_revisions", "net_migration_monthly", "release_key_points",
+    "migration_by_sex_and_age_annual", "migration_by_reason_annual",
+    "external_migration_by_citizenship_annual",
 ])
 
 pytestmark = pytest.mark.skipif(os.environ.get("KZMIG_SKIP_POSTGRES") == "1",

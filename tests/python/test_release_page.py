@@ -354,6 +354,8 @@ def test_every_table_of_the_page_shows_its_csv(rendered, lang):
             for column, cell, value in zip(table.columns, got["cells"], want):
                 if value == "":
                     assert cell == "–", (table.name, column.key)
+                elif column.suppressed_by and value == tables.SUPPRESSED:
+                    assert cell == tables.SUPPRESSED, (table.name, column.key)
                 elif column.kind == "int":
                     assert number(cell) == Decimal(value), (table.name, column.key)
                 elif column.kind == "pct":

@@ -14,8 +14,10 @@
 {%- set registration_columns = [
     'person_id_hash', 'coupon_type_code', 'registration_date', 'kato_code'
 ] %}
-{#- the cell of the counts, less coupon_type_code (already part of the registration) #}
-{%- set cell_columns = coupon_count_cell_columns() | reject('equalto', 'coupon_type_code') | list %}
+{#- the cell of the counts and the person's attributes the people's counts are counted by,
+    less coupon_type_code (already part of the registration) #}
+{%- set cell_columns = (coupon_count_cell_columns() + person_attribute_columns())
+    | reject('equalto', 'coupon_type_code') | list %}
 
 with
 

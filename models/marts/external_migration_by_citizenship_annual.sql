@@ -1,0 +1,73 @@
+-- External arrivals, departures and net migration of every region by country of
+-- citizenship (`XXX`: stateless or not stated), for each evaluation's years: the region
+-- rule of the extract spec (macro region_flow_ends) applied to the counts by citizenship,
+-- external flow only. Exact counts, with the flags of the release's small-number
+-- protection (macro small_count_suppression).
+with
+
+citizenship_counts as (
+
+    select * from {{ ref('int_reason_citizenship_counts_evaluated') }}
+    where flow_code = 'external'
+
+),
+
+flow_ends as (
+
+    {{ region_flow_ends(
+        'citizenship_counts', ['release_id', 'registration_year', 'citizenship_code']
+    ) }}
+
+),
+
+cells as (
+
+    select
+        release_id,
+        registration_year as year,
+        region_code,
+        citizenship_code,
+        sum(external_arrivals) as arrivals,
+        sum(external_departures) as departures
+    from flow_ends
+    group by
+        release_id,
+        registration_year,
+        region_code,
+        citizenship_code
+
+),
+
+protected as (
+
+    select
+        cells.*,
+        {{ small_count_suppression(
+            'cells', ['arrivals', 'departures'],
+            ['release_id', 'year', 'region_code'],
+            ['citizenship_code']
+        ) }}
+    from cells
+
+),
+
+final as (
+
+    select
+        cast(release_id as varchar) as release_id,
+        cast(year as integer) as year,
+        cast(region_code as varchar) as region_code,
+        cast(citizenship_code as varchar) as citizenship_code,
+        cast(arrivals as bigint) as arrivals,
+        cast(departures as bigint) as departures,
+        cast(arrivals - departures as bigint) as net_migration,
+        cast(arrivals_is_suppressed as boolean) as arrivals_is_suppressed,
+        cast(departures_is_suppressed as boolean) as departures_is_suppressed,
+        cast(arrivals_is_suppressed or departures_is_suppressed as boolean)
+            as net_migration_is_suppressed,
+        cast(is_detail_withheld as boolean) as is_detail_withheld
+    from protected
+
+)
+
+select * from final

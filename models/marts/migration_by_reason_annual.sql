@@ -1,0 +1,85 @@
+-- Arrivals, departures and net migration of every region by flow and declared reason for
+-- moving, for each evaluation's years: the region rule of the extract spec (macro
+-- region_flow_ends) applied to the counts by reason. Exact counts, with the flags of the
+-- release's small-number protection (macro small_count_suppression).
+with
+
+reason_counts as (
+
+    select * from {{ ref('int_reason_citizenship_counts_evaluated') }}
+
+),
+
+reasons as (
+
+    select * from {{ ref('reasons') }}
+
+),
+
+flow_ends as (
+
+    {{ region_flow_ends(
+        'reason_counts', ['release_id', 'registration_year', 'flow_code', 'reason_code']
+    ) }}
+
+),
+
+cells as (
+
+    select
+        release_id,
+        registration_year as year,
+        region_code,
+        flow_code,
+        reason_code,
+        sum(external_arrivals + interregional_arrivals + intraregional_moves) as arrivals,
+        sum(external_departures + interregional_departures + intraregional_moves) as departures
+    from flow_ends
+    group by
+        release_id,
+        registration_year,
+        region_code,
+        flow_code,
+        reason_code
+
+),
+
+protected as (
+
+    select
+        cells.*,
+        {{ small_count_suppression(
+            'cells', ['arrivals', 'departures'],
+            ['release_id', 'year', 'region_code', 'flow_code'],
+            ['reason_code']
+        ) }}
+    from cells
+
+),
+
+final as (
+
+    select
+        cast(protected.release_id as varchar) as release_id,
+        cast(protected.year as integer) as year,
+        cast(protected.region_code as varchar) as region_code,
+        cast(protected.flow_code as varchar) as flow_code,
+        cast(protected.reason_code as varchar) as reason_code,
+        cast(reasons.reason_name_en as varchar) as reason_name_en,
+        cast(reasons.reason_name_ru as varchar) as reason_name_ru,
+        cast(reasons.reason_name_kk as varchar) as reason_name_kk,
+        cast(protected.arrivals as bigint) as arrivals,
+        cast(protected.departures as bigint) as departures,
+        cast(protected.arrivals - protected.departures as bigint) as net_migration,
+        cast(protected.arrivals_is_suppressed as boolean) as arrivals_is_suppressed,
+        cast(protected.departures_is_suppressed as boolean) as departures_is_suppressed,
+        cast(protected.arrivals_is_suppressed or protected.departures_is_suppressed as boolean)
+            as net_migration_is_suppressed,
+        cast(protected.is_detail_withheld as boolean) as is_detail_withheld
+    from protected
+    inner join reasons
+        on protected.reason_code = reasons.reason_code
+
+)
+
+select * from final

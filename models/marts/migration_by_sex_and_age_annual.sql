@@ -1,0 +1,166 @@
+-- Arrivals, departures and net migration of every region by flow, sex and age group, for
+-- each evaluation's years: the region rule of the extract spec (macro region_flow_ends)
+-- applied to the people's counts, in two groupings of age that each sum to the region's
+-- flow (five-year groups; under, of and above working age). Exact counts, with the flags
+-- of the release's small-number protection (macro small_count_suppression).
+with
+
+person_counts as (
+
+    select * from {{ ref('int_person_counts_evaluated') }}
+
+),
+
+age_groups as (
+
+    select * from {{ ref('age_groups') }}
+
+),
+
+flow_ends as (
+
+    {{ region_flow_ends(
+        'person_counts',
+        [
+            'release_id', 'registration_year', 'flow_code', 'sex_code',
+            'five_year_age_from_years', 'working_age_group_code',
+        ]
+    ) }}
+
+),
+
+person_flows as (
+
+    select
+        release_id,
+        registration_year as year,
+        region_code,
+        flow_code,
+        sex_code,
+        five_year_age_from_years,
+        working_age_group_code,
+        sum(external_arrivals + interregional_arrivals + intraregional_moves) as arrivals,
+        sum(external_departures + interregional_departures + intraregional_moves) as departures
+    from flow_ends
+    group by
+        release_id,
+        registration_year,
+        region_code,
+        flow_code,
+        sex_code,
+        five_year_age_from_years,
+        working_age_group_code
+
+),
+
+five_year_groups as (
+
+    select
+        age_grouping_code,
+        age_group_code,
+        age_from_years
+    from age_groups
+    where age_grouping_code = 'five_year'
+
+),
+
+five_year_cells as (
+
+    select
+        person_flows.release_id,
+        person_flows.year,
+        person_flows.region_code,
+        person_flows.flow_code,
+        person_flows.sex_code,
+        'five_year' as age_grouping_code,
+        coalesce(five_year_groups.age_group_code, '_U') as age_group_code,
+        sum(person_flows.arrivals) as arrivals,
+        sum(person_flows.departures) as departures
+    from person_flows
+    left join five_year_groups
+        on person_flows.five_year_age_from_years = five_year_groups.age_from_years
+    group by
+        person_flows.release_id,
+        person_flows.year,
+        person_flows.region_code,
+        person_flows.flow_code,
+        person_flows.sex_code,
+        coalesce(five_year_groups.age_group_code, '_U')
+
+),
+
+working_age_cells as (
+
+    select
+        release_id,
+        year,
+        region_code,
+        flow_code,
+        sex_code,
+        'working_age' as age_grouping_code,
+        working_age_group_code as age_group_code,
+        sum(arrivals) as arrivals,
+        sum(departures) as departures
+    from person_flows
+    group by
+        release_id,
+        year,
+        region_code,
+        flow_code,
+        sex_code,
+        working_age_group_code
+
+),
+
+cells as (
+
+    select * from five_year_cells
+    union all
+    select * from working_age_cells
+
+),
+
+protected as (
+
+    select
+        cells.*,
+        {{ small_count_suppression(
+            'cells', ['arrivals', 'departures'],
+            ['release_id', 'year', 'region_code', 'flow_code', 'age_grouping_code'],
+            ['sex_code', 'age_group_code']
+        ) }}
+    from cells
+
+),
+
+final as (
+
+    select
+        cast(protected.release_id as varchar) as release_id,
+        cast(protected.year as integer) as year,
+        cast(protected.region_code as varchar) as region_code,
+        cast(protected.flow_code as varchar) as flow_code,
+        cast(protected.sex_code as varchar) as sex_code,
+        cast(protected.age_grouping_code as varchar) as age_grouping_code,
+        cast(protected.age_group_code as varchar) as age_group_code,
+        cast(age_groups.sort_order as integer) as age_group_sort_order,
+        cast(age_groups.age_group_name_en as varchar) as age_group_name_en,
+        cast(age_groups.age_group_name_ru as varchar) as age_group_name_ru,
+        cast(age_groups.age_group_name_kk as varchar) as age_group_name_kk,
+        cast(protected.arrivals as bigint) as arrivals,
+        cast(protected.departures as bigint) as departures,
+        cast(protected.arrivals - protected.departures as bigint) as net_migration,
+        cast(protected.arrivals_is_suppressed as boolean) as arrivals_is_suppressed,
+        cast(protected.departures_is_suppressed as boolean) as departures_is_suppressed,
+        cast(protected.arrivals_is_suppressed or protected.departures_is_suppressed as boolean)
+            as net_migration_is_suppressed,
+        cast(protected.is_detail_withheld as boolean) as is_detail_withheld
+    from protected
+    inner join age_groups
+        on
+            protected.age_grouping_code = age_groups.age_grouping_code
+            and protected.age_group_code = age_groups.age_group_code
+
+)
+
+select * from final
