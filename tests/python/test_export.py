@@ -1220,7 +1220,7 @@ def test_export_refuses_an_unknown_language(fixture_warehouse, tmp_path, capsys)
     with pytest.raises(SystemExit) as stopped:
         cli.main(["export", "--help"])
     assert stopped.value.code == 0
-    assert "{en,ru,kk}" in capsys.readouterr().out
+    assert "{en,ru,kk,all}" in capsys.readouterr().out
 
 
 def test_export_latest_takes_the_greatest_period_revised_first(fixture_warehouse, tmp_path, capsys):
