@@ -5,6 +5,9 @@
 #                                        cluster, create the roles and the database
 #   scripts/postgres.sh stop             stop the cluster (does nothing when it is down)
 #   scripts/postgres.sh status           print whether the server accepts connections
+#   scripts/postgres.sh report           what the server is doing (every session that is not
+#                                        idle, its wait and its statement) and the end of its
+#                                        log: scripts/test.sh prints it when the tests fail
 #   scripts/postgres.sh reset-db [NAME]  drop and re-create one database (tests use this)
 #
 # Every step is idempotent: running `start` twice changes nothing the second time.
@@ -21,6 +24,12 @@
 # Settings come from the same environment variables as the dbt profile:
 #   KZMIG_PG_PORT (5432), KZMIG_PG_USER (kzmig), KZMIG_PG_PASSWORD (kzmig),
 #   KZMIG_PG_DATABASE (kz_migration); and KZMIG_PG_BI_PASSWORD (bi_reader).
+# KZMIG_PG_CLUSTER (main) names the Debian cluster (pg_lsclusters) to create and start.
+# KZMIG_PG_SCRATCH=1 makes that cluster a throwaway one for tests: it must not be `main`,
+# and it runs without durability (fsync, synchronous_commit and full_page_writes off,
+# wal_level minimal, few checkpoints), which a crash may corrupt but which writes a
+# fraction of the I/O; scripts/test.sh and the tests use the cluster kzmig_test on port
+# 5433 this way, so they never touch the warehouse's own cluster.
 # The server listens on localhost only (Debian's default).
 set -euo pipefail
 
@@ -30,7 +39,20 @@ OWNER_PASSWORD="${KZMIG_PG_PASSWORD:-kzmig}"
 DATABASE="${KZMIG_PG_DATABASE:-kz_migration}"
 BI_ROLE="bi_reader"
 BI_PASSWORD="${KZMIG_PG_BI_PASSWORD:-bi_reader}"
-CLUSTER="main"
+CLUSTER="${KZMIG_PG_CLUSTER:-main}"
+SCRATCH="${KZMIG_PG_SCRATCH:-0}"
+# The settings of a scratch cluster (conf.d of the cluster; a restart applies them).
+SCRATCH_CONF_NAME="kzmig-scratch.conf"
+SCRATCH_CONF="# Written by scripts/postgres.sh (KZMIG_PG_SCRATCH=1): a throwaway test cluster.
+# No durability: a crash of the server or the machine may lose or corrupt its data.
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+wal_level = minimal
+max_wal_senders = 0
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+"
 
 log() { echo "postgres.sh: $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -69,6 +91,22 @@ ensure_cluster() {
     local port
     port="$(cluster_line "$version" | awk '{ print $2 }')"
     [[ "$port" == "$PORT" ]] || die "cluster $version/$CLUSTER listens on port $port, not $PORT (set KZMIG_PG_PORT=$port)"
+}
+
+# Write (or remove) the scratch settings of the cluster; succeeds when they changed.
+scratch_settings_changed() {
+    local file="/etc/postgresql/$1/$CLUSTER/conf.d/$SCRATCH_CONF_NAME"
+    if [[ "$SCRATCH" == 1 ]]; then
+        if [[ ! -f "$file" || "$(cat "$file")" != "$(printf '%s' "$SCRATCH_CONF")" ]]; then
+            printf '%s' "$SCRATCH_CONF" > "$file"
+            chown postgres:postgres "$file"
+            return 0
+        fi
+    elif [[ -f "$file" ]]; then
+        rm -f "$file"
+        return 0
+    fi
+    return 1
 }
 
 wait_ready() {
@@ -132,15 +170,23 @@ SQL
 
 cmd_start() {
     require_root
+    if [[ "$SCRATCH" == 1 && "$CLUSTER" == main ]]; then
+        die "KZMIG_PG_SCRATCH=1 turns durability off: not on the cluster main (set KZMIG_PG_CLUSTER)"
+    fi
     install_server
     local version
     version="$(installed_version)"
     [[ -n "$version" ]] || die "no PostgreSQL server version found under /usr/lib/postgresql"
     ensure_cluster "$version"
+    local changed=0
+    if scratch_settings_changed "$version"; then changed=1; fi
     if [[ "$(cluster_line "$version" | awk '{ print $3 }')" != online ]]; then
-        log "starting cluster $version/$CLUSTER"
+        log "starting cluster $version/$CLUSTER$([[ "$SCRATCH" == 1 ]] && echo ' (scratch: durability off)')"
         mkdir -p /var/run/postgresql && chown postgres:postgres /var/run/postgresql
         pg_ctlcluster "$version" "$CLUSTER" start
+    elif [[ "$changed" == 1 ]]; then
+        log "restarting cluster $version/$CLUSTER to apply its settings"
+        pg_ctlcluster "$version" "$CLUSTER" restart -m fast
     fi
     wait_ready
     ensure_roles
@@ -173,6 +219,30 @@ cmd_status() {
     fi
 }
 
+cmd_report() {
+    require_root
+    local version
+    version="$(installed_version)"
+    [[ -n "$version" && -n "$(cluster_line "$version")" ]] || { log "no cluster $CLUSTER"; return; }
+    echo "postgres.sh: cluster $version/$CLUSTER: $(cluster_line "$version" | awk '{ print $3 }')"
+    if pg_isready -q -h localhost -p "$PORT"; then
+        echo "postgres.sh: sessions that are not idle (longest first):"
+        admin_psql -d postgres -P pager=off -c "select pid, datname, usename, state,
+                wait_event_type, wait_event, date_trunc('second', now() - query_start) as running_for,
+                left(regexp_replace(query, '\s+', ' ', 'g'), 300) as query
+            from pg_stat_activity
+            where state is distinct from 'idle' and pid != pg_backend_pid() and backend_type = 'client backend'
+            order by query_start" || true
+    fi
+    local log_file
+    log_file="$(pg_lsclusters --no-header | awk -v cluster="$CLUSTER" -v version="$version" \
+        '$1 == version && $2 == cluster { print $NF }')"
+    if [[ -f "$log_file" ]]; then
+        echo "postgres.sh: the last 40 lines of $log_file:"
+        tail -n 40 "$log_file"
+    fi
+}
+
 cmd_reset_db() {
     require_root
     local database="${1:-$DATABASE}"
@@ -189,6 +259,7 @@ case "${1:-}" in
     start) cmd_start ;;
     stop) cmd_stop ;;
     status) cmd_status ;;
+    report) cmd_report ;;
     reset-db) cmd_reset_db "${2:-}" ;;
-    *) echo "usage: $0 start|stop|status|reset-db [NAME]" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|report|reset-db [NAME]" >&2; exit 2 ;;
 esac

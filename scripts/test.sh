@@ -7,9 +7,20 @@ cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh
 
+# The PostgreSQL tests run on a throwaway cluster of their own (kzmig_test on port 5433,
+# without durability: scripts/postgres.sh), never on the warehouse's cluster main.
+export KZMIG_PG_CLUSTER="${KZMIG_PG_CLUSTER:-kzmig_test}"
+export KZMIG_PG_PORT="${KZMIG_PG_PORT:-5433}"
+export KZMIG_PG_SCRATCH="${KZMIG_PG_SCRATCH:-1}"
+
 workdir=$(mktemp -d)
 cleanup() {
-    if [ -f scripts/postgres.sh ]; then bash scripts/postgres.sh stop || true; fi
+    local status=$?
+    if [ -f scripts/postgres.sh ]; then
+        # a failure or an interruption: what the server was doing, before it stops
+        if [ "$status" != 0 ]; then bash scripts/postgres.sh report || true; fi
+        bash scripts/postgres.sh stop || true
+    fi
     rm -rf "$workdir"
 }
 trap cleanup EXIT

@@ -6,8 +6,10 @@ touch the user's warehouse and several builds can coexist.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -17,6 +19,13 @@ import pytest
 from kzmig.project import PROJECT_DIR
 
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
+
+# The PostgreSQL tests use a throwaway cluster of their own, without durability
+# (scripts/postgres.sh, KZMIG_PG_SCRATCH), never the warehouse's cluster main; the same
+# defaults as scripts/test.sh, for pytest run by hand.
+for _name, _default in {"KZMIG_PG_CLUSTER": "kzmig_test", "KZMIG_PG_PORT": "5433",
+                        "KZMIG_PG_SCRATCH": "1"}.items():
+    os.environ.setdefault(_name, _default)
 
 
 def warehouse_environment(workdir: Path):
@@ -60,16 +69,50 @@ def query(database: Path, sql: str, parameters: list | None = None) -> list[tupl
 
 
 @pytest.fixture(scope="session")
-def calibrated_world(tmp_path_factory) -> Path:
+def step(pytestconfig):
+    """A context manager that shows a long step of a session fixture on the terminal.
+
+    `with step("building ..."):` writes the step when it starts and its duration in
+    seconds when it ends (or that it failed), so that a log of the test run says where
+    the time went and where it stopped, even if the run is killed.
+    """
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    capture = pytestconfig.pluginmanager.get_plugin("capturemanager")
+
+    def write(message: str) -> None:
+        if reporter is None:
+            return
+        # past the output capture of the fixture being set up, straight to the terminal
+        with capture.global_and_fixture_disabled() if capture is not None else contextlib.nullcontext():
+            reporter.write_line(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+    @contextlib.contextmanager
+    def show(what: str):
+        write(f"{what} ...")
+        started = time.monotonic()
+        try:
+            yield
+        except BaseException:
+            write(f"{what}: failed after {time.monotonic() - started:.1f} s")
+            raise
+        write(f"{what}: done in {time.monotonic() - started:.1f} s")
+
+    return show
+
+
+@pytest.fixture(scope="session")
+def calibrated_world(tmp_path_factory, step) -> Path:
     """The calibrated synthetic world (CSV), generated once per session."""
     from kzmig.generate import generate_world
 
     landing = tmp_path_factory.mktemp("calibrated") / "landing"
-    generate_world(out_dir=landing, file_format="csv", seed=2024)
+    with step("generating the calibrated world"):
+        generate_world(out_dir=landing, file_format="csv", seed=2024)
     return landing
 
 
 @pytest.fixture(scope="session")
-def calibrated_warehouse(tmp_path_factory, calibrated_world) -> Path:
+def calibrated_warehouse(tmp_path_factory, calibrated_world, step) -> Path:
     """The warehouse built on the calibrated world, once per session."""
-    return build_warehouse(tmp_path_factory.mktemp("calibrated_build"), calibrated_world)
+    with step("building the calibrated world on DuckDB"):
+        return build_warehouse(tmp_path_factory.mktemp("calibrated_build"), calibrated_world)

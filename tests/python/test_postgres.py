@@ -31,6 +31,7 @@ import math
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -98,12 +99,13 @@ def pg_query(database: str, sql: str, parameters: tuple = ()) -> list[tuple]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server() -> None:
+def postgres_server(step) -> None:
     """A running local server with the roles kzmig and bi_reader."""
     if os.geteuid() != 0:
         pytest.fail("the PostgreSQL tests install and start a local server and must run as root "
                     "(or set KZMIG_SKIP_POSTGRES=1)")
-    postgres_script("start")
+    with step(f"starting PostgreSQL (cluster {os.environ.get('KZMIG_PG_CLUSTER', 'main')})"):
+        postgres_script("start")
 
 
 def fresh_database(name: str) -> dict[str, str]:
@@ -113,14 +115,16 @@ def fresh_database(name: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world) -> str:
+def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world, step) -> str:
     """The calibrated world loaded into a fresh database and built there; its name."""
     from kzmig.load import load
 
     environment = fresh_database(TEST_DATABASE)
     with mock.patch.dict(os.environ, environment):
-        load(calibrated_world, quiet=True)
-        build_warehouse(tmp_path_factory.mktemp("postgres_build"), calibrated_world, target="postgres")
+        with step("loading the calibrated world into PostgreSQL"):
+            load(calibrated_world, quiet=True)
+        with step("building the calibrated world on PostgreSQL"):
+            build_warehouse(tmp_path_factory.mktemp("postgres_build"), calibrated_world, target="postgres")
     return TEST_DATABASE
 
 
@@ -229,6 +233,49 @@ def test_every_input_row_gets_the_same_outcome_on_both_engines(postgres_warehous
         duckdb_outcomes = connection.execute(sql).fetchall()
     assert duckdb_outcomes, "the DuckDB build has no outcomes"
     assert pg_query(postgres_warehouse, sql) == duckdb_outcomes
+
+
+def test_the_tests_run_on_a_throwaway_cluster_without_durability(postgres_server):
+    """scripts/test.sh and conftest point the tests at the scratch cluster kzmig_test."""
+    settings = dict(pg_query("postgres", "select name, setting from pg_settings where name in"
+                                         " ('cluster_name', 'port', 'fsync', 'synchronous_commit',"
+                                         " 'full_page_writes', 'wal_level')"))
+    assert settings == {"cluster_name": f"15/{os.environ['KZMIG_PG_CLUSTER']}",
+                        "port": os.environ["KZMIG_PG_PORT"], "fsync": "off", "synchronous_commit": "off",
+                        "full_page_writes": "off", "wal_level": "minimal"}
+    assert os.environ["KZMIG_PG_CLUSTER"] != "main"
+
+
+def test_scratch_settings_are_refused_on_the_cluster_main():
+    completed = subprocess.run(["bash", str(POSTGRES_SCRIPT), "start"], capture_output=True, text=True,
+                               timeout=60, env={**os.environ, "KZMIG_PG_CLUSTER": "main",
+                                                "KZMIG_PG_PORT": "5432", "KZMIG_PG_SCRATCH": "1"})
+    assert completed.returncode == 1
+    assert "KZMIG_PG_SCRATCH=1 turns durability off: not on the cluster main" in completed.stderr
+
+
+def test_the_report_shows_a_running_statement_and_the_log(postgres_server):
+    """What scripts/test.sh prints when the tests fail: the sessions at work and the log."""
+    import threading
+
+    sleeper = threading.Thread(target=pg_query, args=("postgres", "select pg_sleep(4) as kzmig_report_probe"))
+    sleeper.start()
+    try:
+        deadline = time.monotonic() + 3
+        while not pg_query("postgres", "select count(*) from pg_stat_activity where query like %s"
+                                       " and state = 'active'", ("%as kzmig_report_probe",))[0][0]:
+            assert time.monotonic() < deadline, "the probe statement never started"
+            time.sleep(0.1)
+        completed = subprocess.run(["bash", str(POSTGRES_SCRIPT), "report"], capture_output=True, text=True,
+                                   timeout=60)
+    finally:
+        sleeper.join()
+    assert completed.returncode == 0, completed.stderr
+    cluster = f"15/{os.environ['KZMIG_PG_CLUSTER']}"
+    assert f"postgres.sh: cluster {cluster}: online" in completed.stdout
+    assert "select pg_sleep(4) as kzmig_report_probe" in completed.stdout
+    assert f"the last 40 lines of /var/log/postgresql/postgresql-15-{os.environ['KZMIG_PG_CLUSTER']}.log" \
+        in completed.stdout
 
 
 def test_comparison_sees_a_difference():
