@@ -9,6 +9,8 @@
 #                                        idle, its wait and its statement) and the end of its
 #                                        log: scripts/test.sh prints it when the tests fail
 #   scripts/postgres.sh reset-db [NAME]  drop and re-create one database (tests use this)
+#   scripts/postgres.sh discard          stop a scratch cluster (KZMIG_PG_SCRATCH=1) and
+#                                        delete it with its data (scripts/test.sh, at the end)
 #
 # Every step is idempotent: running `start` twice changes nothing the second time.
 # Must run as root (it uses apt-get and runs admin SQL as the postgres user).
@@ -219,6 +221,21 @@ cmd_status() {
     fi
 }
 
+cmd_discard() {
+    require_root
+    if [[ "$SCRATCH" != 1 || "$CLUSTER" == main ]]; then
+        die "discard deletes a scratch cluster only (KZMIG_PG_SCRATCH=1 and a KZMIG_PG_CLUSTER other than main)"
+    fi
+    local version
+    version="$(installed_version)"
+    if [[ -z "$version" || -z "$(cluster_line "$version")" ]]; then
+        log "no cluster $CLUSTER to discard"
+        return
+    fi
+    log "discarding the scratch cluster $version/$CLUSTER and its data"
+    pg_dropcluster --stop "$version" "$CLUSTER"
+}
+
 cmd_report() {
     require_root
     local version
@@ -260,6 +277,7 @@ case "${1:-}" in
     stop) cmd_stop ;;
     status) cmd_status ;;
     report) cmd_report ;;
+    discard) cmd_discard ;;
     reset-db) cmd_reset_db "${2:-}" ;;
-    *) echo "usage: $0 start|stop|status|report|reset-db [NAME]" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|report|discard|reset-db [NAME]" >&2; exit 2 ;;
 esac

@@ -19,7 +19,12 @@ cleanup() {
     if [ -f scripts/postgres.sh ]; then
         # a failure or an interruption: what the server was doing, before it stops
         if [ "$status" != 0 ]; then bash scripts/postgres.sh report || true; fi
-        bash scripts/postgres.sh stop || true
+        # a throwaway cluster goes with its data (several GB); the next run makes it anew
+        if [ "$KZMIG_PG_SCRATCH" = 1 ]; then
+            bash scripts/postgres.sh discard || true
+        else
+            bash scripts/postgres.sh stop || true
+        fi
     fi
     rm -rf "$workdir"
 }
@@ -41,4 +46,5 @@ echo "== 3/3 pytest"
 # Headless Chromium for the release page test (installs Debian's chromium when missing).
 bash scripts/chromium.sh install >/dev/null
 unset DBT_DUCKDB_PATH DBT_TARGET_PATH DBT_LOG_PATH KZMIG_DUCKDB_TEMP_DIR
-.venv/bin/python -m pytest tests/python "$@"
+# --basetemp: every temporary folder of the tests (several GB) goes with $workdir.
+.venv/bin/python -m pytest tests/python --basetemp "$workdir/pytest" "$@"

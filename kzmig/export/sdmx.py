@@ -2,8 +2,9 @@
 data structure, written and read back with the SDMX library sdmx1 (`sdmx.model`).
 
 DIR/RELEASE_ID-sdmx/ holds
-  - KZ_MIGRATION.csv: SDMX-CSV 2.0.0 (`STRUCTURE,STRUCTURE_ID,ACTION,<dimensions>,OBS_VALUE`),
-    one observation per published cell of the release's own period;
+  - KZ_MIGRATION.csv: SDMX-CSV 2.0.0
+    (`STRUCTURE,STRUCTURE_ID,ACTION,<dimensions>,OBS_VALUE,CONF_STATUS`), one observation
+    per cell of the release's own period;
   - structure.xml: the SDMX-ML 2.1 structure message (the data structure DSD_MIGRATION,
     the dataflow DF_MIGRATION, the concept scheme and the code lists), so that a reader can
     check the file without this project.
@@ -15,13 +16,19 @@ country moved from or to; `_T` all), CITIZENSHIP (ISO 3166-1 alpha-3; XXX statel
 stated; `_T` all), REASON (the reasons seed's codes; `_T` all), SEX (SDMX CL_SEX style: M,
 F, `_U` not stated, `_T` total), AGE (SDMX CL_AGE style: Y0T4 … Y_GE80, `_U`; UWA, WA, OWA,
 WA_U for the working-age groups; `_T` total) and TIME_PERIOD (the release's period: `2023`
-for a whole year, `2023-01-01/P9M` for January–September); measure OBS_VALUE (people).
+for a whole year, `2023-01-01/P9M` for January–September); measure OBS_VALUE (people); the
+observation attribute CONF_STATUS (SDMX's cross-domain code list CL_CONF_STATUS: F free, C
+confidential, D secondary confidentiality).
 
 The observations are SQL on the marts (SDMX_SQL): the region table (region × flow ×
 direction), the table by country (the republic × counterpart country), and the people's
 tables (by sex and age, by reason, by citizenship), with the small-number protection of the
-release: a withheld cell (the marts' `*_is_suppressed`) is not in the file. Python only
-builds the SDMX objects from those rows and the code lists from the marts' dimensions.
+release: a withheld cell (the marts' `*_is_suppressed`, `is_detail_withheld`) is in the file
+with no OBS_VALUE and CONF_STATUS C when its count is 1 or 2 (primary confidentiality), D
+otherwise (secondary: withheld so that the 1s and 2s cannot be worked out from the totals,
+and every net migration of a withheld arrivals or departures count); every published cell
+has CONF_STATUS F. Python only builds the SDMX objects from those rows and the code lists
+from the marts' dimensions.
 """
 
 from __future__ import annotations
@@ -48,8 +55,9 @@ DIMENSIONS = (
 )
 KEY_COLUMNS = tuple(dimension.lower() for dimension, _ in DIMENSIONS)
 
-# The observations of a release: one row per published cell, as the release shows them
-# (withheld cells left out). $release_id and $period_year are parameters.
+# The observations of a release: one row per cell, as the release shows them (a withheld
+# cell without its value, with its confidentiality status). $release_id and $period_year
+# are parameters.
 _DIRECTIONS = """
     directions as (
         select 'ARR' as direction union all select 'DEP' union all select 'NET'
@@ -111,26 +119,36 @@ people_table as (
         case sex_code when 'U' then '_U' else sex_code end as sex,
         age_group_code as age,
         case direction when 'ARR' then arrivals when 'DEP' then departures
-            else net_migration end as obs_value,
+            else net_migration end as exact_value,
         is_detail_withheld or case direction when 'ARR' then arrivals_is_suppressed
             when 'DEP' then departures_is_suppressed
             else net_migration_is_suppressed end as is_withheld
     from people_cells
     cross join directions
 ),
+people_table_protected as (
+    select ref_area, flow, direction, citizenship, reason, sex, age,
+        case when not is_withheld then exact_value end as obs_value,
+        case
+            when not is_withheld then 'F'
+            when direction != 'NET' and exact_value between 1 and 2 then 'C'
+            else 'D'
+        end as conf_status
+    from people_table
+),
 observations as (
     select ref_area, flow, direction, '_T' as counterpart_area, '_T' as citizenship,
-        '_T' as reason, '_T' as sex, '_T' as age, obs_value
+        '_T' as reason, '_T' as sex, '_T' as age, obs_value, 'F' as conf_status
     from region_table
     union all
-    select ref_area, flow, direction, counterpart_area, '_T', '_T', '_T', '_T', obs_value
+    select ref_area, flow, direction, counterpart_area, '_T', '_T', '_T', '_T', obs_value, 'F'
     from country_table
     union all
-    select ref_area, flow, direction, '_T', citizenship, reason, sex, age, obs_value
-    from people_table
-    where not is_withheld
+    select ref_area, flow, direction, '_T', citizenship, reason, sex, age, obs_value,
+        conf_status
+    from people_table_protected
 )
-select {', '.join(KEY_COLUMNS)}, obs_value
+select {', '.join(KEY_COLUMNS)}, obs_value, conf_status
 from observations
 order by {', '.join(KEY_COLUMNS)}"""
 
@@ -151,6 +169,14 @@ FIXED_CODES = {
     "SEX": (("M", "Male"), ("F", "Female"), ("_U", "Not stated"), ("_T", "Total")),
 }
 TOTAL_CODE = ("_T", "Total")
+# The observation attribute of confidentiality: the codes of SDMX's cross-domain code list
+# CL_CONF_STATUS that the release uses.
+CONF_STATUS = "CONF_STATUS"
+CONF_STATUS_CODES = (
+    ("F", "Free"),
+    ("C", "Confidential statistical information"),
+    ("D", "Secondary confidentiality set by the sender, not for publication"),
+)
 
 
 @dataclass
@@ -195,6 +221,16 @@ def build(connection, release_id: str, period_year: int, period_end_month: int) 
         concept_identity=concepts.setdefault(id="TIME_PERIOD", name="Reference period"))
     structure.measures.getdefault(
         id="OBS_VALUE", concept_identity=concepts.setdefault(id="OBS_VALUE", name="People"))
+    confidentiality = common.Codelist(id=f"CL_{CONF_STATUS}", name="Confidentiality status",
+                                      **maintainable)
+    for code, code_name in CONF_STATUS_CODES:
+        confidentiality.setdefault(id=code, name=code_name)
+    codelists.append(confidentiality)
+    attribute = structure.attributes.getdefault(
+        id=CONF_STATUS,
+        concept_identity=concepts.setdefault(id=CONF_STATUS, name="Confidentiality status"),
+        local_representation=common.Representation(enumerated=confidentiality),
+        related_to=v21.PrimaryMeasureRelationship(), usage_status=common.UsageStatus.mandatory)
     dataflow = v21.DataflowDefinition(
         id=DATAFLOW_ID, name="Migration of the population of Kazakhstan", structure=structure,
         **maintainable)
@@ -206,9 +242,11 @@ def build(connection, release_id: str, period_year: int, period_end_month: int) 
     observations = [
         v21.Observation(
             dimension=structure.make_key(
-                common.Key, {**dict(zip((d for d, _ in DIMENSIONS), row[:-1])),
+                common.Key, {**dict(zip((d for d, _ in DIMENSIONS), row[:-2])),
                              "TIME_PERIOD": period}),
-            value=int(row[-1]), value_for=measure)
+            value=None if row[-2] is None else int(row[-2]), value_for=measure,
+            attached_attribute={CONF_STATUS: common.AttributeValue(
+                value=confidentiality[row[-1]], value_for=attribute)})
         for row in rows
     ]
     dataset = v21.DataSet(described_by=dataflow, structured_by=structure)
@@ -245,7 +283,7 @@ def write(folder: Path, release: SdmxRelease) -> None:
     if problems:
         raise KzmigError("SDMX: key values outside their code lists: " + ", ".join(problems[:10]))
     (folder / STRUCTURE_FILE).write_bytes(sdmx.to_xml(release.structure_message, pretty_print=True))
-    sdmx.to_csv(release.dataset, path=folder / DATA_FILE, dtype="Int64")
+    sdmx.to_csv(release.dataset, path=folder / DATA_FILE, dtype="Int64", attributes="o")
     read = read_back(folder)
     if len(read.dataset.obs) != len(release.dataset.obs):
         raise KzmigError(f"SDMX: {DATA_FILE} reads back {len(read.dataset.obs)} observations, "

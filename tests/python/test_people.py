@@ -250,15 +250,21 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
     folder = exported["sdmx"]
     assert (folder / release_sdmx.DATA_FILE).read_text(encoding="utf-8").startswith(
         "STRUCTURE,STRUCTURE_ID,ACTION,REF_AREA,FLOW,DIRECTION,COUNTERPART_AREA,CITIZENSHIP,"
-        "REASON,SEX,AGE,TIME_PERIOD,OBS_VALUE\n")
+        "REASON,SEX,AGE,TIME_PERIOD,OBS_VALUE,CONF_STATUS\n")
     read = release_sdmx.read_back(folder)
     observations = {}
     for observation in read.dataset.obs:
         key = observation.dimension.values
         observations[tuple(key[dimension].value for dimension, _ in release_sdmx.DIMENSIONS)] = (
-            key["TIME_PERIOD"].value, float(observation.value))
+            key["TIME_PERIOD"].value,
+            (None if observation.value in (None, "") else float(observation.value),
+             observation.attached_attribute[release_sdmx.CONF_STATUS].value))
     assert {period for period, _ in observations.values()} == {"2023"}
     values = {key: value for key, (_, value) in observations.items()}
+    # the confidentiality status is a code of its code list in the structure read back
+    statuses = read.dataflow.structure.attributes.get(release_sdmx.CONF_STATUS) \
+        .local_representation.enumerated
+    assert {status for _, status in values.values()} == {code.id for code in statuses} == {"F", "C", "D"}
     # every key value is a code of its code list in the structure read back
     structure = read.dataflow.structure
     for dimension, _ in release_sdmx.DIMENSIONS:
@@ -267,6 +273,7 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
                 for key in values} <= {code.id for code in codes}, dimension
 
     def expect(rows, key_of) -> dict:
+        """Key -> (value, CONF_STATUS): a withheld cell has no value, C for a count of 1-2."""
         found = {}
         for row in rows:
             key, arrivals, departures, net, flags = key_of(row)
@@ -274,7 +281,12 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
                                                ("DEP", departures, flags[1]),
                                                ("NET", net, flags[2])):
                 if not withheld:
-                    found[(*key[:2], direction, *key[2:])] = float(value)
+                    cell = (float(value), "F")
+                elif direction != "NET" and value in (1, 2):
+                    cell = (None, "C")
+                else:
+                    cell = (None, "D")
+                found[(*key[:2], direction, *key[2:])] = cell
         return found
 
     expected = {}
@@ -318,6 +330,8 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
         where release_id = ? and year = 2023""", [RELEASE]), lambda row: (
         (row[0], "external", "_T", row[1], "_T", "_T", "_T"), row[2], row[3], row[4], row[5:])))
     assert values == expected
-    # no published count of the people's tables is 1 or 2
+    # no published count of the people's tables is 1 or 2; every withheld cell has no value
     people = {key: value for key, value in values.items() if set(key[4:]) != {"_T"}}
-    assert people and not {1.0, 2.0} & {value for key, value in people.items() if key[2] != "NET"}
+    assert people and not {1.0, 2.0} & {value for key, (value, status) in people.items()
+                                        if key[2] != "NET" and status == "F"}
+    assert all((value is None) == (status != "F") for value, status in values.values())

@@ -114,9 +114,23 @@ def fresh_database(name: str) -> dict[str, str]:
     return {"KZMIG_PG_DATABASE": name}
 
 
-@pytest.fixture(scope="session")
-def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world, step) -> str:
-    """The calibrated world loaded into a fresh database and built there; its name."""
+def drop_database(name: str) -> None:
+    """Drop a database of the tests (its owner kzmig may), to give its disk back."""
+    connection = connect("postgres")
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'drop database if exists "{name}" with (force)')
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world, step):
+    """The calibrated world loaded into a fresh database and built there; its name.
+
+    The database (about 4.5 GB) is dropped when this module's tests are done.
+    """
     from kzmig.load import load
 
     environment = fresh_database(TEST_DATABASE)
@@ -125,7 +139,8 @@ def postgres_warehouse(postgres_server, tmp_path_factory, calibrated_world, step
             load(calibrated_world, quiet=True)
         with step("building the calibrated world on PostgreSQL"):
             build_warehouse(tmp_path_factory.mktemp("postgres_build"), calibrated_world, target="postgres")
-    return TEST_DATABASE
+    yield TEST_DATABASE
+    drop_database(TEST_DATABASE)
 
 
 # --- marts: DuckDB and PostgreSQL row by row ---------------------------------------
