@@ -29,9 +29,9 @@
 # KZMIG_PG_CLUSTER (main) names the Debian cluster (pg_lsclusters) to create and start.
 # KZMIG_PG_SCRATCH=1 makes that cluster a throwaway one for tests: it must not be `main`,
 # and it runs without durability (fsync, synchronous_commit and full_page_writes off,
-# wal_level minimal, few checkpoints), which a crash may corrupt but which writes a
-# fraction of the I/O; scripts/test.sh and the tests use the cluster kzmig_test on port
-# 5433 this way, so they never touch the warehouse's own cluster.
+# wal_level minimal): a crash may corrupt it, but it writes a fraction of the I/O.
+# scripts/test.sh and the tests use the cluster kzmig_test on port 5433 this way, so they
+# never touch the warehouse's own cluster.
 # The server listens on localhost only (Debian's default).
 set -euo pipefail
 
@@ -52,8 +52,6 @@ synchronous_commit = off
 full_page_writes = off
 wal_level = minimal
 max_wal_senders = 0
-max_wal_size = 4GB
-checkpoint_timeout = 30min
 "
 
 log() { echo "postgres.sh: $*" >&2; }

@@ -14,6 +14,16 @@ export KZMIG_PG_PORT="${KZMIG_PG_PORT:-5433}"
 export KZMIG_PG_SCRATCH="${KZMIG_PG_SCRATCH:-1}"
 
 workdir=$(mktemp -d)
+# The suite writes about 10 GB at its peak (the calibrated world built on DuckDB and on
+# PostgreSQL, measured on a 2-core machine); a full disk makes PostgreSQL and DuckDB fail
+# in ways far from the cause, so say up front how much room there is.
+for folder in "$workdir" /var/lib; do
+    free_gb=$(df -Pk "$folder" | awk 'NR == 2 { printf "%.1f", $4 / 1048576 }')
+    echo "== free disk space for $folder: $free_gb GB"
+    if awk -v free="$free_gb" 'BEGIN { exit !(free < 10) }'; then
+        echo "scripts/test.sh: warning: less than 10 GB free for $folder; the suite may run out of disk" >&2
+    fi
+done
 cleanup() {
     local status=$?
     if [ -f scripts/postgres.sh ]; then
