@@ -24,7 +24,7 @@ The observations are SQL on the marts (SDMX_SQL): the region table (region × fl
 direction), the table by country (the republic × counterpart country), and the people's
 tables (by sex and age, by reason, by citizenship), with the small-number protection of the
 release: a withheld cell (the marts' `*_is_suppressed`, `is_detail_withheld`) is in the file
-with no OBS_VALUE and CONF_STATUS C when its count is 1 or 2 (primary confidentiality), D
+with OBS_VALUE NaN (SDMX's missing value) and CONF_STATUS C when its count is 1 or 2 (primary confidentiality), D
 otherwise (secondary: withheld so that the 1s and 2s cannot be worked out from the totals,
 and every net migration of a withheld arrivals or departures count); every published cell
 has CONF_STATUS F. Python only builds the SDMX objects from those rows and the code lists
@@ -275,6 +275,7 @@ def invalid_codes(release: SdmxRelease) -> list[str]:
 def write(folder: Path, release: SdmxRelease) -> None:
     """SDMX-CSV 2.0 and the SDMX-ML structure message into `folder`; then read both back
     with sdmx1 and check them (KzmigError otherwise)."""
+    import pandas as pd
     import sdmx
 
     from kzmig.project import KzmigError
@@ -283,7 +284,10 @@ def write(folder: Path, release: SdmxRelease) -> None:
     if problems:
         raise KzmigError("SDMX: key values outside their code lists: " + ", ".join(problems[:10]))
     (folder / STRUCTURE_FILE).write_bytes(sdmx.to_xml(release.structure_message, pretty_print=True))
-    sdmx.to_csv(release.dataset, path=folder / DATA_FILE, dtype="Int64", attributes="o")
+    # A withheld cell's OBS_VALUE is NaN, SDMX's mark of a value missing on purpose (an empty
+    # field reads as "not given"); pandas writes it for the missing counts of the Int64 column.
+    table = sdmx.to_csv(release.dataset, rtype=pd.DataFrame, dtype="Int64", attributes="o")
+    table.to_csv(folder / DATA_FILE, index=False, na_rep="NaN")
     read = read_back(folder)
     if len(read.dataset.obs) != len(release.dataset.obs):
         raise KzmigError(f"SDMX: {DATA_FILE} reads back {len(read.dataset.obs)} observations, "

@@ -257,7 +257,7 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
         key = observation.dimension.values
         observations[tuple(key[dimension].value for dimension, _ in release_sdmx.DIMENSIONS)] = (
             key["TIME_PERIOD"].value,
-            (None if observation.value in (None, "") else float(observation.value),
+            (None if observation.value == "NaN" else float(observation.value),
              observation.attached_attribute[release_sdmx.CONF_STATUS].value))
     assert {period for period, _ in observations.values()} == {"2023"}
     values = {key: value for key, (_, value) in observations.items()}
@@ -335,3 +335,16 @@ def test_the_sdmx_csv_reads_back_with_sdmx1_and_equals_the_marts(exported, calib
     assert people and not {1.0, 2.0} & {value for key, (value, status) in people.items()
                                         if key[2] != "NET" and status == "F"}
     assert all((value is None) == (status != "F") for value, status in values.values())
+    # as pandas reads it: a withheld cell is a missing number, never an empty string or 0
+    table = release_sdmx_table(folder)
+    assert table["value"].isna().sum() == sum(status != "F" for _, status in values.values())
+    assert set(table.loc[table["value"].isna(), "CONF_STATUS"]) == {"C", "D"}
+
+
+def release_sdmx_table(folder):
+    """The SDMX-CSV of a release as the README reads it (sdmx1's to_pandas)."""
+    import sdmx
+
+    structure = sdmx.read_sdmx(folder / release_sdmx.STRUCTURE_FILE)
+    data = sdmx.read_sdmx(folder / release_sdmx.DATA_FILE, structure=structure.dataflow[release_sdmx.DATAFLOW_ID])
+    return sdmx.to_pandas(data.data[0], attributes="o").reset_index()
