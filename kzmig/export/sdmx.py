@@ -24,10 +24,10 @@ The observations are SQL on the marts (SDMX_SQL): the region table (region × fl
 direction), the table by country (the republic × counterpart country), and the people's
 tables (by sex and age, by reason, by citizenship), with the small-number protection of the
 release: a withheld cell (the marts' `*_is_suppressed`, `is_detail_withheld`) is in the file
-with OBS_VALUE NaN (SDMX's missing value) and CONF_STATUS C when its count is 1 or 2 (primary confidentiality), D
-otherwise (secondary: withheld so that the 1s and 2s cannot be worked out from the totals,
-and every net migration of a withheld arrivals or departures count); every published cell
-has CONF_STATUS F. Python only builds the SDMX objects from those rows and the code lists
+with OBS_VALUE NaN (SDMX's missing value) and CONF_STATUS C when its count is 1 or 2
+(primary confidentiality), D otherwise (secondary: withheld so that the 1s and 2s cannot be
+worked out from the totals, and every net migration of a withheld arrivals or departures
+count); every published cell has CONF_STATUS F. Python only builds the SDMX objects from those rows and the code lists
 from the marts' dimensions.
 """
 
