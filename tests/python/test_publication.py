@@ -506,7 +506,7 @@ def test_readers_see_each_publication_bi_reader_reads_the_publication_record_on_
         select n.nspname, c.relname from pg_class as c inner join pg_namespace as n on c.relnamespace = n.oid
         where c.relkind in ('r', 'v', 'm', 'p', 'f')
             and n.nspname not in ('marts', 'meta', 'pg_catalog', 'information_schema')
-            and n.nspname not like 'pg_toast%'
+            and n.nspname !~ '^pg_toast'
         order by 1, 2""")
     assert {schema for schema, _ in outside} >= {
         "landing", "staging", "intermediate", "audit", "reference", "marts_build"}
@@ -531,8 +531,16 @@ def test_readers_see_each_publication_bi_reader_reads_the_publication_record_on_
     _, listed = as_bi_reader("select distinct table_schema from information_schema.tables "
                              "where table_schema not in ('pg_catalog', 'information_schema') order by 1")
     assert listed == [("marts",), ("meta",)]
-    _, names = as_bi_reader("select relname from pg_class where relnamespace = 'landing'::regnamespace")
-    assert ("coupon_extract_rows",) in names
+    _, described = as_bi_reader("""
+        select c.relname, obj_description(c.oid, 'pg_class') from pg_class as c
+        inner join pg_namespace as n on c.relnamespace = n.oid
+        where n.nspname = 'landing' and c.relname = 'coupon_extract_rows'""")
+    assert described == pg_query(PG_RECORD_DATABASE, """
+        select 'coupon_extract_rows', obj_description('landing.coupon_extract_rows'::regclass)""")
+    _, counted = as_bi_reader("select relname from pg_stat_user_tables where schemaname = 'landing'")
+    assert ("coupon_extract_rows",) in counted
+    with pytest.raises(psycopg2.errors.InsufficientPrivilege, match="permission denied for schema landing"):
+        as_bi_reader("select obj_description('landing.coupon_extract_rows'::regclass)")
     _, sampled = as_bi_reader("select distinct schemaname from pg_stats "
                               "where schemaname not in ('pg_catalog', 'information_schema') order by 1")
     assert set(sampled) <= {("marts",), ("meta",)}
