@@ -13,7 +13,7 @@ Each publication is a file of its own, in a folder of its own, and the published
 a symbolic link to the current one, swapped atomically:
 
     warehouse/kz_migration_marts.duckdb -> kz_migration_marts.publications/
-                                           20261206T181500Z-<invocation id>/kz_migration_marts.duckdb
+                                           20261206T181500123456Z-<invocation id>/kz_migration_marts.duckdb
 
 DuckDB's Python client keeps one database instance per process and file, and a new
 connection to a file the process already has open reuses that instance. It keys its
@@ -43,11 +43,15 @@ PostgreSQL: see macros/publish/publish_marts.sql and docs/postgres.md.
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import shutil
 import struct
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: no lock probe (see _held_by_a_reader)
+    fcntl = None
 
 from kzmig.project import KzmigError, warehouse_path
 
@@ -109,8 +113,10 @@ def start_publication(build_path: str, configured: str | None, invocation_id: st
     folder = publications_folder(final)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(f"{TEMPORARY_INFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() and not stale.is_symlink() \
-            else stale.unlink(missing_ok=True)
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
     for stale in final.parent.glob(f".{final.name}{TEMPORARY_INFIX}*"):
         stale.unlink(missing_ok=True)
     temporary = folder / f"{TEMPORARY_INFIX}{invocation_id}"
@@ -166,13 +172,18 @@ def _held_by_a_reader(path: Path) -> bool:
     process and takes none. (Closing the probe drops the locks this process holds on
     the file, as any close does: the build's dbt process, which runs this, opens no
     publication.)"""
-    probe = getattr(fcntl, "F_OFD_GETLK", None)
+    probe = getattr(fcntl, "F_OFD_GETLK", None) if fcntl is not None else None
     if probe is None or not path.is_file():
         return False
     request = struct.pack("hhqqi4x", fcntl.F_WRLCK, os.SEEK_SET, 0, 0, 0)
-    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return True  # cannot tell: kept, for a later publication to try again
     try:
         answer = fcntl.fcntl(descriptor, probe, request)
+    except OSError:
+        return True
     finally:
         os.close(descriptor)
     return struct.unpack("hhqqi4x", answer)[0] != fcntl.F_UNLCK
