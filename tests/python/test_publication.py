@@ -257,6 +257,11 @@ def test_readers_see_each_publication_held_connections_keep_theirs_and_new_ones_
             assert fresh.execute(sql).fetchone() == (new["invocation_id"], 1)
         assert new["invocation_id"] != old["invocation_id"]
         assert held.execute(sql).fetchone() == (old["invocation_id"], 0)
+        # kzmig export, in this process too, reads the current publication
+        out = tmp_path / "release"
+        assert cli.main(["export", "--latest", "--warehouse", str(database), "--out", str(out)]) == 0
+        [exported] = [json.loads(path.read_text(encoding="utf-8")) for path in out.glob("*/release.json")]
+        assert exported["build"]["invocation_id"] == new["invocation_id"]
         # DuckDB's catalog name is the published name's, whichever publication it leads to
         assert {row[0] for row in held.execute(
             "select database_name from duckdb_databases() where not internal").fetchall()} == {
