@@ -15,9 +15,11 @@ reports that `kzmig build` made moments before (or null).
 It also registers the two file steps of publishing the marts (kzmig.publish; called by
 macros/publish/publish_marts.sql after a successful build):
 kzmig_publication_start(build_path VARCHAR, configured_path VARCHAR, invocation_id VARCHAR)
-returns the JSON object {"temporary": path, "final": path} (stale temporary files
-removed), and kzmig_publication_finish(temporary VARCHAR, final VARCHAR) renames the
-written, detached temporary file onto the published one and returns its path.
+returns the JSON object {"temporary": path, "final": path} (the new publication's file
+under a temporary name; stale temporary files removed), and
+kzmig_publication_finish(temporary VARCHAR, final VARCHAR) gives the written, detached
+file its folder among the publications, points the published name (a symbolic link) at
+it, removes old publications no reader holds, and returns the published name.
 """
 
 from __future__ import annotations

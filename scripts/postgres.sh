@@ -18,10 +18,11 @@
 # Roles:
 #   kzmig      login, creates databases, owns the warehouse database: dbt and
 #              `kzmig load` connect as kzmig.
-#   bi_reader  login, read-only for BI tools: CONNECT on the database, USAGE on schema
-#              marts (granted by the project's on-run-end hook) and SELECT on the marts
-#              (granted by dbt's grants config). Nothing else: not the landing,
-#              staging, intermediate, audit or reference schemas.
+#   bi_reader  login, read-only for BI tools: CONNECT on the database; USAGE on the
+#              schemas marts and meta and SELECT on the marts and on the publication
+#              record meta.publication (granted by the project's on-run-end hook,
+#              macros/publish/publish_marts.sql). Nothing else: not the landing,
+#              staging, intermediate, audit, reference or marts_build schemas.
 #
 # Settings come from the same environment variables as the dbt profile:
 #   KZMIG_PG_PORT (5432), KZMIG_PG_USER (kzmig), KZMIG_PG_PASSWORD (kzmig),

@@ -160,7 +160,7 @@ def source_path(warehouse: Path | PublishedFile | None = None) -> Path:
     if isinstance(warehouse, PublishedFile):
         return warehouse.path
     path = Path(warehouse)
-    if path.name.endswith("_marts.duckdb") or path.resolve() == published_path():
+    if path.name.endswith("_marts.duckdb") or path.parent.resolve() / path.name == published_path():
         return path
     return published_path(path)
 

@@ -15,13 +15,16 @@
 
 
 {#-
-    DuckDB: a new file beside the published one (temporary name), opened in storage
-    version v1.1.0 (DuckDB 1.1 and later read it); every table of `marts` copied into it
-    with its descriptions, and meta.publication (one row: the build, when it was
-    published, and has_synthetic_data, the synthetic mark of marts.dim_release); detached (checkpointed, closed); then renamed onto the published file by
-    the dbt-duckdb plugin (kzmig_publication_finish: os.replace). A reader holding the
-    old file keeps reading it; a new connection opens the new one. The build never
-    opens the published file itself, so readers never block the build.
+    DuckDB: a new file under a temporary name in the publications folder beside the
+    published name (kzmig_publication_start), opened in storage version v1.1.0 (DuckDB
+    1.1 and later read it); every table of `marts` copied into it with its descriptions,
+    and meta.publication (one row: the build, when it was published, and
+    has_synthetic_data, the synthetic mark of marts.dim_release); detached (checkpointed,
+    closed); then published by the dbt-duckdb plugin (kzmig_publication_finish,
+    kzmig.publish): the file gets a folder of its own and the published name, a symbolic
+    link, is swapped onto it atomically. A reader holding an old publication keeps
+    reading it; a new connection, also in a process that holds one, opens the new one.
+    The build never opens a published file itself, so readers never block the build.
 -#}
 {% macro duckdb__publish_marts() -%}
     {%- set paths = fromjson(run_query(
@@ -69,8 +72,7 @@
             cast(current_timestamp at time zone 'UTC' as timestamp) as published_at,
             cast({{ publication_synthetic_mark(marts_schema, tables.columns[0].values()) }} as boolean)
                 as has_synthetic_data;
-        comment on table kzmig_publication.meta.publication is
-            'The build these marts come from (one row): dbt invocation id, command, target, build started and finished (UTC), its data cut-off (null: everything landed), the number of marts, when they were published (UTC), and whether they hold synthetic data (true: made up by kzmig generate, never publish them; marts.dim_release.has_synthetic_data).';
+        comment on table kzmig_publication.meta.publication is {{ sql_text(publication_record_description()) }};
         detach kzmig_publication;
     {%- endcall -%}
     {%- do run_query(
@@ -91,13 +93,16 @@
     cannot deadlock with a reader); rename `marts` away and `marts_next` to `marts`;
     drop the old tables; grant `bi_reader` usage on the schema and select on every
     table; record the publication in audit.publications (with has_synthetic_data, the
-    synthetic mark of marts.dim_release); commit. A reader sees the
-    previous set or the new one, never a mix; statements queued behind the swap read
-    the new tables.
+    synthetic mark of marts.dim_release) and replace the publication record that
+    bi_reader reads, meta.publication (the same row; locked with the marts, so a
+    reader's transaction that read it keeps the record of its marts); commit. A reader
+    sees the previous set with its record or the new one with its, never a mix;
+    statements queued behind the swap read the new tables.
 -#}
 {% macro postgres__publish_marts() -%}
     {%- set build_schema = generate_schema_name('marts', none) -%}
     {%- set public_schema = 'marts' -%}
+    {%- set record_schema = 'meta' -%}
     {%- set role = 'bi_reader' -%}
     {%- set tables = run_query(
         "select c.relname, obj_description(c.oid, 'pg_class') from pg_class as c"
@@ -127,7 +132,18 @@
         comment on table marts_next.{{ adapter.quote(table[0]) }} is {{ sql_text(table[1]) }};
         {%- endif %}
         {%- endfor %}
-        {%- if current_tables | length > 0 %}
+        create schema if not exists {{ adapter.quote(record_schema) }};
+        create table if not exists {{ adapter.quote(record_schema) }}.publication (
+            invocation_id {{ dbt.type_string() }} not null primary key,
+            command {{ dbt.type_string() }} not null,
+            target_name {{ dbt.type_string() }} not null,
+            build_started_at {{ dbt.type_timestamp() }} not null,
+            build_finished_at {{ dbt.type_timestamp() }} not null,
+            data_cutoff {{ dbt.type_string() }},
+            mart_count {{ dbt.type_int() }} not null,
+            published_at {{ dbt.type_timestamp() }} not null,
+            has_synthetic_data boolean
+        );
         do $lock$
         declare
             deadline timestamptz := clock_timestamp() + interval '{{ timeout }} seconds';
@@ -136,8 +152,9 @@
                 begin
                     lock table
                         {%- for name in current_tables %}
-                        {{ adapter.quote(public_schema) }}.{{ adapter.quote(name) }}{{ ',' if not loop.last }}
+                        {{ adapter.quote(public_schema) }}.{{ adapter.quote(name) }},
                         {%- endfor %}
+                        {{ adapter.quote(record_schema) }}.publication
                     in access exclusive mode nowait;
                     exit;
                 exception when lock_not_available then
@@ -149,7 +166,6 @@
             end loop;
         end
         $lock$;
-        {%- endif %}
         {%- if schema_exists %}
         drop schema if exists marts_previous cascade;
         alter schema {{ adapter.quote(public_schema) }} rename to marts_previous;
@@ -183,6 +199,16 @@
             {{ tables.rows | length }}, cast(now() at time zone 'utc' as {{ dbt.type_timestamp() }}),
             {{ publication_synthetic_mark(build_schema, tables.columns[0].values()) }}
         );
+        delete from {{ adapter.quote(record_schema) }}.publication;
+        insert into {{ adapter.quote(record_schema) }}.publication
+        select
+            invocation_id, command, target_name, build_started_at, build_finished_at,
+            data_cutoff, mart_count, published_at, has_synthetic_data
+        from {{ generate_schema_name('audit', none) }}.publications
+        where invocation_id = {{ sql_text(invocation_id) }};
+        comment on table {{ adapter.quote(record_schema) }}.publication is {{ sql_text(publication_record_description()) }};
+        grant usage on schema {{ adapter.quote(record_schema) }} to {{ adapter.quote(role) }};
+        grant select on {{ adapter.quote(record_schema) }}.publication to {{ adapter.quote(role) }};
         commit;
     {%- endcall -%}
     {{- log('Published ' ~ (tables.rows | length) ~ ' marts into schema ' ~ public_schema, info=true) -}}
@@ -201,6 +227,15 @@
     {%- else -%}
         null
     {%- endif -%}
+{%- endmacro %}
+
+
+{#-
+    The description of the publication record meta.publication (DuckDB: in the published
+    file; PostgreSQL: schema meta, readable by bi_reader), one text for both engines.
+-#}
+{% macro publication_record_description() -%}
+    The build these marts come from (one row): dbt invocation id, command, target, build started and finished (UTC), its data cut-off (null: everything landed), the number of marts, when they were published (UTC), and whether they hold synthetic data (true: made up by kzmig generate, never publish them; marts.dim_release.has_synthetic_data).
 {%- endmacro %}
 
 
