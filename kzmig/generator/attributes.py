@@ -164,16 +164,31 @@ class Attributes:
             return np.flatnonzero(counted & (flow == ARRIVAL))
 
         if plan is not None and plan.arrival_country_quota:
-            final_set = counted_arrivals(plan.revised.release_id)
-            country[final_set] = self.country_quota(rng, final_set, table["cis"], plan.arrival_country_quota)
+            # A flipped coupon counted at the release's cut-off in its first version counts
+            # with that version's country (of the other group).
+            point = next(point for point in plan.checkpoints if point.release_id == plan.arrival_country_release)
+            counted = counted_arrivals(point.release_id)
+            first = ((table["kind"][counted] == FLIP) & (table["s1"][counted] <= point.cutoff)
+                     & ((table["s2"][counted] == NONE) | (table["s2"][counted] > point.cutoff)))
+            cis = np.where(first, table["v1_cis"][counted], table["cis"][counted])
+            quota = self.country_quota(rng, np.arange(len(counted)), cis, plan.arrival_country_quota)
+            country[counted[~first]] = quota[~first]
+            v1_country[counted[first]] = quota[first]
         # Region of registration (external; internal regions come with the moves).
         dest = table["dest"].copy()
         for code in (ARRIVAL, DEPARTURE):
             members = np.flatnonzero(flow == code)
             dest[members] = self.regions_for(rng, code, country[members], table["reg_day"][members])
-        if plan is not None and plan.arrival_region_quota:
-            region_set = counted_arrivals(plan.arrival_region_release)
-            dest[region_set] = self.region_quota(rng, country[region_set], plan.arrival_region_quota)
+        # Each release that published them gets its regions exactly: the arrivals it counts
+        # that an earlier such release already placed keep their region, the others are
+        # placed so that the totals come out.
+        placed = np.zeros(size, dtype=bool)
+        for release_id, quota in (plan.arrival_region_quotas if plan is not None else []):
+            counted = counted_arrivals(release_id)
+            already = np.bincount(dest[counted[placed[counted]]], minlength=len(ctx.regions))
+            free = counted[~placed[counted]]
+            dest[free] = self.region_quota(rng, country[free], table["reg_day"][free], quota, already)
+            placed[counted] = True
         # Ethnic group.
         ethnic = np.zeros(size, dtype=np.int16)
         internal = np.flatnonzero(flow == INTERNAL)
@@ -265,15 +280,17 @@ class Attributes:
     # ----- quotas --------------------------------------------------------------------
 
     def country_quota(self, rng, members: np.ndarray, cis: np.ndarray, quota: dict[str, int]) -> np.ndarray:
-        """Countries of the coupons counted at the revised cut-off: the published top
-        countries exactly, the others below the last of them."""
+        """Countries of the arrivals counted at a release's cut-off: the published top
+        countries exactly, the other countries of each group (CIS, other) below the last
+        published one of that group (BNS lists the top countries of each group), or of
+        the whole list when the group has none listed."""
         ctx = self.ctx
-        cap = min(quota.values())
         flags = cis[members]
         result = np.zeros(len(members), dtype=np.int16)
         for flag in (True, False):
             positions = np.flatnonzero(flags == flag)
             fixed = {code: count for code, count in quota.items() if (code in ctx.ref.cis) == flag}
+            cap = min(fixed.values()) if fixed else min(quota.values())
             rest = len(positions) - sum(fixed.values())
             weights = self.country_weights[ARRIVAL, flag].copy()
             for code in fixed:
@@ -287,32 +304,51 @@ class Attributes:
             result[positions] = rng.permutation(values)
         return result
 
-    def sequential_quota(self, rng, probabilities: np.ndarray, quotas: dict[int, int]) -> np.ndarray:
+    def sequential_quota(self, rng, probabilities: np.ndarray, quotas: dict[int, int],
+                         allowed: np.ndarray | None = None) -> np.ndarray:
         """Give each category exactly its quota, drawing its members with the items'
-        probabilities for it (probabilities: items x categories)."""
+        probabilities for it (probabilities: items x categories); an item never gets a
+        category `allowed` (items x categories) rules out."""
         size = len(probabilities)
         result = np.full(size, -1, dtype=np.int64)
         free = np.arange(size)
         for category, count in sorted(quotas.items(), key=lambda item: item[1]):
-            picked = free[weighted_pick(rng, probabilities[free, category] + 1e-6, count)]
+            weights = probabilities[free, category] + 1e-6
+            if allowed is not None:
+                weights = weights * allowed[free, category]
+                if np.count_nonzero(weights) < count:
+                    raise PlanError(f"quota of {count} for category {category}: too few items may have it")
+            picked = free[weighted_pick(rng, weights, count)]
             result[picked] = category
             free = np.setdiff1d(free, picked, assume_unique=True)
         if len(free):
             raise PlanError("quotas do not cover every item")
         return result
 
-    def region_quota(self, rng, country: np.ndarray, quota: dict[str, int]) -> np.ndarray:
-        """Regions of the arrivals counted at a release's cut-off: the published top
-        regions exactly, every other region below the last of them."""
+    def region_quota(self, rng, country: np.ndarray, reg_day: np.ndarray, quota: dict[str, int],
+                     already: np.ndarray | None = None) -> np.ndarray:
+        """Regions of the arrivals counted at a release's cut-off, but for those `already`
+        placed (counts by region): with them, the published top regions exactly and every
+        other region below the last of them; each arrival in a region in force on its day
+        (before the regions of 2022 were split off, their weight is their parent's)."""
         ctx = self.ctx
-        probabilities = self.region_given_country[ARRIVAL][country]
+        already = np.zeros(len(ctx.regions), dtype=np.int64) if already is None else already
+        probabilities = self.region_given_country[ARRIVAL][country].copy()
+        before_split = reg_day < int(ctx.valid_from.max())
+        for child in np.flatnonzero(ctx.parent >= 0):
+            probabilities[before_split, ctx.parent[child]] += probabilities[before_split, child]
+            probabilities[before_split, child] = 0
+        probabilities *= (ctx.valid_from[None, :] <= reg_day[:, None]) & (reg_day[:, None] <= ctx.valid_to[None, :])
         probabilities = probabilities / probabilities.sum(axis=1, keepdims=True)
-        fixed = {ctx.region_index[code]: count for code, count in quota.items()}
+        fixed = {ctx.region_index[code]: count - int(already[ctx.region_index[code]]) for code, count in quota.items()}
+        if min(fixed.values()) < 0:
+            raise PlanError(f"published arrivals by region {quota} below those already placed")
         expected = probabilities.sum(axis=0)
         others = [index for index in range(len(ctx.regions)) if index not in fixed]
-        counts = capped_shares(len(country) - sum(fixed.values()), expected[others], min(quota.values()) - 1)
+        counts = capped_shares(len(country) - sum(fixed.values()), expected[others],
+                               min(quota.values()) - 1 - already[others])
         quotas = {**fixed, **{index: int(count) for index, count in zip(others, counts)}}
-        return self.sequential_quota(rng, probabilities, quotas).astype(np.int8)
+        return self.sequential_quota(rng, probabilities, quotas, allowed=probabilities > 0).astype(np.int8)
 
     def ethnic_quota(self, rng, country: np.ndarray, quota: dict[str, int]) -> np.ndarray:
         """Ethnic groups of the arrivals of a release: the published groups exactly,

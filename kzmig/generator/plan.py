@@ -13,10 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+import zlib
+
 import numpy as np
 
 from kzmig.project import KzmigError
 from kzmig.generator.reference import Reference, day_number
+
+
+NET_JITTER = 0.2  # how far a release's losses stray from the regions' loss weights
 
 
 class PlanError(KzmigError):
@@ -27,31 +32,32 @@ def round_half_away(value: Decimal, decimals: int = 1) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def shown_share(part: int, total: int) -> Decimal:
-    return round_half_away(Decimal(part) * 100 / Decimal(total))
+def shown_share(part: int, total: int, decimals: int = 1) -> Decimal:
+    return round_half_away(Decimal(part) * 100 / Decimal(total), decimals)
 
 
-def shown_change(current: int, previous: int) -> Decimal:
-    return round_half_away((Decimal(current) / Decimal(previous) - 1) * 100)
+def shown_change(current: int, previous: int, decimals: int = 1) -> Decimal:
+    return round_half_away((Decimal(current) / Decimal(previous) - 1) * 100, decimals)
 
 
-def count_for_share(total: int, share_pct: float) -> int:
-    """The count whose share of total, shown with one decimal, is share_pct."""
-    wanted = round_half_away(Decimal(str(share_pct)))
+def count_for_share(total: int, share_pct: float, decimals: int = 1) -> int:
+    """The count nearest to share_pct of total whose share, shown with `decimals`
+    decimals, is share_pct."""
+    wanted = round_half_away(Decimal(str(share_pct)), decimals)
     centre = round(total * share_pct / 100)
     for offset in sorted(range(-50, 51), key=abs):
         candidate = centre + offset
-        if 0 <= candidate <= total and shown_share(candidate, total) == wanted:
+        if 0 <= candidate <= total and shown_share(candidate, total, decimals) == wanted:
             return candidate
     raise PlanError(f"no count of {total} gives a share of {share_pct} %")
 
 
-def count_for_change(previous: int, change_pct: float) -> int:
-    """The count whose change on previous, shown with one decimal, is change_pct."""
-    wanted = round_half_away(Decimal(str(change_pct)))
+def count_for_change(previous: int, change_pct: float, decimals: int = 1) -> int:
+    """The count whose change on previous, shown with `decimals` decimals, is change_pct."""
+    wanted = round_half_away(Decimal(str(change_pct)), decimals)
     centre = round(previous * (1 + change_pct / 100))
     for offset in sorted(range(-50, 51), key=abs):
-        if shown_change(centre + offset, previous) == wanted:
+        if shown_change(centre + offset, previous, decimals) == wanted:
             return centre + offset
     raise PlanError(f"no count gives a change of {change_pct} % on {previous}")
 
@@ -100,9 +106,10 @@ class YearPlan:
     revised_cutoff: int
     calibrated: bool
     scale: float
-    arrival_country_quota: dict[str, int] = field(default_factory=dict)  # at the revised cut-off
-    arrival_region_quota: dict[str, int] = field(default_factory=dict)  # at arrival_region_release's cut-off
-    arrival_region_release: str | None = None
+    arrival_country_quota: dict[str, int] = field(default_factory=dict)  # at arrival_country_release's cut-off
+    arrival_country_release: str | None = None
+    # (release, quota) of every release that published the regions of its arrivals, by cut-off
+    arrival_region_quotas: list[tuple[str, dict[str, int]]] = field(default_factory=list)
     arrival_ethnic_quota: dict[str, int] = field(default_factory=dict)
     arrival_ethnic_release: str | None = None
 
@@ -155,7 +162,8 @@ class Planner:
         if release_id in chosen:
             value = int(chosen[release_id])
         elif change is not None and change.is_reproducible and comparison:
-            value = count_for_change(self.internal_migrants(comparison), change.published_value)
+            value = count_for_change(self.internal_migrants(comparison), change.published_value,
+                                     change.published_decimals)
         elif release_id in revision and release is not None:
             preliminary = [other.release_id for other in self.ref.releases
                            if other.year == release.year and other.end_month == release.end_month
@@ -203,17 +211,21 @@ class Planner:
             previous = self._external(comparison, flow)[0]
             if previous is None:
                 raise PlanError(f"{release_id}: {flow} change published but {comparison} has no {flow}")
+            decimals = change.published_decimals
             if total is None:
-                total = count_for_change(previous, change.published_value)
-            elif shown_change(int(total), previous) != round_half_away(Decimal(str(change.published_value))):
+                total = count_for_change(previous, change.published_value, decimals)
+            elif shown_change(int(total), previous, decimals) != round_half_away(
+                    Decimal(str(change.published_value)), decimals):
                 raise PlanError(f"{release_id}: {flow} {int(total)} on {comparison}'s {previous} is not the "
                                 f"published change of {change.published_value} %")
         share = self._published(release_id, f"cis_{flow}_share_pct")
+        share_figure = self.ref.figure(release_id, f"cis_{flow}_share_pct")
+        share_decimals = share_figure.published_decimals if share_figure is not None else 1
         if share is None:
             share = chosen.get(f"cis_{flow}_share_pct")
         if total is None:
             return None, None
-        return int(total), (count_for_share(int(total), share) if share is not None else None)
+        return int(total), (count_for_share(int(total), share, share_decimals) if share is not None else None)
 
     def regions_in_force(self, first_day: int, last_day: int) -> np.ndarray:
         """Share of [first_day, last_day] during which each region is in force."""
@@ -242,10 +254,14 @@ class Planner:
         for code, value in positive.items():
             net[self.region_index[code]] = value
         losing = [index for index, code in enumerate(self.regions) if code not in positive and in_force[index] > 0]
+        # Each release's losses vary around the regions' weights (a draw of its own, the
+        # same in every run), so that regions of one weight do not lose one amount.
+        jitter = np.random.default_rng(zlib.crc32(release_id.encode())).uniform(
+            1 - NET_JITTER, 1 + NET_JITTER, len(losing))
         weights = np.array([self.world["regions"][self.regions[index]]["loss_weight"] * in_force[index]
-                            for index in losing])
+                            for index in losing]) * jitter
         net[losing] = -largest_remainder(int(net.sum()), weights, minimum=1)
-        return net
+        return distinct_losses(net, losing)
 
     def _calibrated_year(self, year: int) -> YearPlan:
         releases = [release for release in self.ref.releases if release.year == year]
@@ -281,14 +297,18 @@ class Planner:
         checkpoints.sort(key=lambda point: (point.vintage != "preliminary", point.end_month))
         plan = YearPlan(year, list(range(1, 13)), checkpoints, seconds(revised_cutoff(year)), True, 1.0)
         revised = plan.revised
-        if revised is not None:
-            plan.arrival_country_quota = self._ranked(revised.release_id, "arrivals_by_country")
-        # The regions of the arrivals: the revised release's list, else a preliminary one's.
+        # The countries of the arrivals: the revised release's list, else a preliminary one's
+        # (one release a year publishes them).
         for point in ([revised] if revised is not None else []) + plan.preliminary[::-1]:
+            quota = self._ranked(point.release_id, "arrivals_by_country")
+            if quota:
+                plan.arrival_country_quota, plan.arrival_country_release = quota, point.release_id
+                break
+        # The regions of the arrivals: every release's list, in the order of the cut-offs.
+        for point in sorted(checkpoints, key=lambda point: point.cutoff):
             quota = self._ranked(point.release_id, "external_arrivals_by_region")
             if quota:
-                plan.arrival_region_quota, plan.arrival_region_release = quota, point.release_id
-                break
+                plan.arrival_region_quotas.append((point.release_id, quota))
         for point in plan.preliminary:
             quota = self._ranked(point.release_id, "arrivals_by_ethnic_group")
             if quota:
@@ -296,7 +316,10 @@ class Planner:
         return plan
 
     def _ranked(self, release_id: str, figure_code: str) -> dict[str, int]:
-        figures = sorted(self.ref.figures_of(release_id, figure_code), key=lambda figure: figure.dimension_rank)
+        # By published rank, then by value (a figure published without a rank).
+        figures = sorted(self.ref.figures_of(release_id, figure_code),
+                         key=lambda figure: (figure.dimension_rank is None, figure.dimension_rank or 0,
+                                             -figure.published_value))
         return {figure.dimension_code: int(self.exact(figure)) for figure in figures}
 
     # ----- any world ------------------------------------------------------------
@@ -337,8 +360,8 @@ class Planner:
             checkpoints.append(Checkpoint(f"{year}-12-r", 12, "revised", seconds(revised_cutoff(year))))
         return YearPlan(year, pattern.months, checkpoints, seconds(revised_cutoff(year)), exact, scale,
                         pattern.arrival_country_quota if exact else {},
-                        pattern.arrival_region_quota if exact else {},
-                        pattern.arrival_region_release if exact else None,
+                        pattern.arrival_country_release if exact else None,
+                        pattern.arrival_region_quotas if exact else [],
                         pattern.arrival_ethnic_quota if exact else {},
                         pattern.arrival_ethnic_release if exact else None)
 
@@ -383,6 +406,28 @@ def scaled_net(net: np.ndarray, factor: float) -> np.ndarray:
     return result
 
 
+def distinct_losses(net: np.ndarray, losing: list[int]) -> np.ndarray:
+    """The net with no two regions sharing one value (the regions that gain are given;
+    the losers are made distinct): from the smallest loss up, a loss not larger than the
+    one before grows by as much as it takes to be larger; the largest loser's loss
+    shrinks by the sum (the total stays zero). Refused when that makes the largest loser
+    gain or meet another value."""
+    net = net.copy()
+    if len(losing) < 2:
+        return net
+    largest = min(losing, key=lambda index: (net[index], index))
+    previous, moved = 0, 0
+    for index in sorted((index for index in losing if index != largest), key=lambda index: (-net[index], index)):
+        value = min(int(net[index]), previous - 1)
+        moved += int(net[index]) - value
+        net[index] = previous = value
+    net[largest] += moved
+    values = net[net != 0]
+    if net[largest] >= 0 or len(np.unique(values)) != len(values):
+        raise PlanError("interregional nets cannot all be distinct")
+    return net
+
+
 def largest_remainder(total: int, weights: np.ndarray, minimum: int = 0) -> np.ndarray:
     """Integers summing to total, proportional to weights, each at least minimum."""
     weights = np.asarray(weights, dtype=float)
@@ -402,22 +447,26 @@ def largest_remainder(total: int, weights: np.ndarray, minimum: int = 0) -> np.n
     return base + floor
 
 
-def capped_shares(total: int, weights: np.ndarray, cap: int) -> np.ndarray:
-    """Like largest_remainder, but no share above cap: the excess goes to the others."""
+def capped_shares(total: int, weights: np.ndarray, cap: int | np.ndarray) -> np.ndarray:
+    """Like largest_remainder, but no share above its cap (one for all, or one each):
+    the excess goes to the others."""
     weights = np.asarray(weights, dtype=float)
+    caps = np.broadcast_to(np.asarray(cap, dtype=np.int64), weights.shape)
+    if (caps < 0).any():
+        raise PlanError(f"{total} cannot be shared out below {cap}")
     fixed = np.zeros(len(weights), dtype=bool)
     counts = np.zeros(len(weights), dtype=np.int64)
     while True:
         free = ~fixed
         if not free.any() or weights[free].sum() == 0:
             raise PlanError(f"{total} cannot be shared out below {cap}")
-        counts[free] = largest_remainder(total - cap * int(fixed.sum()), weights[free])
-        over = free & (counts > cap)
+        counts[free] = largest_remainder(total - int(caps[fixed].sum()), weights[free])
+        over = free & (counts > caps)
         if not over.any():
-            counts[fixed] = cap
+            counts[fixed] = caps[fixed]
             return counts
         fixed |= over
 
 
-__all__ = ["capped_shares", "Checkpoint", "Planner", "PlanError", "YearPlan", "count_for_share", "count_for_change",
+__all__ = ["capped_shares", "Checkpoint", "distinct_losses", "Planner", "PlanError", "YearPlan", "count_for_share", "count_for_change",
            "largest_remainder", "seconds", "shown_change", "shown_share"]

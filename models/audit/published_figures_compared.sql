@@ -1,6 +1,7 @@
 -- Every figure BNS published (published_figures seed) beside the figure this build
 -- computes for the same release, rounded as published (a count published in thousands
--- with one decimal, published_decimals -2, to hundreds), with the difference.
+-- with one decimal, published_decimals -2, to hundreds; in whole thousands, -3, to
+-- thousands), with the difference.
 with
 
 published_figures as (
@@ -158,7 +159,7 @@ compared as (
             'computed_figures.computed_value',
             'published_figures.published_decimals',
             max_decimals=1,
-            min_decimals=-2,
+            min_decimals=-3,
         ) }} as computed_value,
         case
             when published_figures.dimension_rank is not null then computed_figures.computed_rank

@@ -158,17 +158,19 @@ def test_published_ranks_hold(calibrated_warehouse, published):
 
 
 def test_figures_published_in_thousands_are_compared_at_that_precision(calibrated_warehouse, published):
-    """A count published in thousands with one decimal (published_decimals -2, stored in
-    persons) is met when the computed count rounds half up to it at hundreds; the world's
-    counts are not round numbers, so the precision is what makes them match."""
+    """A count published in thousands (stored in persons) with one decimal
+    (published_decimals -2) or none (-3) is met when the computed count rounds half up to
+    it at hundreds or thousands; the world's counts are not round numbers, so the
+    precision is what makes them match."""
     in_thousands = [figure for figure in published if figure["published_decimals"] < 0]
-    assert in_thousands
+    assert {figure["published_decimals"] for figure in in_thousands} == {-2, -3}
     exact = {}
     for figure in in_thousands:
         values = mart_values(calibrated_warehouse, figure["figure_code"], figure["release_id"])
         value = values[figure["dimension_code"]]
-        assert shown(value, -2) == shown(figure["published_value"], -2), figure
-        assert abs(value - figure["published_value"]) <= 50, figure
+        decimals = figure["published_decimals"]
+        assert shown(value, decimals) == shown(figure["published_value"], decimals), figure
+        assert abs(value - figure["published_value"]) <= 10 ** -decimals / 2, figure
         exact[(figure["release_id"], figure["figure_code"], figure["dimension_code"])] = value
     assert any(value != figure["published_value"] for value, figure in zip(exact.values(), in_thousands))
     rows = query(calibrated_warehouse, """
@@ -344,3 +346,47 @@ def test_world_is_realistic(calibrated_warehouse):
         where release_id = '2025-09-p' and source_release_id = release_id and not is_cis
         order by arrivals desc limit 3""")
     assert [row[0] for row in top_other] == ["CHN", "MNG", "TUR"]
+
+
+def test_no_two_regions_share_an_interregional_net(calibrated_warehouse):
+    """In no release does its own year (the period it publishes) give two regions one
+    interregional net: the generator's free choices (the losses shared out among the
+    regions BNS did not name) look like counts, not like one number repeated."""
+    calendar_releases = {row[0] for row in query(calibrated_warehouse, "select release_id from reference.release_calendar")}
+    rows = query(calibrated_warehouse, f"""
+        select release_id, region_code, interregional_net from {OWN_YEAR_BY_REGION} as figures""")
+    by_release: dict[str, list[int]] = {}
+    for release_id, _, net in rows:
+        by_release.setdefault(release_id, []).append(net)
+    assert set(by_release) >= calendar_releases
+    shared = {release_id: [value for value, count in Counter(values).items() if count > 1]
+              for release_id, values in by_release.items() if release_id in calendar_releases}
+    assert {release_id: values for release_id, values in shared.items() if values} == {}
+    assert all(len(by_release[release_id]) >= 17 for release_id in calendar_releases)
+
+
+@pytest.mark.parametrize("release_id", ["2025-12-p", "latest"])
+def test_the_republics_intensity_covers_every_year(calibrated_warehouse, release_id):
+    """The republic's net migration per 1,000 exists for every year 2021-2025 of the
+    latest release and of `latest`, in the country's table by year (on the average annual
+    population: the mean of 1 January of the year and of the next, from the population
+    seed) and in the republic's row of the region table of each year."""
+    populations = dict(query(calibrated_warehouse, """
+        select cast(extract(year from population_date) as integer), population from reference.population
+        where territory_code = 'KZ' and extract(month from population_date) = 1
+            and extract(day from population_date) = 1"""))
+    annual = query(calibrated_warehouse, """
+        select year, net_migration, net_migration_per_1000, population_basis_code
+        from marts.migration_annual where release_id = ? and year between 2021 and 2025 order by year""",
+                   [release_id])
+    assert [row[0] for row in annual] == [2021, 2022, 2023, 2024, 2025]
+    for year, net, per_1000, basis in annual:
+        average = (populations[year] + populations[year + 1]) / 2
+        assert basis == "average_annual"
+        assert per_1000 == pytest.approx(net / average * 1000), year
+    republic = query(calibrated_warehouse, """
+        select year, net_migration_per_1000 from marts.migration_intensity_annual
+        where release_id = ? and territory_code = 'KZ' and year between 2021 and 2025 order by year""",
+                     [release_id])
+    assert [row[0] for row in republic] == [2021, 2022, 2023, 2024, 2025]
+    assert all(per_1000 is not None for _, per_1000 in republic)

@@ -883,31 +883,32 @@ def seed_population() -> dict[tuple[str, str], int]:
                 for row in csv.DictReader(handle)}
 
 
-def test_the_2022_national_rate_is_on_the_average_annual_population(calibrated_warehouse):
-    """Every evaluation's country table states 2022's intensity on the mean of the seed's
-    populations on 1 January 2022 and 1 January 2023; 2021, whose 1 January the seed does
-    not hold, has no rate and says so."""
+def test_the_national_rates_are_on_the_average_annual_population(calibrated_warehouse):
+    """Every evaluation's country table states each year's intensity on the mean of the
+    seed's populations on 1 January of the year and of the next (2021-2025); `latest`'s
+    2026, whose next 1 January the seed does not hold, has no rate and says so."""
     population = seed_population()
-    average = (population[("KZ", "2022-01-01")] + population[("KZ", "2023-01-01")]) / 2
     rows = query(calibrated_warehouse, """
-        select release_id, arrivals, departures, net_migration, population, population_basis_code,
+        select release_id, year, arrivals, departures, net_migration, population, population_basis_code,
             cast(population_start_date as varchar), cast(population_end_date as varchar),
             arrivals_per_1000, departures_per_1000, net_migration_per_1000
-        from marts.migration_annual where year = 2022 order by release_id""")
-    assert {row[0] for row in rows} >= {RELEASE, "2022-12-p", "2022-12-r", "latest"}
-    for (release_id, arrivals, departures, net, mart_population, basis, start_date, end_date,
+        from marts.migration_annual where year between 2021 and 2025 order by release_id, year""")
+    assert {(row[0], row[1]) for row in rows} >= {(RELEASE, 2022), ("2022-12-p", 2022), ("2022-12-r", 2022),
+                                                  ("latest", 2021), ("latest", 2025), ("2025-12-p", 2025)}
+    for (release_id, year, arrivals, departures, net, mart_population, basis, start_date, end_date,
          arrivals_rate, departures_rate, net_rate) in rows:
-        assert (basis, start_date, end_date) == ("average_annual", "2022-01-01", "2023-01-01"), \
-            release_id
+        start, end = f"{year}-01-01", f"{year + 1}-01-01"
+        average = (population[("KZ", start)] + population[("KZ", end)]) / 2
+        assert (basis, start_date, end_date) == ("average_annual", start, end), (release_id, year)
         assert mart_population == average
         assert arrivals_rate == pytest.approx(arrivals / average * 1000, rel=1e-12)
         assert departures_rate == pytest.approx(departures / average * 1000, rel=1e-12)
         assert net_rate == pytest.approx(net / average * 1000, rel=1e-12)
 
-    assert ("KZ", "2021-01-01") not in population
+    assert ("KZ", "2027-01-01") not in population
     for basis, mart_population, rate in query(calibrated_warehouse, """
             select population_basis_code, population, arrivals_per_1000
-            from marts.migration_annual where year = 2021"""):
+            from marts.migration_annual where year = 2026"""):
         assert (basis, mart_population, rate) == ("not_available", None, None)
     # one basis for the whole table of every evaluation
     assert query(calibrated_warehouse, """
@@ -969,8 +970,9 @@ def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrate
 def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehouse):
     """The intensity table of 2023-12-p: the republic's row first, then every region, each
     with its rates, population and the one basis of the table named with its date; the
-    country's table by year shows 2022's rates on the average annual population and none
-    for 2021, saying why. In English and in Russian, in the workbook and the CSV."""
+    country's table by year shows 2022's and 2021's rates on the average annual population
+    (2021's on 1 January 2021 and 2022). In English and in Russian, in the workbook and the
+    CSV."""
     (basis,), = query(calibrated_warehouse, """
         select distinct population_basis_code from marts.migration_intensity_annual
         where release_id = ? and source_release_id = release_id""", [RELEASE])
@@ -1003,8 +1005,10 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
         assert (year_2022["population_start_date"], year_2022["population_end_date"]) == (
             "2022-01-01", "2023-01-01")
         year_2021 = dict(zip(columns, annual[2021]))
-        assert year_2021["arrivals_per_1000"] is None
-        assert year_2021["population_basis"] == names["not_available"]
+        assert isinstance(year_2021["arrivals_per_1000"], float)
+        assert year_2021["population_basis"] == names["average_annual"]
+        assert (year_2021["population_start_date"], year_2021["population_end_date"]) == (
+            "2021-01-01", "2022-01-01")
 
     header, *rows = read_csv(exported["en"] / "migration_intensity.csv")
     assert header[:4] == ["row_level", "territory_code", "territory_name", "arrivals_per_1000"]

@@ -14,6 +14,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
@@ -236,3 +237,79 @@ def test_the_calibrated_plan_covers_the_calendar_and_scaled_worlds_keep_their_si
     exact[figure.figure_code] = {figure.dimension_code: value} if figure.dimension_code else value
     with pytest.raises(PlanError, match="does not round"):
         Planner(wrong)
+
+
+@pytest.mark.parametrize("net, losing, fixed", [
+    # four losers of one weight (the shape of the 2025 world before: -7,699 four times)
+    ([9000, -2250, -2250, -2250, -2250], [1, 2, 3, 4], [0]),
+    # two pairs of equal losers beside two published gains
+    ([5000, 3000, -2000, -2000, -2000, -2000], [2, 3, 4, 5], [0, 1]),
+    # ties that become new ties when resolved (-2, -2 then -3, -3), one large loser
+    ([30, -3, -3, -2, -2, -20], [1, 2, 3, 4, 5], [0]),
+    # regions not in force keep 0 (not losers), the smallest losses are 1
+    ([6, 0, 0, -1, -1, -4], [3, 4, 5], [0]),
+])
+def test_distinct_losses_leaves_no_two_regions_with_one_net(net, losing, fixed):
+    from kzmig.generator.plan import distinct_losses
+
+    net = np.array(net, dtype=np.int64)
+    result = distinct_losses(net, losing)
+    assert result.sum() == net.sum() == 0
+    nonzero = [int(value) for value in result if value != 0]
+    assert len(nonzero) == len(set(nonzero))
+    assert all(result[index] == net[index] for index in fixed)  # published gains untouched
+    assert all(result[index] < 0 for index in losing)  # losers stay losers
+    assert all(result[index] == 0 for index in range(len(net)) if net[index] == 0)
+
+
+def test_distinct_losses_refuses_what_cannot_be_distinct():
+    from kzmig.generator.plan import PlanError, distinct_losses
+
+    with pytest.raises(PlanError, match="distinct"):
+        distinct_losses(np.array([3, -1, -1, -1], dtype=np.int64), [1, 2, 3])  # three losers of 3 in all
+
+
+def test_the_calibrated_plan_gives_no_two_regions_one_net():
+    """At every preliminary release of the calibrated plan, every region in force has its
+    own interregional net: the published ones as published, the others (losses shared out
+    by weight, varied per release) all different from each other and from the published."""
+    from kzmig.generator.plan import Planner
+    from kzmig.generator.reference import load_reference
+
+    reference = load_reference()
+    planner = Planner(reference)
+    checked = 0
+    for plan in planner.plan(len(reference.world["world"]["calibrated_years"]), 1.0)[:-1]:
+        for point in plan.preliminary:
+            values = [int(value) for value in point.net if value != 0]
+            assert len(values) == len(set(values)), point.release_id
+            published = {figure.dimension_code: figure for figure in
+                         reference.figures_of(point.release_id, "interregional_net")}
+            for code, figure in published.items():
+                if figure.published_decimals == 0:
+                    assert point.net[planner.region_index[code]] == figure.published_value
+            checked += 1
+    assert checked == sum(1 for release in reference.releases if release.vintage == "preliminary")
+
+
+def test_chosen_counts_are_not_round():
+    """The counts world.toml chooses where BNS publishes exact counts (internal migrants,
+    external totals, positive interregional nets, the exact counts behind figures published
+    in thousands) are not round hundreds: a made-up 88,600 would show."""
+    from kzmig.generator.reference import load_reference
+
+    unpinned = load_reference().world["unpinned"]
+    counts = []
+
+    def collect(value):
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if not key.endswith("_pct"):
+                    collect(inner)
+        elif isinstance(value, int):
+            counts.append(value)
+
+    for section in ("internal_migrants", "internal_revision", "external", "exact", "positive_interregional_net"):
+        collect(unpinned[section])
+    assert len(counts) > 50
+    assert [count for count in counts if count % 100 == 0] == []
