@@ -216,8 +216,11 @@ def test_the_field_case_in_windows_1251_names_row_2(tmp_path):
     (HEADER.replace("kato_code,counterpart_country", "counterpart_country,kato_code"), "kato_code",
      "'counterpart_country' as column 9"),
     (HEADER.replace("sex", "Sex"), "sex", "'Sex' as column 5"),
-    (" " + HEADER, "coupon_id", "' coupon_id' as column 1"),
-], ids=["trailing-comma", "extra-column", "semicolons", "missing", "swapped", "case", "padded"])
+    (" " + HEADER.replace("sex", "SEX "), "sex", "'SEX' as column 5"),
+    (HEADER.replace("sex", "s ex"), "sex", "'s ex' as column 5"),
+    (HEADER.replace("sex", "\u200bsex"), "sex", r"'\u200bsex' as column 5"),  # not White_Space
+], ids=["trailing-comma", "extra-column", "semicolons", "missing", "swapped", "case", "padded-case",
+        "inner-space", "zero-width-space"])
 def test_a_header_that_is_not_the_specs_is_named(tmp_path, header, column, found):
     path = tmp_path / "coupons_2023_01.csv"
     path.write_bytes((header + "\n" + record(coupon("H1")) + "\n").encode())
