@@ -467,9 +467,11 @@ class CsvLayout:
                 expected="records ending in \\n or \\r\\n (a file whose lines end in \\r alone, as old Mac "
                          "programs write them, must be converted), and a carriage return in a value quoted")
         if kind == "too_long":
+            lengths = [len(value.encode("utf-8", errors="surrogateescape")) for value in self.values(line)]
             raise MalformedDelivery(
-                source_file, row=row, column=column,
-                found=f"a record of {end - start:,} bytes, past 1 MiB in this column",
+                source_file, row=row, column=_column_name(lengths.index(max(lengths))),
+                found=f"a record of {end - start:,} bytes, the longest value in this column "
+                      f"({max(lengths):,} bytes)",
                 expected=f"a record of at most 1 MiB ({MAX_RECORD_BYTES:,} bytes)")
         if kind == "wrong_width":
             _raise_wrong_width(source_file, row, self.values(line))
@@ -524,6 +526,8 @@ def csv_records(source_file: str, data: bytes) -> Iterator[tuple[int, list[str]]
     checked text: in the language csv_layout accepts, it splits exactly those records).
     """
     layout = csv_layout(source_file, data)
+    # a value may be as long as a record (the csv module's default limit is 128 KiB)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
     reader = csv.reader(io.StringIO(layout.body.decode("utf-8"), newline=""), strict=True)
     records = (values for values in reader if values)
     next(records, None)  # the header

@@ -255,6 +255,11 @@ THREE_MIB_VALUE = CsvCase(
 QUOTED_LONE_CR = CsvCase(
     (",".join(EXTRACT_COLUMNS) + "\r\n" + ",".join(['"C\r1"'] + ["x"] * 13) + "\n").encode(), True,
     [["C\r1"] + ["x"] * 13])
+# a value of almost 1 MiB in a record of exactly 1 MiB: Python's csv module refused values
+# over 128 KiB (its default field_size_limit), so kzmig load could not copy what the check accepted
+ONE_MIB_RECORD = CsvCase(
+    (",".join(EXTRACT_COLUMNS) + "\n" + ",".join(["C1", "y" * (MAX_RECORD_BYTES - 15)] + [""] * 12) + "\n").encode(),
+    True, [["C1", "y" * (MAX_RECORD_BYTES - 15)] + [""] * 12])
 MULTI_LINE_HEADER = CsvCase(
     ('"\r\ncoupon_id"' + "," + ",".join(EXTRACT_COLUMNS[1:]) + "\n" + ",".join(["C1"] + [""] * 13)).encode(),
     True, [["C1"] + [""] * 13])
@@ -266,6 +271,7 @@ MULTI_LINE_HEADER = CsvCase(
 @example(case=THREE_MIB_VALUE)
 @example(case=QUOTED_LONE_CR)
 @example(case=MULTI_LINE_HEADER)
+@example(case=ONE_MIB_RECORD)
 def test_the_reader_reads_exactly_what_the_check_accepted_csv(reader_queries, tmp_path_factory, case):
     _check_csv_case(reader_queries, tmp_path_factory.mktemp("csv", numbered=True), case)
 
@@ -362,3 +368,129 @@ def _check_parquet_case(queries: dict[str, str], folder: Path, case: ParquetCase
 @given(case=parquet_cases())
 def test_the_reader_reads_exactly_what_the_check_accepted_parquet(reader_queries, tmp_path_factory, case):
     _check_parquet_case(reader_queries, tmp_path_factory.mktemp("parquet", numbered=True), case)
+
+
+# --- end to end: kzmig build on DuckDB ------------------------------------------------------
+
+def accepted_csv_landing(folder: Path, store: Path) -> None:
+    """Deliveries at the edges of what spec 1.2 accepts: a byte-order mark, a padded header
+    with a quoted, multi-line name, a lone CR and line feeds inside quoted values, mixed line
+    ends, empty lines, a record of exactly 1 MiB, no final line end; February is a symbolic
+    link to a file elsewhere."""
+    from test_landing import HEADER, coupon, record
+
+    header = '"\xa0\r\ncoupon_id\t",' + HEADER.split(",", 1)[1].replace("sex", " sex\u3000")
+    one_mib = coupon("E5", reason_code="")
+    one_mib[EXTRACT_COLUMNS.index("reason_code")] = "x" * (MAX_RECORD_BYTES - len(record(one_mib).encode()))
+    text = ("\ufeff" + header + "\r\n"
+            + record(coupon("E\r1"), quoted=True) + "\n\n"
+            + record(coupon("E2", kato_code="751010000\r\n"), quoted=True) + "\r\n\r\n"
+            + record(coupon("E3", coupon_type=" a ")) + "\n"
+            + record(coupon("", submitted_at="2023-01-21T00:00:00")) + "\r\n"
+            + record(one_mib) + "\n"
+            + record(coupon("E6", submitted_at="2023-01-31T23:59:59")))
+    folder.mkdir(parents=True)
+    (folder / "coupons_2023_01.csv").write_bytes(text.encode())
+    store.mkdir(parents=True)
+    (store / "february.csv").write_bytes((HEADER + "\n" + record(coupon("E7", registration_date="2023-02-01",
+                                                                         submitted_at="2023-02-02T08:00:00"))
+                                          + "\n").encode())
+    (folder / "coupons_2023_02.csv").symlink_to(store / "february.csv")
+
+
+def landing_rows(database: Path) -> list[tuple]:
+    return query(database, "select source_file, source_row, * exclude (source_file, source_row)"
+                           " from landing.coupon_extract_rows order by source_file, source_row")
+
+
+def test_a_build_reads_every_accepted_delivery_whole_csv_and_parquet(tmp_path):
+    landing = tmp_path / "csv"
+    accepted_csv_landing(landing, tmp_path / "store")
+    expected = [(path.name, number, *[value or None for value in values])
+                for path in sorted(landing.glob("coupons_*.csv"))
+                for number, values in csv_records(path.name, path.read_bytes())]
+    assert [row[:3] for row in expected][:2] == [("coupons_2023_01.csv", 1, "E\r1"),
+                                                 ("coupons_2023_01.csv", 2, "E2")]
+    database = build_warehouse(tmp_path / "build_csv", landing)
+    assert landing_rows(database) == expected
+    assert query(database, "select source_file, row_count from staging.stg_coupons__deliveries order by 1") == [
+        ("coupons_2023_01.csv", 6), ("coupons_2023_02.csv", 1)]
+    assert query(database, "select outcome, count(*) from audit.coupon_outcomes group by 1 order by 1") == [
+        ("counted", 6), ("rejected", 1)]
+
+    # the same rows as Parquet: columns in reverse order, person_id_hash of the null type
+    parquet = tmp_path / "parquet"
+    parquet.mkdir()
+    for path in sorted(landing.glob("coupons_*.csv")):
+        values = [values for _, values in csv_records(path.name, path.read_bytes())]
+        columns = {column: pa.array([row[index] or None for row in values], type=pa.string())
+                   for index, column in enumerate(EXTRACT_COLUMNS)}
+        columns["person_id_hash"] = pa.nulls(len(values))
+        pq.write_table(pa.table({column: columns[column] for column in reversed(EXTRACT_COLUMNS)}),
+                       parquet / f"{path.stem}.parquet")
+    database = build_warehouse(tmp_path / "build_parquet", parquet)
+    assert landing_rows(database) == [(name.replace(".csv", ".parquet"), *rest) for name, *rest in expected]
+
+
+def refused_landing(folder: Path, case: str) -> None:
+    from test_landing import HEADER, coupon, delivery, record
+
+    good = [record(coupon("F1")), record(coupon("F2"))]
+    delivery(folder / "coupons_2023_01.csv", good)
+    second = folder / "coupons_2023_02.csv"
+    if case == "lone-cr":
+        second.write_bytes((HEADER + "\r" + "\r".join(good) + "\r").encode())
+    elif case == "nul":
+        delivery(second, [good[0], record(coupon("F3", sex="1\x00"))])
+    elif case == "over-1-mib":
+        delivery(second, [good[0], record(coupon("F3", reason_code="x" * (3 << 20)))])
+    elif case == "broken-link":
+        second.symlink_to(folder / "coupons_2023_03.tmp")
+    elif case == "parquet-nul":
+        for path in folder.glob("*.csv"):
+            path.unlink()
+        table = pa.table({column: pa.array([value], type=pa.string())
+                          for column, value in zip(EXTRACT_COLUMNS, coupon("F3", kato_code="75\x001"))})
+        pq.write_table(table, folder / "coupons_2023_01.parquet")
+
+
+@pytest.mark.parametrize("case", ["lone-cr", "nul", "over-1-mib", "broken-link", "parquet-nul"])
+def test_a_refused_delivery_stops_the_build_with_the_checks_one_message(tmp_path, case):
+    landing = tmp_path / "landing"
+    refused_landing(landing, case)
+    with pytest.raises(MalformedDelivery) as checked:
+        check_landing(landing)
+    with pytest.raises(MalformedDelivery) as built:
+        build_warehouse(tmp_path / "build", landing)
+    assert str(built.value) == str(checked.value)
+    assert_one_clear_message(built.value, built.value.source_file)
+    assert not (tmp_path / "build" / "warehouse_marts.duckdb").exists()  # nothing published
+
+
+# --- extract spec 1.2: submitted_at hours 00-23, minutes and seconds 00-59 (SQL) -------------
+
+SUBMITTED_AT_ROWS = [
+    ("2023-01-20T23:59:59", True), ("2023-01-20T00:00:00", True),
+    ("2023-01-20T24:00:00", False), ("2023-01-20T23:59:60", False), ("2023-01-20T23:60:00", False),
+    (" 2023-01-31T24:00:00\xa0", False),
+]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet"])
+def test_submitted_at_24_00_and_a_leap_second_stop_the_build(tmp_path, file_format):
+    """Engines read 24:00:00 and 23:59:60 differently (DuckDB and PostgreSQL take 24:00:00 for
+    the next midnight): the spec makes them malformed, and the hook's SQL refuses them."""
+    from test_landing import coupon, delivery, record, write_parquet
+
+    rows = [coupon(f"T{number}", submitted_at=value) for number, (value, _) in enumerate(SUBMITTED_AT_ROWS, 1)]
+    landing = tmp_path / "landing"
+    if file_format == "csv":
+        delivery(landing / "coupons_2023_01.csv", [record(row) for row in rows])
+    else:
+        landing.mkdir()
+        write_parquet(rows, landing / "coupons_2023_01.parquet")
+    with pytest.raises(Exception) as failure:
+        build_warehouse(tmp_path / "build", landing)
+    assert str(failure.value).startswith(
+        f"malformed delivery coupons_2023_01.{file_format}, row 3, column submitted_at: found '2023-01-20T24:00:00'")
+    assert "(4 such row(s) in the deliveries read)" in str(failure.value)
