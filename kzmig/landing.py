@@ -418,7 +418,10 @@ class CsvLayout:
             record = int(records[found[-1][0]])
             found[-1] = (int(self.starts[record]) + MAX_RECORD_BYTES, "too_long")
         if len(records) > 1:
-            counts = np.add.reduceat(self.comma.view(np.uint8), self.starts, dtype=np.int64)[records[1:]]
+            # commas outside quotes per line: their positions, counted between line starts
+            commas_at = np.flatnonzero(self.comma)
+            bounds = np.searchsorted(commas_at, np.append(self.starts, len(octets)))
+            counts = np.diff(bounds)[records[1:]]
             wrong = counts != len(EXTRACT_COLUMNS) - 1
             index = int(np.argmax(wrong))
             if wrong[index]:
