@@ -761,3 +761,40 @@ def test_loader_copies_what_the_duckdb_reader_reads_at_the_edges_of_spec_1_2(loa
     load(parquet, quiet=True, full_refresh=True)
     loaded = pg_query(loader_database, "select * from landing.coupon_extract_rows order by source_file, source_row")
     assert loaded == [("coupons_2023_01.parquet", *rest) for name, *rest in expected if name == "coupons_2023_01.csv"]
+
+
+def test_loader_copies_every_generated_delivery_the_check_accepts(loader_database, tmp_path_factory):
+    """Class: the check and the readers agree, on PostgreSQL. The generated CSV deliveries of
+    tests/python/test_landing_differential.py (seeded, bounded): whenever the check accepts,
+    kzmig load copies exactly the records it counted with the same values (empty as NULL);
+    whenever it refuses, the load stops with the check's message and loads nothing."""
+    from hypothesis import HealthCheck, given, settings
+
+    from kzmig.landing import MalformedDelivery, check_landing, csv_records
+    from kzmig.load import load
+    from test_landing_differential import CSV_NAME, csv_cases
+
+    seen = {"accepted": 0, "refused": 0}
+
+    @settings(derandomize=True, deadline=None, database=None, max_examples=30,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(case=csv_cases())
+    def copies_what_the_check_read(case):
+        landing = tmp_path_factory.mktemp("pg_generated", numbered=True)
+        (landing / CSV_NAME).write_bytes(case.data)
+        try:
+            check_landing(landing)
+        except MalformedDelivery as checked:
+            with pytest.raises(MalformedDelivery) as loading:
+                load(landing, quiet=True, full_refresh=True)
+            assert str(loading.value) == str(checked)
+            seen["refused"] += 1
+            return
+        load(landing, quiet=True, full_refresh=True)
+        expected = [(CSV_NAME, number, *[value or None for value in values])
+                    for number, values in csv_records(CSV_NAME, case.data)]
+        assert pg_query(loader_database, "select * from landing.coupon_extract_rows order by source_row") == expected
+        seen["accepted"] += 1
+
+    copies_what_the_check_read()
+    assert seen["accepted"] >= 5 and seen["refused"] >= 5, seen
