@@ -630,6 +630,20 @@ def test_header_names_padded_with_white_space_are_the_specs(tmp_path, header):
     assert records_of(path) == [(1, coupon("H1"))]
 
 
+def test_header_names_are_trimmed_of_the_characters_values_are_trimmed_of():
+    """One set of White_Space: the header's (kzmig.landing) is the values' (SQL) is Unicode's."""
+    import re as regex
+
+    from kzmig.landing import WHITE_SPACE as HEADER_WHITE_SPACE
+
+    macro = (Path(__file__).parents[2] / "macros" / "coupons" / "text_functions.sql").read_text(encoding="utf-8")
+    listed = regex.search(r"set code_points = \((.*?)\) -%}", macro, regex.DOTALL).group(1)
+    code_points = {int(value, 16) for value in regex.findall(r"0x([0-9a-f]+)", listed)}
+    start, stop = (int(value, 16) for value in regex.search(r"range\(0x([0-9a-f]+), 0x([0-9a-f]+)\)", listed).groups())
+    code_points = (code_points - {start, stop}) | set(range(start, stop))
+    assert set(HEADER_WHITE_SPACE) == set(WHITE_SPACE) == set(map(chr, code_points))
+
+
 # --- extract spec 1.2: a delivery may be a symbolic link -----------------------------------
 
 def test_a_symbolic_link_is_read_as_the_file_it_points_to(tmp_path):

@@ -50,9 +50,6 @@ from kzmig.project import PROJECT_DIR
 from conftest import build_warehouse, query, warehouse_environment
 
 WIDTH = len(EXTRACT_COLUMNS)
-# Unicode's White_Space (extract spec 1.1), written out here independently of kzmig.landing.
-WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
-              "\u2028\u2029\u202f\u205f\u3000"
 PLACEHOLDER_DIR = "/kzmig-landing-placeholder"
 CSV_NAME = "coupons_2000_01.csv"
 PARQUET_NAME = "coupons_2000_01.parquet"
