@@ -402,6 +402,7 @@ class CsvLayout:
             after = octets[1:]
             closing[:-1] &= ~((after == ord(",")) | (after == ord("\n")) | (after == ord("\r"))
                               | (after == ord('"')))
+            closing[-1] = False  # the file's last value
             first(closing, "text_after_quote")
             if self.inside[-1]:
                 opened = np.flatnonzero(self.quote & self.inside)

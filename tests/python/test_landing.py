@@ -553,6 +553,13 @@ def test_a_lone_carriage_return_outside_quotes_is_named_with_its_row_and_column(
     assert "a carriage return (\\r) not followed by a line feed, outside quotes" in str(error)
 
 
+@pytest.mark.parametrize("last", ['"active"', '""', '"a\r\nb"', '"a""b"'])
+def test_a_quoted_last_value_may_end_the_file_without_a_line_end(tmp_path, last):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((HEADER + "\n" + record(coupon("Q1")[:-1]) + "," + last).encode())
+    assert records_of(path) == [(1, coupon("Q1")[:-1] + [last[1:-1].replace('""', '"')])]
+
+
 def test_a_carriage_return_inside_quotes_stays_in_its_value(tmp_path):
     path = delivery(tmp_path / "coupons_2023_01.csv",
                     [record(coupon("Q\r1", reason_code="\r"), quoted=True), record(coupon("Q2"))], ends="\r\n")

@@ -55,7 +55,7 @@ CSV_NAME = "coupons_2000_01.csv"
 PARQUET_NAME = "coupons_2000_01.parquet"
 MESSAGE = re.compile(r"malformed delivery (?P<file>\S+)(, (?P<row>header|row [1-9][0-9]*))?(, column [^:]+)?: "
                      r"found .+; expected .+\.", re.DOTALL)
-SETTINGS = settings(derandomize=True, deadline=None, database=None, max_examples=100,
+SETTINGS = settings(derandomize=True, deadline=None, database=None, max_examples=150,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.large_base_example])
 
@@ -184,8 +184,11 @@ def csv_cases(draw) -> CsvCase:
         if width < WIDTH:  # an unquoted comma would make up the missing value
             values = [value.replace(",", ";") for value in values]
         # a value holding CSV's syntax is quoted, but now and then not
-        quoted = [draw(st.booleans()) or (any(character in value for character in ',"\r\n')
-                                          and draw(st.integers(0, 25)) > 0) for value in values]
+        quoted = []
+        for column, value in enumerate(values):
+            syntax = any(character in value for character in ',"\r\n')
+            quoted.append(draw(st.booleans()) or (column == width - 1 and draw(st.integers(0, 2)) > 0)
+                          or (syntax and draw(st.integers(0, 25)) > 0))
         for column in (0, width - 1):  # a line break at a record's edge would only add an empty line
             quoted[column] = quoted[column] or "\r" in values[column] or "\n" in values[column]
         encoded = [value.encode() for value in values]
@@ -217,7 +220,7 @@ def csv_cases(draw) -> CsvCase:
         if end == b"\r":
             valid = False  # a lone carriage return outside quotes ends nothing
         parts.append(end)
-        if end != b"\r" and draw(st.integers(0, 6)) == 0:  # empty lines (after a last record, its line end)
+        if end not in (b"\r", b"") and draw(st.integers(0, 6)) == 0:  # empty lines
             parts.append(draw(st.sampled_from([b"\n", b"\r\n", b"\r\n\r\n"])))
     data = (b"\xef\xbb\xbf" if bom else b"") + b"".join(parts)
     return CsvCase(data, valid, rows if valid else [])
@@ -256,6 +259,12 @@ QUOTED_LONE_CR = CsvCase(
 ONE_MIB_RECORD = CsvCase(
     (",".join(EXTRACT_COLUMNS) + "\n" + ",".join(["C1", "y" * (MAX_RECORD_BYTES - 15)] + [""] * 12) + "\n").encode(),
     True, [["C1", "y" * (MAX_RECORD_BYTES - 15)] + [""] * 12])
+# a quoted last value at the very end of the file (no final line end): the scan took its
+# closing quote for one followed by text (found while writing the tests by hand; the
+# generator had not drawn it, so its share of such endings was raised)
+QUOTED_LAST_VALUE_AT_THE_END = CsvCase(
+    (",".join(EXTRACT_COLUMNS) + "\r\n" + ",".join(['"C1"'] + ['""'] * 12 + ['"a\r\nb"'])).encode(),
+    True, [["C1"] + [""] * 12 + ["a\r\nb"]])
 MULTI_LINE_HEADER = CsvCase(
     ('"\r\ncoupon_id"' + "," + ",".join(EXTRACT_COLUMNS[1:]) + "\n" + ",".join(["C1"] + [""] * 13)).encode(),
     True, [["C1"] + [""] * 13])
@@ -268,6 +277,7 @@ MULTI_LINE_HEADER = CsvCase(
 @example(case=QUOTED_LONE_CR)
 @example(case=MULTI_LINE_HEADER)
 @example(case=ONE_MIB_RECORD)
+@example(case=QUOTED_LAST_VALUE_AT_THE_END)
 def test_the_reader_reads_exactly_what_the_check_accepted_csv(reader_queries, tmp_path_factory, case):
     _check_csv_case(reader_queries, tmp_path_factory.mktemp("csv", numbered=True), case)
 
