@@ -107,8 +107,14 @@ def assert_one_clear_message(error: MalformedDelivery, name: str) -> None:
 # mark inside a value, Cyrillic, Unicode line separators.
 ATOMS = ["A", "7", "2023-01-05", "KAZ", " ", "\t", "\xa0", "\u3000", ",", '"', "\r", "\n", "\r\n", "\ufeff",
          "Ж", "қ", "\u2028", "\x85", ";", "C1", "751010000", ""]
-RARE_ATOMS = ["\x00", "\r", '"']
+RARE_ATOMS = ["\r", "\x00", '"', "\r"]
 HEADER_PADDING = [" ", "\t", "\xa0", "\u2007", "\u202f", "\u3000", "\n", "\r\n", "\u200b"]
+
+
+def rarely(draw, n: int) -> bool:
+    """True about once in n + 1 draws (Hypothesis draws small integers more often than
+    others, so `integers(0, n) == 0` would be far more frequent than that)."""
+    return draw(st.sampled_from([False] * n + [True]))
 
 
 @dataclasses.dataclass
@@ -141,7 +147,7 @@ def csv_cases(draw) -> CsvCase:
 
     # the header: the spec's names, perhaps padded, quoted, in another case or order, or of another width
     names = list(EXTRACT_COLUMNS)
-    header_quoted = [draw(st.integers(0, 5)) == 0 for _ in range(WIDTH + 1)]
+    header_quoted = [rarely(draw, 5) for _ in range(WIDTH + 1)]
     variant = draw(st.sampled_from(["plain"] * 3 + ["padded"] * 4 + ["quoted"] * 2
                                    + ["case", "swapped", "short", "trailing-comma"]))
     if variant == "case":
@@ -170,15 +176,16 @@ def csv_cases(draw) -> CsvCase:
     header = encode_record([name.encode() for name in names], header_quoted)
     valid = valid and len(header) <= MAX_RECORD_BYTES
 
-    row_count = draw(st.integers(0, 5))
-    big_row = draw(st.integers(0, 24))  # now and then one record near 1 MiB
+    row_count = draw(st.integers(1, 6)) if not rarely(draw, 8) else 0  # now and then a header alone
+    # now and then one record near 1 MiB
+    big_row = draw(st.integers(1, row_count)) if row_count and rarely(draw, 6) else 0
     rows: list[list[str]] = []
     records: list[bytes] = [header]
     for number in range(1, row_count + 1):
-        width = WIDTH if draw(st.integers(0, 30)) else draw(st.sampled_from([WIDTH - 1, WIDTH + 1]))
+        width = WIDTH if not rarely(draw, 60) else draw(st.sampled_from([WIDTH - 1, WIDTH + 1]))
         valid = valid and width == WIDTH
         values = [draw(st.lists(st.sampled_from(ATOMS), max_size=3).map("".join)) for _ in range(width)]
-        if not draw(st.integers(0, 12)):  # now and then a NUL, a carriage return or a quote
+        if rarely(draw, 10):  # now and then a NUL, a carriage return or a quote
             column = draw(st.integers(0, width - 1))
             values[column] += draw(st.sampled_from(RARE_ATOMS))
         if width < WIDTH:  # an unquoted comma would make up the missing value
@@ -187,12 +194,12 @@ def csv_cases(draw) -> CsvCase:
         quoted = []
         for column, value in enumerate(values):
             syntax = any(character in value for character in ',"\r\n')
-            quoted.append(draw(st.booleans()) or (column == width - 1 and draw(st.integers(0, 2)) > 0)
-                          or (syntax and draw(st.integers(0, 25)) > 0))
+            quoted.append(draw(st.booleans()) or (column == width - 1 and not rarely(draw, 2))
+                          or (syntax and not rarely(draw, 80)))
         for column in (0, width - 1):  # a line break at a record's edge would only add an empty line
             quoted[column] = quoted[column] or "\r" in values[column] or "\n" in values[column]
         encoded = [value.encode() for value in values]
-        if not draw(st.integers(0, 40)):  # a value in another code page
+        if rarely(draw, 80):  # a value in another code page
             column = draw(st.integers(0, width - 1))
             encoded[column] = "Алматы".encode("cp1251")
             valid = False
@@ -214,13 +221,13 @@ def csv_cases(draw) -> CsvCase:
     for index, record in enumerate(records):
         parts.append(record)
         last = index == len(records) - 1
-        end = draw(st.sampled_from([b"\n", b"\r\n"] * 8 + [b"\r"]))
+        end = b"\r" if rarely(draw, 12) else draw(st.sampled_from([b"\n", b"\r\n"]))
         if last and not draw(st.booleans()):
             end = b""
         if end == b"\r":
             valid = False  # a lone carriage return outside quotes ends nothing
         parts.append(end)
-        if end not in (b"\r", b"") and draw(st.integers(0, 6)) == 0:  # empty lines
+        if end not in (b"\r", b"") and rarely(draw, 6):  # empty lines
             parts.append(draw(st.sampled_from([b"\n", b"\r\n", b"\r\n\r\n"])))
     data = (b"\xef\xbb\xbf" if bom else b"") + b"".join(parts)
     return CsvCase(data, valid, rows if valid else [])
@@ -307,10 +314,10 @@ def parquet_cases(draw) -> ParquetCase:
     elif change == "extra":
         order = [*order, "note"]
         valid = False
-    big_row = draw(st.integers(0, 20))
+    big_row = draw(st.integers(1, row_count)) if row_count and rarely(draw, 6) else 0
     columns, fields, rows = {}, [], [dict() for _ in range(row_count)]
     for name in order:
-        kind = draw(st.sampled_from(PARQUET_TYPES)) if not draw(st.integers(0, 40)) else \
+        kind = draw(st.sampled_from(PARQUET_TYPES)) if rarely(draw, 40) else \
             draw(st.sampled_from(PARQUET_TYPES[:5]))
         if kind in ("int64", "binary"):
             valid = False
@@ -323,7 +330,7 @@ def parquet_cases(draw) -> ParquetCase:
         else:
             values = [draw(st.one_of(st.none(), st.lists(st.sampled_from(ATOMS), max_size=3).map("".join)))
                       for _ in range(row_count)]
-            if row_count and not draw(st.integers(0, 60)):
+            if row_count and rarely(draw, 60):
                 values[0] = (values[0] or "") + "\x00"
             if big_row and big_row <= row_count and name == order[0]:
                 values[big_row - 1] = "x" * (MAX_RECORD_BYTES + draw(st.integers(-40, 3)))
