@@ -1,4 +1,4 @@
-"""Deliveries as they really come (extract spec 1.1), each fault tested as a class.
+"""Deliveries as they really come (extract spec 1.1 and 1.2), each fault tested as a class.
 
 Small deliveries written here, in several shapes per class:
 
@@ -9,11 +9,18 @@ Small deliveries written here, in several shapes per class:
 - malformed delivery names, both formats in one folder, typed Parquet columns, text that
   is not UTF-8 (in a row in the middle, in the header, of several code pages), headers
   and records of the wrong width;
-- a delivery that changed (grown, shrunk, same size), or vanished, after it was read.
+- a delivery that changed (grown, shrunk, same size), or vanished, after it was read;
+- extract spec 1.2: a lone carriage return outside quotes (Mac line ends, inside a value
+  that is not quoted, at the last record's end, before \r\n, after a closing quote), a NUL
+  anywhere, records over 1 MiB (bytes, not characters; quoted line breaks), quotes that
+  break RFC 4180, header names padded with White_Space (and what is not White_Space),
+  symbolic links (to a file, relative, to nothing, a loop, to a folder), Parquet columns
+  in any order, of the null type, repeated, in another case, holding a NUL, over 1 MiB.
 
 The checks of kzmig.landing are tested directly (fast); the valid classes are then built
 into a warehouse, as CSV and as Parquet, and the outcome of every row is asserted; a
-changed delivery is built, refused, and rebuilt with --full-refresh.
+changed delivery is built, refused, and rebuilt with --full-refresh. The check against the
+build's reader, on generated deliveries: test_landing_differential.py.
 """
 
 from __future__ import annotations
