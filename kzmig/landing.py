@@ -1,11 +1,18 @@
-"""The landing folder as the extract spec (version 1.1, docs/coupon-extract.md) defines it.
+"""The landing folder as the extract spec (version 1.2, docs/coupon-extract.md) defines it.
 
-Which files are deliveries, and whether each one is well formed: the delivery names, one
-format per folder, UTF-8, RFC 4180 records of exactly the header's 14 columns, Parquet
-columns all strings, and a delivery that never changes once it has been read. Both
+Which files are deliveries, and whether each one is well formed: the delivery names (a
+symbolic link is read as the file it points to; a link to nothing is malformed), one
+format per folder, UTF-8, RFC 4180 records of exactly the header's 14 columns (names
+trimmed of Unicode White_Space) ending in \\n or \\r\\n, no lone carriage return outside
+quotes, no NUL, no record over 1 MiB, Parquet columns matched by name and all strings (or
+of the null type), and a delivery that never changes once it has been read. Both
 engines use this one module: on DuckDB the dbt hook calls it through the dbt-duckdb plugin
 `kzmig.dbt_plugin` (and `kzmig build` calls it first, before anything runs); on
-PostgreSQL `kzmig load` calls it before it copies a delivery. So the two cannot disagree.
+PostgreSQL `kzmig load` calls it before it copies a delivery. The form it accepts is one in
+which the build's readers (DuckDB's read_csv and read_parquet in
+macros/landing/landing_relation_sql.sql, the COPY of kzmig load) read exactly the records
+it counted, with the same values: tests/python/test_landing_differential.py holds them
+to it on generated deliveries.
 
 What a row *means* (the outcomes, the checks on values, `submitted_at` being a real
 timestamp) is not decided here: those rules are SQL (macros/landing, models/).
@@ -22,6 +29,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -51,6 +59,12 @@ DELIVERY_NAME = re.compile(r"coupons_[0-9]{4}_(0[1-9]|1[0-2])\.(csv|parquet)")
 # A file whose name begins with `coupons` in any case is meant as a delivery.
 DELIVERY_PREFIX = "coupons"
 UTF8_BOM = b"\xef\xbb\xbf"
+# Extract spec 1.2: a record (CSV) or a row's values (Parquet) hold at most 1 MiB.
+MAX_RECORD_BYTES = 1 << 20
+# Unicode's White_Space, which the header's names are trimmed of (extract spec 1.2; the
+# values are trimmed of the same characters in SQL: macro white_space_characters).
+WHITE_SPACE = "".join(map(chr, [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+                                0x2028, 0x2029, 0x202F, 0x205F, 0x3000]))
 # The manifest `kzmig generate` writes beside a synthetic world (kzmig.generator.MANIFEST;
 # not imported, so that the landing check does not load the generator). The Migration
 # Service's deliveries never come with one.
@@ -124,8 +138,13 @@ def find_deliveries(landing_dir: str | Path) -> list[Path]:
                 expected="a delivery name coupons_YYYY_MM.csv or coupons_YYYY_MM.parquet in lower "
                          "case, month 01-12 (a copy such as 'coupons_2023_01 (1).csv' is not a delivery)",
                 hint=f"Rename or remove it from {folder}.")
+        if path.is_symlink() and not path.exists():
+            raise MalformedDelivery(
+                path.name, found=f"a symbolic link to {_link_target(path)!r}, which is not there (or a loop of links)",
+                expected="a delivery file, or a symbolic link to one")
         if not path.is_file():
-            raise MalformedDelivery(path.name, found="a folder", expected="a delivery file")
+            raise MalformedDelivery(path.name, found="a folder" if path.is_dir() else "something that is not a file",
+                                    expected="a delivery file, or a symbolic link to one")
         deliveries.append(path)
     formats = sorted({path.suffix for path in deliveries})
     if len(formats) > 1:
@@ -137,6 +156,13 @@ def find_deliveries(landing_dir: str | Path) -> list[Path]:
         raise KzmigError(f"no coupon extracts: landing folder {folder} holds no delivery "
                          "(coupons_YYYY_MM.csv or coupons_YYYY_MM.parquet)")
     return deliveries
+
+
+def _link_target(path: Path) -> str:
+    try:
+        return os.readlink(path)
+    except OSError:
+        return "?"
 
 
 def check_landing(landing_dir: str | Path,
@@ -264,7 +290,7 @@ def check_delivery(path: str | Path) -> DeliveryReport:
     path = Path(path)
     if path.suffix == ".csv":
         data = path.read_bytes()
-        row_count = count_csv_records(path.name, data)
+        row_count = csv_layout(path.name, data).row_count
         sha256 = hashlib.sha256(data).hexdigest()
         return DeliveryReport(path.name, "csv", len(data), sha256, row_count)
     parquet = open_parquet(path)
@@ -272,128 +298,262 @@ def check_delivery(path: str | Path) -> DeliveryReport:
                           parquet.metadata.num_rows)
 
 
-def count_csv_records(source_file: str, data: bytes) -> int:
-    """The number of data rows of a CSV delivery, checked as csv_records checks them.
+# --- CSV: the records, found once -----------------------------------------------------------
+#
+# The language a CSV delivery must be written in (extract spec 1.2), which is also the one
+# in which the build's reader (DuckDB's read_csv, macros/landing/landing_relation_sql.sql,
+# and the COPY of kzmig load) reads exactly these records: UTF-8 (a byte-order mark is
+# dropped); records end in \n or \r\n outside quotes; a carriage return outside quotes not
+# followed by \n ends nothing and is malformed; no NUL; RFC 4180 quoting exactly (a quote
+# only opens a value at its start, a quoted value ends in a quote followed by a comma or
+# the record's end, quotes inside it doubled; a value that does not begin with a quote
+# holds none); every record at most 1 MiB (its bytes, quotes and commas included, its line
+# end not) and of exactly 14 values; empty lines are not records. The scan is of bytes,
+# with numpy: a byte is inside a quoted value when an odd number of quotes precede it.
 
-    A file without a quote character and without a lone carriage return (almost every
-    delivery) has one record per non-empty line: its values are counted with numpy, ten
-    times faster than the csv module; any other file is read by csv_records. Raises
-    MalformedDelivery as csv_records does.
+def csv_layout(source_file: str, data: bytes) -> "CsvLayout":
+    """The records of a CSV delivery, after checking every rule of its form.
+
+    Raises MalformedDelivery for the first fault in the file (by its place in the file),
+    naming the row ('header' for the header), the column, what was found and what was
+    expected; then for a header that is not the spec's (its names trimmed of Unicode
+    White_Space, then compared exactly).
     """
-    import numpy as np
+    layout = CsvLayout(source_file, data)
+    fault = layout.first_fault()
+    header_end = layout.content_ends[layout.header] if layout.header is not None else None
+    if fault is not None and (header_end is None or fault[0] < header_end):
+        layout.raise_fault(*fault)
+    check_header(source_file, layout.values(layout.header) if layout.header is not None else None)
+    if fault is not None:
+        layout.raise_fault(*fault)
+    return layout
 
-    body = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
-    if b'"' in body or b"\x00" in body or body.count(b"\r") != body.count(b"\r\n"):
-        return sum(1 for _ in csv_records(source_file, data))
-    try:
-        if not body.isascii():  # ASCII is UTF-8; isascii is much faster than decoding
-            body.decode("utf-8")
-    except UnicodeDecodeError:
-        _raise_not_utf8(source_file, body)
-    octets = np.frombuffer(body, dtype=np.uint8)
-    line_ends = np.flatnonzero(octets == ord("\n"))
-    starts = np.concatenate(([0], line_ends + 1))
-    starts = starts[starts < len(body)]  # not the nothing after a final line end
-    ends = np.concatenate((line_ends, [len(body)]))[:len(starts)]
-    # a line is empty when it holds nothing but its \r
-    has_cr = (octets[ends - 1] == ord("\r")) & (ends > starts)
-    records = np.flatnonzero(ends - starts - has_cr > 0)
-    if len(records) == 0:
-        check_header(source_file, None)
-    header = records[0]
-    check_header(source_file, body[starts[header]:ends[header] - has_cr[header]].decode("utf-8").split(","))
-    commas = np.add.reduceat((octets == ord(",")).view(np.uint8), starts, dtype=np.int64) if len(starts) else starts
-    rows = records[1:]
-    wrong = np.flatnonzero(commas[rows] != len(EXTRACT_COLUMNS) - 1)
-    if len(wrong):
-        line = rows[wrong[0]]
-        values = body[starts[line]:ends[line] - has_cr[line]].decode("utf-8").split(",")
-        _raise_wrong_width(source_file, int(wrong[0]) + 1, values)
-    return len(rows)
+
+class CsvLayout:
+    """Where the records of a CSV delivery lie: byte offsets into `body` (the file without
+    its byte-order mark) of every line (`starts`, `content_ends`: line end excluded);
+    `records`, the indexes of the non-empty lines (the header first). Built by csv_layout."""
+
+    def __init__(self, source_file: str, data: bytes):
+        import numpy as np
+
+        self.source_file = source_file
+        self.body = body = data[len(UTF8_BOM):] if data.startswith(UTF8_BOM) else data
+        self.octets = octets = np.frombuffer(body, dtype=np.uint8)
+        size = len(octets)
+        quote = octets == ord('"')
+        self.has_quotes = bool(quote.any())
+        # inside[i]: an odd number of quotes up to and including byte i (for a byte that is
+        # not a quote: it lies inside a quoted value)
+        self.inside = (np.bitwise_xor.accumulate(quote.view(np.uint8)).view(bool) if self.has_quotes
+                       else np.zeros(size, dtype=bool))
+        self.quote = quote
+        newline = octets == ord("\n")
+        if self.has_quotes:
+            newline &= ~self.inside
+        line_ends = np.flatnonzero(newline)
+        starts = np.concatenate(([0], line_ends + 1)).astype(np.int64)
+        ends = np.concatenate((line_ends, [size])).astype(np.int64)
+        ended = np.arange(len(starts)) < len(line_ends)  # the line has its \n
+        if starts[-1] == size:  # the nothing after a final line end
+            starts, ends, ended = starts[:-1], ends[:-1], ended[:-1]
+        has_cr = np.zeros(len(starts), dtype=bool)
+        filled = ended & (ends > starts)
+        has_cr[filled] = octets[ends[filled] - 1] == ord("\r")
+        self.starts = starts
+        self.content_ends = ends - has_cr
+        self.records = np.flatnonzero(self.content_ends > starts)
+        self.header = int(self.records[0]) if len(self.records) else None
+        self.row_count = max(len(self.records) - 1, 0)
+        comma = octets == ord(",")
+        if self.has_quotes:
+            comma &= ~self.inside
+        self.comma = comma
+
+    # -- faults: (offset in body, kind), the first in the file -----------------------------
+
+    def first_fault(self) -> tuple[int, str] | None:
+        import numpy as np
+
+        octets, size = self.octets, len(self.octets)
+        if size == 0:
+            return None
+        found: list[tuple[int, str]] = []
+
+        def first(mask, kind: str) -> None:
+            index = int(np.argmax(mask)) if len(mask) else 0
+            if len(mask) and mask[index]:
+                found.append((index, kind))
+
+        first(octets == 0, "nul")
+        lone_cr = octets == ord("\r")
+        lone_cr[:-1] &= octets[1:] != ord("\n")
+        if self.has_quotes:
+            lone_cr &= ~self.inside
+        first(lone_cr, "lone_cr")
+        if self.has_quotes:
+            opening = self.quote & self.inside  # the quote leaves an odd count: it opens a value
+            before = octets[:-1]
+            opening[1:] &= ~((before == ord(",")) | (before == ord("\n")) | (before == ord('"')))
+            opening[0] = False  # the file's first value
+            first(opening, "quote_inside_value")
+            closing = self.quote & ~self.inside
+            after = octets[1:]
+            closing[:-1] &= ~((after == ord(",")) | (after == ord("\n")) | (after == ord("\r"))
+                              | (after == ord('"')))
+            closing[-1] = False  # the file's last value
+            first(closing, "text_after_quote")
+            if self.inside[-1]:
+                opened = np.flatnonzero(self.quote & self.inside)
+                found.append((int(opened[-1]), "unterminated"))
+        if not self.body.isascii():  # ASCII is UTF-8; isascii is much faster than decoding
+            try:
+                self.body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                found.append((error.start, "not_utf8"))
+        records = self.records
+        lengths = self.content_ends[records] - self.starts[records]
+        first(lengths > MAX_RECORD_BYTES, "too_long")
+        if found and found[-1][1] == "too_long":
+            record = int(records[found[-1][0]])
+            found[-1] = (int(self.starts[record]) + MAX_RECORD_BYTES, "too_long")
+        if len(records) > 1:
+            # commas outside quotes per line: their positions, counted between line starts
+            commas_at = np.flatnonzero(self.comma)
+            bounds = np.searchsorted(commas_at, np.append(self.starts, len(octets)))
+            counts = np.diff(bounds)[records[1:]]
+            wrong = counts != len(EXTRACT_COLUMNS) - 1
+            index = int(np.argmax(wrong))
+            if wrong[index]:
+                record = int(records[1 + index])
+                if counts[index] < len(EXTRACT_COLUMNS) - 1:
+                    found.append((int(self.content_ends[record]), "wrong_width"))
+                else:
+                    commas = np.flatnonzero(self.comma[self.starts[record]:self.content_ends[record]])
+                    found.append((int(self.starts[record] + commas[len(EXTRACT_COLUMNS) - 1]), "wrong_width"))
+        return min(found) if found else None
+
+    def line_at(self, offset: int) -> int:
+        import numpy as np
+
+        return int(np.searchsorted(self.starts, offset, side="right")) - 1
+
+    def row_of(self, line: int) -> int | str:
+        """The spec's row of a line: 'header', or data rows numbered from 1."""
+        import numpy as np
+
+        number = int(np.searchsorted(self.records, line))
+        return "header" if number == 0 else number
+
+    def raise_fault(self, offset: int, kind: str) -> None:
+        line = self.line_at(offset)
+        start, end = int(self.starts[line]), int(self.content_ends[line])
+        index = int(self.comma[start:min(offset, end)].sum())
+        row = self.row_of(line)
+        column = _column_name(index) if row != "header" or kind != "wrong_width" else None
+        value = self.value_bytes(line, offset)
+        shown = value.decode("utf-8", errors="backslashreplace")
+        source_file = self.source_file
+        if kind == "not_utf8":
+            raise MalformedDelivery(
+                source_file, row=row, column=column,
+                found=f"the value {value!r}, which is not UTF-8 (Windows-1251 or another code page?)",
+                expected="UTF-8 text; save the file as UTF-8 and send it again")
+        if kind == "nul":
+            raise MalformedDelivery(source_file, row=row, column=column,
+                                    found=f"a NUL character in the value {shown!r}",
+                                    expected="text without NUL characters (is it a binary file?)")
+        if kind == "lone_cr":
+            raise MalformedDelivery(
+                source_file, row=row, column=column,
+                found=f"a carriage return (\\r) not followed by a line feed, outside quotes, in the value {shown!r}",
+                expected="records ending in \\n or \\r\\n (a file whose lines end in \\r alone, as old Mac "
+                         "programs write them, must be converted), and a carriage return in a value quoted")
+        if kind == "too_long":
+            lengths = [len(value.encode("utf-8", errors="surrogateescape")) for value in self.values(line)]
+            raise MalformedDelivery(
+                source_file, row=row, column=_column_name(lengths.index(max(lengths))),
+                found=f"a record of {end - start:,} bytes, the longest value in this column "
+                      f"({max(lengths):,} bytes)",
+                expected=f"a record of at most 1 MiB ({MAX_RECORD_BYTES:,} bytes)")
+        if kind == "wrong_width":
+            _raise_wrong_width(source_file, row, self.values(line))
+        quoting = {
+            "quote_inside_value": f"a quote inside the value {shown!r}, which does not begin with one",
+            "text_after_quote": f"text after the closing quote of the value {shown!r}",
+            "unterminated": f"a quoted value that is never closed, opening {shown[:40]!r}",
+        }[kind]
+        raise MalformedDelivery(
+            source_file, row=row, column=column,
+            found=f"a value that breaks RFC 4180 quoting: {quoting}",
+            expected="a value holding a quote, comma or line break to be quoted whole (a quote at its start "
+                     "and a quote followed by a comma or the end of the record at its end), with the quotes "
+                     "inside it doubled")
+
+    def value_bytes(self, line: int, offset: int) -> bytes:
+        """The bytes of the value holding `offset` in a line (from the comma before it to the next)."""
+        import numpy as np
+
+        start, end = int(self.starts[line]), int(self.content_ends[line])
+        commas = np.flatnonzero(self.comma[start:end]) + start
+        before = commas[commas < offset]
+        after = commas[commas >= offset]
+        begin = int(before[-1]) + 1 if len(before) else start
+        finish = int(after[0]) if len(after) else max(end, offset + 1)
+        return self.body[begin:finish]
+
+    def values(self, line: int) -> list[str]:
+        """The values of one line (quotes removed, doubled quotes undone), as text."""
+        import numpy as np
+
+        start, end = int(self.starts[line]), int(self.content_ends[line])
+        bounds = [start, *(np.flatnonzero(self.comma[start:end]) + start + 1), end + 1]
+        values = []
+        for begin, finish in zip(bounds, bounds[1:]):
+            raw = self.body[begin:finish - 1]
+            if raw.startswith(b'"') and raw.endswith(b'"') and len(raw) >= 2:
+                raw = raw[1:-1].replace(b'""', b'"')
+            values.append(raw.decode("utf-8", errors="surrogateescape"))
+        return values
+
+
+def count_csv_records(source_file: str, data: bytes) -> int:
+    """The number of data rows of a CSV delivery (csv_layout); raises MalformedDelivery."""
+    return csv_layout(source_file, data).row_count
 
 
 def csv_records(source_file: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
-    """The data rows of a CSV delivery as (row number, 14 values), after checking the header.
+    """The data rows of a CSV delivery as (row number, 14 values), after csv_layout's checks.
 
-    Records follow RFC 4180 (quoted values may hold commas, quotes and line breaks); records
-    end in \\n or \\r\\n, mixed in one file; the last may lack a line end; empty lines are not
-    rows; a UTF-8 byte-order mark is dropped. Raises MalformedDelivery for text that is not
-    UTF-8, a header that is not the spec's, a record that is not valid RFC 4180 or that
-    does not hold exactly 14 values.
+    The values are those of the records csv_layout found (Python's csv module reads the
+    checked text: in the language csv_layout accepts, it splits exactly those records).
     """
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        _raise_not_utf8(source_file, data)
-    records = _records(source_file, text)
-    if "\x00" in text:
-        records = _without_nul(source_file, records)
-    header = next(records, None)
-    check_header(source_file, header[1] if header else None)
-    for row, values in records:
-        if len(values) != len(EXTRACT_COLUMNS):
-            _raise_wrong_width(source_file, row, values)
-        yield row, values
-
-
-def _records(source_file: str, text: str) -> Iterator[tuple[int | str, list[str]]]:
-    """The non-empty records of `text`: ('header', values), then (1, values), (2, values) ..."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    layout = csv_layout(source_file, data)
+    # a value may be as long as a record (the csv module's default limit is 128 KiB)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+    reader = csv.reader(io.StringIO(layout.body.decode("utf-8"), newline=""), strict=True)
+    records = (values for values in reader if values)
+    next(records, None)  # the header
     number = 0
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise MalformedDelivery(
-                source_file, row=number or "header",
-                found=f"a value that breaks RFC 4180 quoting ({error}, near line {reader.line_num} of the file)",
-                expected="a quoted value to end in a quote followed by a comma or the end of the "
-                         "record, and quotes inside it doubled") from None
-        if not values:
-            continue
-        yield (number if number else "header"), values
-        number += 1
-
-
-def _without_nul(source_file: str, records: Iterator[tuple[int | str, list[str]]]):
-    """The records, stopping at the first value holding a NUL character (no engine stores it)."""
-    for row, values in records:
-        for index, value in enumerate(values):
-            if "\x00" in value:
-                raise MalformedDelivery(
-                    source_file, row=row, column=_column_name(index),
-                    found=f"a NUL character in the value {value!r}",
-                    expected="text without NUL characters (is it a binary file?)")
-        yield row, values
+    for number, values in enumerate(records, start=1):
+        if len(values) != len(EXTRACT_COLUMNS) or number > layout.row_count:
+            raise KzmigError(f"{source_file}: row {number} was read otherwise than the landing check found it")
+        yield number, values
+    if number != layout.row_count:
+        raise KzmigError(f"{source_file}: {number} rows read, the landing check found {layout.row_count}")
 
 
 def _column_name(index: int) -> str:
     return EXTRACT_COLUMNS[index] if index < len(EXTRACT_COLUMNS) else f"{index + 1} (no such column)"
 
 
-def _raise_not_utf8(source_file: str, data: bytes) -> None:
-    """Name the row and column of the first byte that is not UTF-8 and raise."""
-    # Undecodable bytes become lone surrogates, which valid UTF-8 text never holds.
-    text = data.decode("utf-8", errors="surrogateescape")
-    for row, values in _records(source_file, text):
-        for index, value in enumerate(values):
-            if re.search("[\udc80-\udcff]", value):
-                bad = value.encode("utf-8", errors="surrogateescape")
-                raise MalformedDelivery(
-                    source_file, row=row, column=_column_name(index),
-                    found=f"the value {bad!r}, which is not UTF-8 (Windows-1251 or another code page?)",
-                    expected="UTF-8 text; save the file as UTF-8 and send it again")
-    raise MalformedDelivery(source_file, found="bytes that are not UTF-8 outside any value",
-                            expected="UTF-8 text")
-
-
 def check_header(source_file: str, header: list[str] | None) -> None:
-    """Raise MalformedDelivery unless the header is exactly the spec's 14 columns, in order."""
+    """Raise MalformedDelivery unless the header is exactly the spec's 14 columns, in order,
+    once each name is trimmed of Unicode White_Space (extract spec 1.2)."""
     expected = list(EXTRACT_COLUMNS)
+    if header is not None:
+        header = [name.strip(WHITE_SPACE) for name in header]
     if header == expected:
         return
     if not header:
@@ -436,13 +596,18 @@ def _raise_wrong_width(source_file: str, row: int, values: list[str]) -> None:
                             expected=f"the {width} values of the header's columns")
 
 
-def open_parquet(path: str | Path):
-    """A Parquet delivery (pyarrow.parquet.ParquetFile) after checking its columns.
+# --- Parquet ---------------------------------------------------------------------------------
 
-    Every column of the spec, in order, each of type string (a large or dictionary-encoded
-    string too; a column of nulls only holds no value and is accepted). Raises
-    MalformedDelivery for an unreadable file, a missing, extra or misplaced column, or a
-    column of another type (an integer ethnicity_code has lost its leading zeros).
+def open_parquet(path: str | Path):
+    """A Parquet delivery (pyarrow.parquet.ParquetFile) after checking its columns and values.
+
+    The spec's 14 columns matched by name, in any order (names compared exactly: a
+    Parquet schema's names are not text to trim); each of type string (a large or
+    dictionary-encoded string too) or of the null type (no value: all missing). Every
+    value valid UTF-8 without a NUL character, and every row at most 1 MiB (the bytes of
+    its values). Raises MalformedDelivery for an unreadable file, a missing, extra or
+    repeated column, a column of another type (an integer ethnicity_code has lost its
+    leading zeros), or a value or row that breaks those rules (naming the row and column).
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -454,16 +619,98 @@ def open_parquet(path: str | Path):
         raise MalformedDelivery(path.name, found=f"a file Parquet cannot read ({error})",
                                 expected="a Parquet file") from None
     schema = parquet.schema_arrow
-    if list(schema.names) != list(EXTRACT_COLUMNS):
-        check_header(path.name, list(schema.names))
+    _check_parquet_columns(path.name, list(schema.names))
     typed = [field for field in schema if not _is_text(field.type)]
     if typed:
         raise MalformedDelivery(
             path.name, column=", ".join(field.name for field in typed),
             found=f"type {typed[0].type}" if len(typed) == 1
             else ", ".join(f"{field.name} of type {field.type}" for field in typed),
-            expected="type string for every column (a code written as a number loses its leading zeros)")
+            expected="type string for every column (a code written as a number loses its leading zeros), "
+                     "or the null type for a column without values")
+    _check_parquet_values(path.name, parquet)
     return parquet
+
+
+def _check_parquet_columns(source_file: str, names: list[str]) -> None:
+    """Raise MalformedDelivery unless `names` are the spec's 14 columns, each once, in any order."""
+    expected = f"the {len(EXTRACT_COLUMNS)} columns {','.join(EXTRACT_COLUMNS)}, in any order, each once"
+    for name in names:
+        if name not in EXTRACT_COLUMNS:
+            raise MalformedDelivery(source_file, column=repr(name),
+                                    found=f"a column {name!r} that is not the spec's", expected=expected)
+        if names.count(name) > 1:
+            raise MalformedDelivery(source_file, column=name, found=f"{names.count(name)} columns named {name!r}",
+                                    expected=expected)
+    for column in EXTRACT_COLUMNS:
+        if column not in names:
+            raise MalformedDelivery(source_file, column=column, found=f"no column {column}", expected=expected)
+
+
+def _check_parquet_values(source_file: str, parquet) -> None:
+    """Raise MalformedDelivery on the first value that is not UTF-8 or holds a NUL, or row over 1 MiB."""
+    import numpy as np
+    import pyarrow as pa
+
+    first_row = 1
+    for batch in parquet.iter_batches(batch_size=65_536):
+        sizes = np.zeros(batch.num_rows, dtype=np.int64)
+        for name in batch.schema.names:
+            column = batch.column(name)
+            if pa.types.is_null(column.type):
+                continue
+            if pa.types.is_dictionary(column.type):
+                column = column.dictionary_decode()
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                for index, value in enumerate(column.cast(pa.large_binary()).to_pylist()):
+                    try:
+                        (value or b"").decode("utf-8")
+                    except UnicodeDecodeError:
+                        raise MalformedDelivery(
+                            source_file, row=first_row + index, column=name,
+                            found=f"the value {value!r}, which is not UTF-8",
+                            expected="UTF-8 text, as Parquet's string type is") from None
+            lengths, nul = _value_lengths_and_nul(column)
+            sizes += lengths
+            if nul is not None:
+                raise MalformedDelivery(source_file, row=first_row + nul, column=name,
+                                        found=f"a NUL character in the value {column[nul].as_py()!r}",
+                                        expected="text without NUL characters")
+        if (sizes > MAX_RECORD_BYTES).any():
+            index = int(np.argmax(sizes > MAX_RECORD_BYTES))
+            raise MalformedDelivery(source_file, row=first_row + index,
+                                    found=f"a row of {int(sizes[index]):,} bytes of values",
+                                    expected=f"a row of at most 1 MiB ({MAX_RECORD_BYTES:,} bytes)")
+        first_row += batch.num_rows
+
+
+def _value_lengths_and_nul(column):
+    """The byte length of every value of a string column (0 for null), and the index of the
+    first value holding a NUL character (or None). Read from the column's buffers (offsets
+    and bytes), ten times faster than searching every value; other layouts by compute."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        width = np.int32 if pa.types.is_string(column.type) else np.int64
+        _, offsets_buffer, data_buffer = column.buffers()
+        offsets = np.frombuffer(offsets_buffer, dtype=width)[column.offset:column.offset + len(column) + 1]
+        lengths = np.diff(offsets).astype(np.int64)
+        if column.null_count:  # Arrow lets a null's slot hold bytes; they are no value
+            lengths *= column.is_valid().to_numpy(zero_copy_only=False)
+        data = (np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0]:offsets[-1]] if data_buffer is not None
+                else np.zeros(0, dtype=np.uint8))
+        if not (data == 0).any():
+            return lengths, None
+        if not column.null_count:
+            zero = int(np.argmax(data == 0)) + int(offsets[0])
+            return lengths, int(np.searchsorted(offsets, zero, side="right")) - 1
+    lengths = pc.fill_null(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)
+    nul = pc.fill_null(pc.match_substring(column, "\x00"), False).to_numpy(zero_copy_only=False)
+    return lengths, (int(np.argmax(nul)) if nul.any() else None)
 
 
 def _is_text(data_type) -> bool:

@@ -8,7 +8,8 @@ first data row after the header, in file order), then the 14 columns of the extr
 as text, in the order of the spec.
 
 Every delivery is checked first by kzmig.landing, the same code the DuckDB build runs
-(names, one format, UTF-8, RFC 4180 records of 14 values, Parquet columns all strings):
+(names, one format, UTF-8, RFC 4180 records of 14 values ending in \\n or \\r\\n, no NUL,
+no record over 1 MiB, Parquet columns by name, strings or null):
 a malformed delivery loads nothing. A CSV delivery is copied as the records that check
 read (so quoted line breaks and mixed line ends load exactly as on DuckDB).
 
@@ -162,7 +163,9 @@ class _ChunkReader(io.RawIOBase):
 
 
 def parquet_as_csv(parquet) -> _ChunkReader:
-    """Stream a Parquet file as header-less CSV: null as an empty field, '' as a quoted ""."""
+    """Stream a Parquet file as header-less CSV of the spec's columns in order (matched by
+    name; a column of the null type as empty fields): null as an empty field, '' as a
+    quoted ""."""
     import pyarrow as pa
     import pyarrow.csv as pa_csv
 
@@ -172,7 +175,9 @@ def parquet_as_csv(parquet) -> _ChunkReader:
     def chunks() -> Iterator[bytes]:
         for batch in parquet.iter_batches(batch_size=100_000):
             buffer = io.BytesIO()
-            pa_csv.write_csv(pa.Table.from_batches([batch]).cast(schema), buffer, options)
+            # the columns by name, in the spec's order (a Parquet delivery may hold them in any order)
+            table = pa.Table.from_batches([batch]).select(list(EXTRACT_COLUMNS))
+            pa_csv.write_csv(table.cast(schema), buffer, options)
             yield buffer.getvalue()
 
     return _ChunkReader(chunks())

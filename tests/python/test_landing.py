@@ -1,4 +1,4 @@
-"""Deliveries as they really come (extract spec 1.1), each fault tested as a class.
+"""Deliveries as they really come (extract spec 1.1 and 1.2), each fault tested as a class.
 
 Small deliveries written here, in several shapes per class:
 
@@ -9,11 +9,18 @@ Small deliveries written here, in several shapes per class:
 - malformed delivery names, both formats in one folder, typed Parquet columns, text that
   is not UTF-8 (in a row in the middle, in the header, of several code pages), headers
   and records of the wrong width;
-- a delivery that changed (grown, shrunk, same size), or vanished, after it was read.
+- a delivery that changed (grown, shrunk, same size), or vanished, after it was read;
+- extract spec 1.2: a lone carriage return outside quotes (Mac line ends, inside a value
+  that is not quoted, at the last record's end, before \r\n, after a closing quote), a NUL
+  anywhere, records over 1 MiB (bytes, not characters; quoted line breaks), quotes that
+  break RFC 4180, header names padded with White_Space (and what is not White_Space),
+  symbolic links (to a file, relative, to nothing, a loop, to a folder), Parquet columns
+  in any order, of the null type, repeated, in another case, holding a NUL, over 1 MiB.
 
 The checks of kzmig.landing are tested directly (fast); the valid classes are then built
 into a warehouse, as CSV and as Parquet, and the outcome of every row is asserted; a
-changed delivery is built, refused, and rebuilt with --full-refresh.
+changed delivery is built, refused, and rebuilt with --full-refresh. The check against the
+build's reader, on generated deliveries: test_landing_differential.py.
 """
 
 from __future__ import annotations
@@ -216,8 +223,11 @@ def test_the_field_case_in_windows_1251_names_row_2(tmp_path):
     (HEADER.replace("kato_code,counterpart_country", "counterpart_country,kato_code"), "kato_code",
      "'counterpart_country' as column 9"),
     (HEADER.replace("sex", "Sex"), "sex", "'Sex' as column 5"),
-    (" " + HEADER, "coupon_id", "' coupon_id' as column 1"),
-], ids=["trailing-comma", "extra-column", "semicolons", "missing", "swapped", "case", "padded"])
+    (" " + HEADER.replace("sex", "SEX "), "sex", "'SEX' as column 5"),
+    (HEADER.replace("sex", "s ex"), "sex", "'s ex' as column 5"),
+    (HEADER.replace("sex", "\u200bsex"), "sex", r"'\u200bsex' as column 5"),  # not White_Space
+], ids=["trailing-comma", "extra-column", "semicolons", "missing", "swapped", "case", "padded-case",
+        "inner-space", "zero-width-space"])
 def test_a_header_that_is_not_the_specs_is_named(tmp_path, header, column, found):
     path = tmp_path / "coupons_2023_01.csv"
     path.write_bytes((header + "\n" + record(coupon("H1")) + "\n").encode())
@@ -513,3 +523,207 @@ def test_a_changed_delivery_stops_the_build_until_a_full_refresh(tmp_path):
     assert query(database, "select source_file, row_count from staging.stg_coupons__deliveries order by 1") == [
         ("coupons_2023_01.csv", 2), ("coupons_2023_02.csv", 1)]
     assert len(outcomes(database)) == 3
+
+
+# --- extract spec 1.2: a lone carriage return outside quotes ends nothing ------------------
+
+@pytest.mark.parametrize("shape, row, column", [
+    # records ending in \r alone (old Mac exports): the first \r, at the header's end
+    ("mac", "header", "record_status"),
+    # a \r alone inside a value that is not quoted: named in its own column
+    ("inside-value", 2, "registration_date"),
+    # the last record ends in \r alone
+    ("last-end", 3, "record_status"),
+    # \r\r\n: the first \r is followed by another \r
+    ("cr-cr-lf", 1, "record_status"),
+    # after a quoted value, before the next comma
+    ("after-quote", 2, "coupon_id"),
+], ids=lambda value: str(value))
+def test_a_lone_carriage_return_outside_quotes_is_named_with_its_row_and_column(tmp_path, shape, row, column):
+    rows = [record(coupon(f"CR{number}")) for number in (1, 2, 3)]
+    path = tmp_path / "coupons_2023_01.csv"
+    if shape == "mac":
+        text = HEADER + "\r" + "\r".join(rows) + "\r"
+    elif shape == "inside-value":
+        rows[1] = record(coupon("CR2", registration_date="2023-01\r-05"))
+        text = HEADER + "\n" + "\n".join(rows) + "\n"
+    elif shape == "last-end":
+        text = HEADER + "\r\n" + "\r\n".join(rows) + "\r"
+    elif shape == "cr-cr-lf":
+        text = HEADER + "\n" + rows[0] + "\r\r\n" + rows[1] + "\n"
+    else:
+        rows[1] = '"CR2"\r,' + rows[1].split(",", 1)[1]
+        text = HEADER + "\n" + "\n".join(rows) + "\n"
+    path.write_bytes(text.encode())
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (row, column), str(error)
+    assert "a carriage return (\\r) not followed by a line feed, outside quotes" in str(error)
+
+
+@pytest.mark.parametrize("last", ['"active"', '""', '"a\r\nb"', '"a""b"'])
+def test_a_quoted_last_value_may_end_the_file_without_a_line_end(tmp_path, last):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((HEADER + "\n" + record(coupon("Q1")[:-1]) + "," + last).encode())
+    assert records_of(path) == [(1, coupon("Q1")[:-1] + [last[1:-1].replace('""', '"')])]
+
+
+def test_a_carriage_return_inside_quotes_stays_in_its_value(tmp_path):
+    path = delivery(tmp_path / "coupons_2023_01.csv",
+                    [record(coupon("Q\r1", reason_code="\r"), quoted=True), record(coupon("Q2"))], ends="\r\n")
+    assert records_of(path) == [(1, coupon("Q\r1", reason_code="\r")), (2, coupon("Q2"))]
+
+
+# --- extract spec 1.2: NUL, records over 1 MiB, quoting -----------------------------------
+
+@pytest.mark.parametrize("text, row, column", [
+    (HEADER.replace("sex", "s\x00ex") + "\n" + record(coupon("Z1")) + "\n", "header", "sex"),
+    (HEADER + "\n" + record(coupon("Z1", kato_code="75\x00"), quoted=True) + "\n", 1, "kato_code"),
+    (HEADER + "\n" + record(coupon("Z1")) + "\n\x00\n", 2, "coupon_id"),  # an "empty" line holding a NUL
+], ids=["header", "quoted", "own-line"])
+def test_a_nul_character_anywhere_is_named(tmp_path, text, row, column):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes(text.encode())
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (row, column) and "a NUL character" in str(error)
+
+
+def _record_of(size: int, column: str = "reason_code", quoted: bool = False, inner: str = "x") -> str:
+    """A record of `size` bytes (or one byte more, to fit a character of two), the filler in `column`."""
+    values = coupon("L1")
+    bare = len(record(values, quoted).encode())
+    index = EXTRACT_COLUMNS.index(column)
+    width = len(inner.encode())
+    values[index] += inner * -(-(size - bare) // width)
+    return record(values, quoted)
+
+
+@pytest.mark.parametrize("size, column, quoted, inner", [
+    ((1 << 20) + 1, "reason_code", False, "x"),
+    (3 << 20, "coupon_id", False, "x"),
+    ((1 << 20) + 1, "kato_code", True, "\n"),      # a quoted value of line breaks: one record
+    ((1 << 20) + 1, "citizenship", True, "ж"),     # bytes, not characters
+], ids=["one-byte-over", "3-MiB", "quoted-line-breaks", "two-byte-characters"])
+def test_a_record_over_1_mib_is_named_with_its_row(tmp_path, size, column, quoted, inner):
+    long_record = _record_of(size, column, quoted, inner)
+    path = delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("L0")), long_record, record(coupon("L2"))])
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (2, column), str(error)
+    assert f"a record of {len(long_record.encode()):,} bytes" in str(error)
+    assert "at most 1 MiB (1,048,576 bytes)" in str(error)
+
+
+def test_a_record_of_exactly_1_mib_is_read(tmp_path):
+    path = delivery(tmp_path / "coupons_2023_01.csv", [_record_of(1 << 20), _record_of(1 << 20, quoted=True)],
+                    ends="\r\n")
+    assert check_delivery(path).row_count == 2
+
+
+@pytest.mark.parametrize("value, found", [
+    ('75"1010000', "a quote inside the value"),              # a quote in a value that is not quoted
+    (' "751010000"', "a quote inside the value"),            # white space before the opening quote
+    ('"751010000" ', "text after the closing quote"),        # and after the closing one
+], ids=["bare-quote", "space-before", "space-after"])
+def test_quotes_that_break_rfc_4180_are_named_with_row_and_column(tmp_path, value, found):
+    values = coupon("R2")
+    values[EXTRACT_COLUMNS.index("kato_code")] = value
+    path = delivery(tmp_path / "coupons_2023_01.csv", [record(coupon("R1")), ",".join(values)])
+    error = malformed(lambda: check_delivery(path))
+    assert (error.row, error.column) == (2, "kato_code") and found in str(error), str(error)
+
+
+# --- extract spec 1.2: header names are trimmed like values --------------------------------
+
+@pytest.mark.parametrize("header", [
+    " " + HEADER.replace(",", " ,\t") + "\xa0",
+    HEADER.replace(",kato_code,", ",\u3000kato_code\u2007,").replace("sex", "\u202fsex"),
+    '"\r\ncoupon_id\n"' + HEADER[len("coupon_id"):],       # a quoted name holding line breaks
+], ids=["spaces-tabs-nbsp", "ideographic-figure-narrow", "quoted-line-breaks"])
+def test_header_names_padded_with_white_space_are_the_specs(tmp_path, header):
+    path = tmp_path / "coupons_2023_01.csv"
+    path.write_bytes((header + "\r\n" + record(coupon("H1")) + "\n").encode())
+    assert records_of(path) == [(1, coupon("H1"))]
+
+
+def test_header_names_are_trimmed_of_the_characters_values_are_trimmed_of():
+    """One set of White_Space: the header's (kzmig.landing) is the values' (SQL) is Unicode's."""
+    import re as regex
+
+    from kzmig.landing import WHITE_SPACE as HEADER_WHITE_SPACE
+
+    macro = (Path(__file__).parents[2] / "macros" / "coupons" / "text_functions.sql").read_text(encoding="utf-8")
+    listed = regex.search(r"set code_points = \((.*?)\) -%}", macro, regex.DOTALL).group(1)
+    code_points = {int(value, 16) for value in regex.findall(r"0x([0-9a-f]+)", listed)}
+    start, stop = (int(value, 16) for value in regex.search(r"range\(0x([0-9a-f]+), 0x([0-9a-f]+)\)", listed).groups())
+    code_points = (code_points - {start, stop}) | set(range(start, stop))
+    assert set(HEADER_WHITE_SPACE) == set(WHITE_SPACE) == set(map(chr, code_points))
+
+
+# --- extract spec 1.2: a delivery may be a symbolic link -----------------------------------
+
+def test_a_symbolic_link_is_read_as_the_file_it_points_to(tmp_path):
+    target = delivery(tmp_path / "store" / "january.csv", [record(coupon("S1")), record(coupon("S2"))])
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    (landing / "coupons_2023_01.csv").symlink_to(target)
+    (landing / "coupons_2023_02.csv").symlink_to(Path("..") / "store" / "january.csv")  # relative
+    reports = check_landing(landing)
+    assert [(report.source_file, report.row_count, report.file_size_bytes) for report in reports] == [
+        ("coupons_2023_01.csv", 2, target.stat().st_size), ("coupons_2023_02.csv", 2, target.stat().st_size)]
+
+
+@pytest.mark.parametrize("shape", ["missing-target", "loop", "to-a-folder"])
+def test_a_symbolic_link_to_nothing_is_malformed(tmp_path, shape):
+    landing = tmp_path / "landing"
+    delivery(landing / "coupons_2023_01.csv", [record(coupon("S1"))])
+    link = landing / "coupons_2023_02.csv"
+    if shape == "missing-target":
+        link.symlink_to(tmp_path / "gone.csv")
+    elif shape == "loop":
+        link.symlink_to(landing / "coupons_2023_03.csv")
+        (landing / "coupons_2023_03.csv").symlink_to(link)
+    else:
+        (tmp_path / "folder").mkdir()
+        link.symlink_to(tmp_path / "folder")
+    error = malformed(lambda: check_landing(landing))
+    assert error.source_file == "coupons_2023_02.csv", str(error)
+    assert ("symbolic link to" in str(error)) if shape != "to-a-folder" else "found a folder" in str(error)
+
+
+# --- extract spec 1.2: Parquet columns by name, the null type ------------------------------
+
+def test_parquet_columns_in_any_order_and_of_the_null_type_are_read(tmp_path):
+    rows = [coupon("P1"), coupon("P2", person_id_hash="")]
+    columns = {column: pa.array([row[index] or None for row in rows], type=pa.string())
+               for index, column in enumerate(EXTRACT_COLUMNS)}
+    columns["person_id_hash"] = pa.nulls(2)
+    table = pa.table({column: columns[column] for column in reversed(EXTRACT_COLUMNS)})
+    pq.write_table(table, tmp_path / "coupons_2023_01.parquet")
+    assert check_delivery(tmp_path / "coupons_2023_01.parquet").row_count == 2
+
+
+@pytest.mark.parametrize("change, column, found", [
+    ("duplicate", "sex", "2 columns named 'sex'"),
+    ("upper", "'SEX'", "a column 'SEX' that is not the spec's"),
+    ("padded", "' sex'", "a column ' sex' that is not the spec's"),
+    ("nul", "kato_code", "a NUL character"),
+    ("big", None, "a row of 1,048,577 bytes"),
+])
+def test_a_parquet_delivery_that_breaks_the_form_is_named(tmp_path, change, column, found):
+    rows = [coupon("P1"), coupon("P2")]
+    names = list(EXTRACT_COLUMNS)
+    arrays = [pa.array([row[index] for row in rows], type=pa.string()) for index in range(len(names))]
+    if change == "duplicate":
+        names.append("sex")
+        arrays.append(arrays[EXTRACT_COLUMNS.index("sex")])
+    elif change in ("upper", "padded"):
+        names[EXTRACT_COLUMNS.index("sex")] = "SEX" if change == "upper" else " sex"
+    elif change == "nul":
+        arrays[EXTRACT_COLUMNS.index("kato_code")] = pa.array(["751010000", "75\x00"], type=pa.string())
+    else:
+        size = sum(len(value.encode()) for value in rows[1])
+        arrays[0] = pa.array(["P1", "P2" + "x" * ((1 << 20) + 1 - size)], type=pa.string())
+    pq.write_table(pa.Table.from_arrays(arrays, names=names), tmp_path / "coupons_2023_01.parquet")
+    error = malformed(lambda: check_delivery(tmp_path / "coupons_2023_01.parquet"))
+    assert error.column == column and found in str(error), str(error)
+    if change in ("nul", "big"):
+        assert error.row == 2

@@ -431,16 +431,19 @@ def test_every_fixture_row_gets_its_expected_outcome_on_postgres(fixture_databas
         assert counted == {row["coupon_id"]: list(row.values()) for row in read_fixture("expected_counted_coupons.csv")}
 
 
-def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_path):
+# extract spec 1.2: hours 00-23, minutes and seconds 00-59 (PostgreSQL reads 24:00:00 as the next midnight)
+@pytest.mark.parametrize("submitted_at", ["31.01.2024 10:00", "2024-01-31T24:00:00", "2024-01-31T23:59:60"])
+def test_a_malformed_submitted_at_stops_the_postgres_build(postgres_server, tmp_path, submitted_at):
     from kzmig.load import load
 
     landing = tmp_path / "landing"
     write_delivery(landing, "coupons_2024_01.csv",
                    HEADER + "\nC1,A,2024-01-05,,1,,,,751110000,RUS,,,2024-01-31T10:00:00,active\n"
-                   "C2,A,2024-01-05,,1,,,,751110000,RUS,,,31.01.2024 10:00,active\n")
+                   f"C2,A,2024-01-05,,1,,,,751110000,RUS,,,{submitted_at},active\n")
     with mock.patch.dict(os.environ, fresh_database(LOADER_DATABASE)):
         load(landing, quiet=True)
-        with pytest.raises(KzmigError, match="malformed delivery coupons_2024_01.csv, row 2, column submitted_at"):
+        with pytest.raises(KzmigError, match=f"malformed delivery coupons_2024_01.csv, row 2, column submitted_at: "
+                                             f"found '{submitted_at}'"):
             build_warehouse(tmp_path / "build", landing, target="postgres")
         built_marts = pg_query(LOADER_DATABASE, "select count(*) from information_schema.tables"
                                                 " where table_schema in ('marts', 'intermediate')")
@@ -637,7 +640,8 @@ def test_loader_refuses_a_changed_delivery_until_a_full_refresh(loader_database,
                                                            ("coupons_2024_01.csv", 2, "C3")]
 
 
-@pytest.mark.parametrize("case", ["malformed name", "both formats", "typed parquet", "windows-1251", "trailing comma"])
+@pytest.mark.parametrize("case", ["malformed name", "both formats", "typed parquet", "windows-1251", "trailing comma",
+                                  "lone CR", "NUL", "record over 1 MiB", "link to nothing", "parquet NUL"])
 def test_loader_refuses_each_malformed_class_as_the_duckdb_build_does(loader_database, tmp_path, case):
     """The loader checks with kzmig.landing, as `kzmig build` does on DuckDB: the same
     message, and nothing is loaded."""
@@ -662,6 +666,17 @@ def test_loader_refuses_each_malformed_class_as_the_duckdb_build_does(loader_dat
                  encoding="cp1251")
     elif case == "trailing comma":
         (landing / "coupons_2024_02.csv").write_text(HEADER + ",\n", encoding="utf-8")
+    elif case == "lone CR":  # extract spec 1.2: records ending in \r alone
+        (landing / "coupons_2024_02.csv").write_bytes((HEADER + "\r" + record(coupon("T2")) + "\r").encode())
+    elif case == "NUL":
+        delivery(landing / "coupons_2024_02.csv", [record(coupon("T2", kato_code="7511\x00"), quoted=True)])
+    elif case == "record over 1 MiB":
+        delivery(landing / "coupons_2024_02.csv", [record(coupon("T2", reason_code="x" * (1 << 20)))])
+    elif case == "link to nothing":
+        (landing / "coupons_2024_02.csv").symlink_to(tmp_path / "not-there.csv")
+    elif case == "parquet NUL":
+        (landing / "coupons_2024_01.csv").unlink()
+        write_parquet([coupon("T2", sex="1\x00")], landing / "coupons_2024_01.parquet")
     with pytest.raises(MalformedDelivery) as expected:
         check_landing(landing)
     with pytest.raises(MalformedDelivery) as loading:
@@ -712,3 +727,74 @@ def test_an_incremental_build_on_postgres_ends_where_a_full_one_does(postgres_se
     expected = {(row["source_file"], int(row["source_row"])): (row["coupon_id"], row["outcome"], row["reject_reason"])
                 for row in read_fixture("expected_outcomes.csv")}
     assert built == expected
+
+
+def test_loader_copies_what_the_duckdb_reader_reads_at_the_edges_of_spec_1_2(loader_database, tmp_path):
+    """Class: the check and the readers agree. Deliveries at the edges of what spec 1.2
+    accepts (a padded, multi-line header, a lone CR inside quotes, mixed line ends, empty
+    lines, a record of exactly 1 MiB, a symbolic link; Parquet with its columns in reverse
+    order and a column of the null type) load into PostgreSQL as the DuckDB build reads them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kzmig.landing import EXTRACT_COLUMNS, csv_records
+    from kzmig.load import load
+    from test_landing_differential import accepted_csv_landing
+
+    landing = tmp_path / "landing"
+    accepted_csv_landing(landing, tmp_path / "store")
+    expected = [(path.name, number, *[value or None for value in values])
+                for path in sorted(landing.glob("coupons_*.csv"))
+                for number, values in csv_records(path.name, path.read_bytes())]
+    assert load(landing, quiet=True).rows_loaded == len(expected) == 7
+    loaded = pg_query(loader_database, "select * from landing.coupon_extract_rows order by source_file, source_row")
+    assert loaded == expected
+
+    parquet = tmp_path / "parquet"
+    parquet.mkdir()
+    values = [values for _, values in csv_records("f.csv", (landing / "coupons_2023_01.csv").read_bytes())]
+    columns = {column: pa.array([row[index] or None for row in values], type=pa.string())
+               for index, column in enumerate(EXTRACT_COLUMNS)}
+    columns["person_id_hash"] = pa.nulls(len(values))
+    pq.write_table(pa.table({column: columns[column] for column in reversed(EXTRACT_COLUMNS)}),
+                   parquet / "coupons_2023_01.parquet")
+    load(parquet, quiet=True, full_refresh=True)
+    loaded = pg_query(loader_database, "select * from landing.coupon_extract_rows order by source_file, source_row")
+    assert loaded == [("coupons_2023_01.parquet", *rest) for name, *rest in expected if name == "coupons_2023_01.csv"]
+
+
+def test_loader_copies_every_generated_delivery_the_check_accepts(loader_database, tmp_path_factory):
+    """Class: the check and the readers agree, on PostgreSQL. The generated CSV deliveries of
+    tests/python/test_landing_differential.py (seeded, bounded): whenever the check accepts,
+    kzmig load copies exactly the records it counted with the same values (empty as NULL);
+    whenever it refuses, the load stops with the check's message and loads nothing."""
+    from hypothesis import HealthCheck, given, settings
+
+    from kzmig.landing import MalformedDelivery, check_landing, csv_records
+    from kzmig.load import load
+    from test_landing_differential import CSV_NAME, csv_cases
+
+    seen = {"accepted": 0, "refused": 0}
+
+    @settings(derandomize=True, deadline=None, database=None, max_examples=30,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(case=csv_cases())
+    def copies_what_the_check_read(case):
+        landing = tmp_path_factory.mktemp("pg_generated", numbered=True)
+        (landing / CSV_NAME).write_bytes(case.data)
+        try:
+            check_landing(landing)
+        except MalformedDelivery as checked:
+            with pytest.raises(MalformedDelivery) as loading:
+                load(landing, quiet=True, full_refresh=True)
+            assert str(loading.value) == str(checked)
+            seen["refused"] += 1
+            return
+        load(landing, quiet=True, full_refresh=True)
+        expected = [(CSV_NAME, number, *[value or None for value in values])
+                    for number, values in csv_records(CSV_NAME, case.data)]
+        assert pg_query(loader_database, "select * from landing.coupon_extract_rows order by source_row") == expected
+        seen["accepted"] += 1
+
+    copies_what_the_check_read()
+    assert seen["accepted"] >= 5 and seen["refused"] >= 5, seen
