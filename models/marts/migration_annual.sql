@@ -135,7 +135,11 @@ final as (
         cast(population_basis_code as varchar) as population_basis_code,
         cast(population_start_date as date) as population_start_date,
         cast(population_end_date as date) as population_end_date,
-        {{ per_thousand_columns() }}
+        {{ per_thousand_columns(names=[
+            'external_arrivals_per_1000_average_population',
+            'external_departures_per_1000_average_population',
+            'external_net_per_1000_average_population',
+        ]) }}
     from with_population
 
 )

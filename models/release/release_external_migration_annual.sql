@@ -49,9 +49,12 @@ final as (
         cast(release_years.arrivals_change_pct as double precision) as arrivals_change_pct,
         cast(release_years.departures_change_pct as double precision) as departures_change_pct,
         cast(release_years.change_base_release_id as varchar) as change_base_release_id,
-        cast(release_years.arrivals_per_1000 as double precision) as arrivals_per_1000,
-        cast(release_years.departures_per_1000 as double precision) as departures_per_1000,
-        cast(release_years.net_migration_per_1000 as double precision) as net_migration_per_1000,
+        cast(release_years.external_arrivals_per_1000_average_population as double precision)
+            as external_arrivals_per_1000_average_population,
+        cast(release_years.external_departures_per_1000_average_population as double precision)
+            as external_departures_per_1000_average_population,
+        cast(release_years.external_net_per_1000_average_population as double precision)
+            as external_net_per_1000_average_population,
         cast(release_years.population as double precision) as population,
         cast(release_years.population_basis_code as varchar) as population_basis_code,
         cast(bases.label_en as varchar) as population_basis_name_en,

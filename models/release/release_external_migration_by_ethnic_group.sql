@@ -45,11 +45,8 @@ rolled_up as (
         release_groups.release_id,
         release_groups.ethnic_group_code,
         grouping(release_groups.ethnic_group_code) as is_total,
-        -- rounded to 10 decimals: the binary noise of a sum of shares (100.00000000000001)
-        round(cast(sum(release_groups.arrivals_share_pct) as numeric(20, 12)), 10)
-            as arrivals_share_pct,
-        round(cast(sum(release_groups.departures_share_pct) as numeric(20, 12)), 10)
-            as departures_share_pct,
+        sum(release_groups.arrivals_share_pct) as arrivals_share_pct,
+        sum(release_groups.departures_share_pct) as departures_share_pct,
         sum(release_groups.arrivals) as arrivals,
         sum(release_groups.departures) as departures
     from release_groups
@@ -76,8 +73,18 @@ final as (
             as ethnic_group_name_ru,
         cast(coalesce(ethnic_groups.ethnic_group_name_kk, labels.label_kk) as varchar)
             as ethnic_group_name_kk,
-        cast(rolled_up.arrivals_share_pct as double precision) as arrivals_share_pct,
-        cast(rolled_up.departures_share_pct as double precision) as departures_share_pct,
+        -- the 100 % row rounded to 10 decimals (the binary noise of a sum of shares:
+        -- 100.00000000000001); the groups' shares unrounded
+        cast(case
+            when rolled_up.is_total = 1
+                then cast(cast(rolled_up.arrivals_share_pct as numeric(24, 10)) as double precision)
+            else rolled_up.arrivals_share_pct
+        end as double precision) as arrivals_share_pct,
+        cast(case
+            when rolled_up.is_total = 1
+                then cast(cast(rolled_up.departures_share_pct as numeric(24, 10)) as double precision)
+            else rolled_up.departures_share_pct
+        end as double precision) as departures_share_pct,
         cast(rolled_up.arrivals as bigint) as arrivals,
         cast(rolled_up.departures as bigint) as departures
     from rolled_up

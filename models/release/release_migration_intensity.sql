@@ -59,11 +59,12 @@ final as (
             as territory_name_ru,
         cast(coalesce(region_names.region_name_kk, republic.label_kk) as varchar)
             as territory_name_kk,
-        cast(release_intensity.arrivals_per_1000 as double precision) as arrivals_per_1000,
-        cast(release_intensity.departures_per_1000 as double precision)
-            as departures_per_1000,
-        cast(release_intensity.net_migration_per_1000 as double precision)
-            as net_migration_per_1000,
+        cast(release_intensity.arrivals_per_1000_basis_population as double precision)
+            as arrivals_per_1000_basis_population,
+        cast(release_intensity.departures_per_1000_basis_population as double precision)
+            as departures_per_1000_basis_population,
+        cast(release_intensity.net_migration_per_1000_basis_population as double precision)
+            as net_migration_per_1000_basis_population,
         cast(release_intensity.population as double precision) as population,
         cast(release_intensity.population_basis_code as varchar) as population_basis_code,
         cast(bases.label_en as varchar) as population_basis_name_en,

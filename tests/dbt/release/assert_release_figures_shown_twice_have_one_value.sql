@@ -1,5 +1,6 @@
 -- A figure shown twice in a release has one value: the changes on the previous year of
--- the key figures and of the row of the release's own year in its dynamic table by year,
+-- the key figures and of the row of the release's own year in its dynamic table by year
+-- (with the same base release),
 -- and the external arrivals and departures of the key figures, of that row, of the
 -- republic's row of the region table and of the total of the table by country. One row
 -- per release and figure that differs.
@@ -99,10 +100,14 @@ compared as (
 
 )
 
+-- a figure the key figures give: the same value, and a change the same base (a release
+-- without a same-vintage comparison gives no change in its key figures; its table's change
+-- names its own base)
 select *
 from compared
 where
-    -- the same value; a change with a value names the same base
-    shown_value is distinct from figure_value
-    or (figure_value is not null and shown_base is not null
-        and shown_base is distinct from comparison_release_id)
+    figure_value is not null
+    and (
+        shown_value is distinct from figure_value
+        or (shown_base is not null and shown_base is distinct from comparison_release_id)
+    )
