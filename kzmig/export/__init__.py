@@ -25,8 +25,10 @@ The numbers come from SQL: the script reads the marts schema of the last publica
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
 successful dbt build, never the build file, which a running build may hold) and only
 shapes and writes what it reads (it rounds percentages for display in the key points,
-nothing else). The marts hold every evaluation (release_id) of the build; the export
-reads the release's rows. Every table is as of the release's cut-off: the release's own
+nothing else). Every table of the release is its release table, read by name
+(marts.release_<table>, models/release: rows, order, totals, labels and protection status
+computed in SQL); the key points are marts.release_key_points. The export reads the
+release's rows. Every table is as of the release's cut-off: the release's own
 tables (the rows of its own period), and its dynamic tables by year and by month (the
 release's own year from the release, each earlier year from the latest December release
 of that year out by the release's cut-off; release.json lists which). The one table
