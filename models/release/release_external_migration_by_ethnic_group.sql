@@ -77,12 +77,16 @@ final as (
         -- 100.00000000000001); the groups' shares unrounded
         cast(case
             when rolled_up.is_total = 1
-                then cast(cast(rolled_up.arrivals_share_pct as numeric(24, 10)) as double precision)
+                then cast(
+                        cast(rolled_up.arrivals_share_pct as numeric(24, 10)) as double precision
+                    )
             else rolled_up.arrivals_share_pct
         end as double precision) as arrivals_share_pct,
         cast(case
             when rolled_up.is_total = 1
-                then cast(cast(rolled_up.departures_share_pct as numeric(24, 10)) as double precision)
+                then cast(
+                        cast(rolled_up.departures_share_pct as numeric(24, 10)) as double precision
+                    )
             else rolled_up.departures_share_pct
         end as double precision) as departures_share_pct,
         cast(rolled_up.arrivals as bigint) as arrivals,
