@@ -25,8 +25,10 @@ The numbers come from SQL: the script reads the marts schema of the last publica
 of the DuckDB warehouse (the published file, kzmig.publish: written only after a
 successful dbt build, never the build file, which a running build may hold) and only
 shapes and writes what it reads (it rounds percentages for display in the key points,
-nothing else). The marts hold every evaluation (release_id) of the build; the export
-reads the release's rows. Every table is as of the release's cut-off: the release's own
+nothing else). Every table of the release is its release table, read by name
+(marts.release_<table>, models/release: rows, order, totals, labels and protection status
+computed in SQL); the key points are marts.release_key_points. The export reads the
+release's rows. Every table is as of the release's cut-off: the release's own
 tables (the rows of its own period), and its dynamic tables by year and by month (the
 release's own year from the release, each earlier year from the latest December release
 of that year out by the release's cut-off; release.json lists which). The one table
@@ -209,14 +211,11 @@ def last_build(connection) -> dict:
     }
 
 
-# The marts the export reads besides release_key_points (kzmig.export.tables and below).
+# The tables the export reads besides release_key_points: the release tables
+# (kzmig.export.tables) and below.
 MARTS_READ = (
-    "migration_annual", "migration_monthly", "migration_by_region_annual",
-    "migration_by_region_monthly", "external_migration_by_country_annual",
-    "external_migration_by_ethnic_group_cumulative", "interregional_flows_annual",
-    "dim_country", "dim_ethnic_group", "dim_region", "dim_release", "migration_intensity_annual",
-    "migration_by_sex_and_age_annual", "migration_by_reason_annual",
-    "external_migration_by_citizenship_annual",
+    *(f"release_{table.name}" for table in release_tables.TABLES),
+    "migration_annual", "migration_by_region_annual", "dim_release",
 )
 
 
@@ -298,39 +297,54 @@ def _dynamic_years(connection, release_id: str) -> list[dict]:
 
 def _table_data(connection, table: release_tables.Table, lang: str, release: texts.KeyPoints
                 ) -> writers.TableData:
-    parameters = {"release_id": release.release_id, "period_year": release.period_year,
-                  "period_end_month": release.period_end_month}
-    sql = release_tables.layout_query(table, lang)
-    # DuckDB wants exactly the parameters a statement uses.
-    used = {name: value for name, value in parameters.items() if f"${name}" in sql}
-    cursor = connection.execute(sql, used)
-    names = [description[0] for description in cursor.description]
-    expected = ["row_level", *(column.key for column in table.columns)]
-    if names != expected:
-        raise KzmigError(f"table {table.name}: the query returned {names}, expected {expected}")
-    rows = cursor.fetchall()
-    axis = axis_totals = None
+    """The rows of the release table `table` shows, in its order: each column from the
+    release table's column of that name, or its label in `lang` (`<name>_<lang>`); a
+    withheld count (its status not F) as SUPPRESSED."""
+    rows = _records(connection, f"select * from {table.relation} where release_id = ? "
+                                "order by row_order", [release.release_id])
     if table.matrix is not None:
-        # the regions of the release's own year, and the totals of the matrix from the same
-        # mart: a region's interregional departures (its row) and arrivals (its column)
-        regions = connection.execute(f"""
-            select region_code, region_name_{lang}, interregional_departures,
-                interregional_arrivals, sum(interregional_departures) over () as moves
-            from marts.migration_by_region_annual
-            where release_id = $release_id and source_release_id = release_id
-            order by region_code""", {"release_id": release.release_id}).fetchall()
-        axis = [(code, name) for code, name, _, _, _ in regions]
-        axis_totals = writers.MatrixTotals(
-            rows=[departures for _, _, departures, _, _ in regions],
-            columns=[arrivals for _, _, _, arrivals, _ in regions],
-            grand=regions[0][4] if regions else 0)
-    # a protected count the marts withhold (null from layout_query) shows the symbol
-    protected = [index for index, column in enumerate(table.columns, start=1) if column.suppressed_by]
-    if protected:
-        rows = [tuple(release_tables.SUPPRESSED if index in protected and value is None else value
-                      for index, value in enumerate(row)) for row in rows]
-    return writers.TableData(table=table, rows=[row[1:] for row in rows], axis=axis,
-                             levels=[row[0] for row in rows], axis_totals=axis_totals)
+        # the axis: every region of the release's own year, as the region table lists them
+        regions = _records(connection, "select * from marts.release_migration_by_region "
+                                       "where release_id = ? order by row_order",
+                           [release.release_id])
+        axis = [(row["region_code"], row[f"region_name_{lang}"]) for row in regions
+                if row["row_level"] == "item"]
+        return _matrix_data(table, rows, axis, lang)
+    return writers.TableData(table=table, rows=[_shown_row(table, row, lang) for row in rows],
+                             levels=[row["row_level"] for row in rows])
+
+
+def _shown_row(table: release_tables.Table, row: dict, lang: str) -> tuple:
+    values = []
+    for column in table.columns:
+        name = column.source or column.key
+        value = row[name] if name in row else row[f"{name}_{lang}"]
+        if column.status and row[column.status] != "F":
+            value = release_tables.SUPPRESSED
+        elif isinstance(value, dt.date):  # a population date, shown as ISO text
+            value = value.isoformat()
+        values.append(value)
+    return tuple(values)
+
+
+def _matrix_data(table: release_tables.Table, rows: list[dict], axis: list[tuple[str, str]],
+                 lang: str) -> writers.TableData:
+    """The cells of an origin–destination matrix and its margins (the release table's
+    total row and total column) along `axis` ((code, name) of every region)."""
+    matrix = table.matrix
+    cells = [row for row in rows if row["row_level"] == row["column_level"] == "item"]
+    departures = {row[matrix.row_key]: row[matrix.value] for row in rows
+                  if row["row_level"] == "item" and row["column_level"] == "total"}
+    arrivals = {row[matrix.column_key]: row[matrix.value] for row in rows
+                if row["row_level"] == "total" and row["column_level"] == "item"}
+    grand = next((row for row in rows if row["row_level"] == row["column_level"] == "total"), None)
+    totals = writers.MatrixTotals(
+        label=grand[f"{matrix.row_label}_{lang}"] if grand else "",
+        rows=[departures.get(code, 0) for code, _ in axis],
+        columns=[arrivals.get(code, 0) for code, _ in axis],
+        grand=grand[matrix.value] if grand else 0)
+    return writers.TableData(table=table, rows=[_shown_row(table, row, lang) for row in cells],
+                             levels=["item"] * len(cells), axis=axis, axis_totals=totals)
 
 
 # --- writing the release folder ----------------------------------------------------------

@@ -30,7 +30,6 @@ import jinja2
 from kzmig.export import charts
 from kzmig.export.formatting import MINUS, format_decimal, format_integer, format_percent
 from kzmig.export.formatting import in_language, month_name, round_half_away_from_zero
-from kzmig.export.tables import TOTAL
 from kzmig.export.texts import KeyPoints, synthetic_banner, synthetic_note
 from kzmig.export.writers import TableData
 
@@ -265,7 +264,7 @@ def _matrix_table(data: TableData, lang: str, caption: str, words: dict[str, str
     kind = table.columns[value_at].kind
     values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
     totals = data.axis_totals
-    total = in_language(TOTAL.labels, lang, "label of the total row")
+    total = totals.label
     headers = ([(words["from_to"], False), (total, True)]
                + [(name, True) for _, name in data.axis])
     # the totals first, as in the workbook: arrivals from the other regions (the total

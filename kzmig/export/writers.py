@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import coordinate_from_string
 
 from kzmig.export.formatting import in_language, month_name
-from kzmig.export.tables import TOTAL, Table
+from kzmig.export.tables import Table
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
 INTEGER_FORMAT = "#,##0"
@@ -26,8 +26,9 @@ MAX_WIDTH = 60
 
 @dataclass
 class MatrixTotals:
-    """The totals of an origin-destination matrix, as the marts hold them."""
+    """The totals of an origin-destination matrix, as its release table holds them."""
 
+    label: str  # the label of the total row and column, in the release's language
     rows: list[int]  # per origin (the axis order): its departures to the other regions
     columns: list[int]  # per destination: its arrivals from the other regions
     grand: int  # all moves between regions
@@ -114,7 +115,6 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     widths = [min(len(column.header(lang)), 24) for column in table.columns]
-    indented = bool(table.totals)
     for index, row in enumerate(data.rows):
         row_index = index + 3
         level = data.level(index)
@@ -126,7 +126,7 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str)
                 cell.number_format = number_format
             if level != "item":
                 cell.font = Font(bold=True)
-            elif indented and column.key == table.total_label:
+            elif column.key == table.label:
                 cell.alignment = Alignment(indent=1)
             widths[col_index - 1] = max(widths[col_index - 1], _display_width(shown, column.kind))
     leading_labels = 0
@@ -153,7 +153,7 @@ def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str
     sheet = workbook.create_sheet(title=table.sheet(lang))
     sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
     corner = matrix.corner(lang)
-    total = in_language(TOTAL.labels, lang, "label of the total row")
+    total = totals.label
     headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner, total,
                *[name for _, name in data.axis]]
     for index, header in enumerate(headers, start=1):

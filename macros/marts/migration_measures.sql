@@ -181,15 +181,23 @@
 {%- endmacro %}
 
 {#-
-    The intensity of migration, written once: the select-list columns arrivals_per_1000,
-    departures_per_1000 and net_migration_per_1000 (net = arrivals − departures) of a
-    relation with arrivals, departures and `population` (null or zero: nulls).
+    The intensity of migration, written once: three select-list columns, the arrivals,
+    departures and net migration (arrivals − departures) per 1,000 of `population` (null
+    or zero: nulls) of a relation with arrivals and departures, named by `names`: a rate's
+    name says what it counts and on which population (rate_names).
     Arguments:
       population: the column (or expression) of the population, default `population`.
+      names: the three column names (arrivals, departures, net), default the region tables'
+        `<measure>_per_1000_basis_population` (every move, on the table's basis).
 -#}
-{% macro per_thousand_columns(population='population') -%}
-    cast({{ per_thousand('arrivals', population) }} as double precision) as arrivals_per_1000,
-    cast({{ per_thousand('departures', population) }} as double precision) as departures_per_1000,
+{% macro per_thousand_columns(population='population', names=none) -%}
+    {%- set names = names or [
+        'arrivals_per_1000_basis_population',
+        'departures_per_1000_basis_population',
+        'net_migration_per_1000_basis_population',
+    ] -%}
+    cast({{ per_thousand('arrivals', population) }} as double precision) as {{ names[0] }},
+    cast({{ per_thousand('departures', population) }} as double precision) as {{ names[1] }},
     cast({{ per_thousand('arrivals - departures', population) }} as double precision)
-        as net_migration_per_1000
+        as {{ names[2] }}
 {%- endmacro %}

@@ -6,6 +6,12 @@ migration_monthly as (
 
 ),
 
+key_figures as (
+
+    select * from {{ ref('migration_key_figures_cumulative') }}
+
+),
+
 intensity_populations as (
 
     select * from {{ ref('int_intensity_populations_chosen') }}
@@ -33,8 +39,12 @@ sourced_years as (
 
 ),
 
--- the change on the previous year's row of the same evaluation's table, when both cover
--- the same months (not for a year still in progress)
+-- the change on the same period of the previous year, one rule (same_vintage_comparison):
+-- a year's figures are compared as the release they come from compares them, with the
+-- same period of the previous year at the same vintage (migration_key_figures_cumulative,
+-- the release's key figures); where that release has no such comparison (no release of
+-- the previous year at its vintage), with the previous year's row of this table when both
+-- cover the same months. change_base_release_id names the release compared with.
 compared as (
 
     select
@@ -46,11 +56,24 @@ compared as (
         sourced_years.departures,
         sourced_years.cis_arrivals,
         sourced_years.cis_departures,
-        {{ change_pct('sourced_years.arrivals', 'previous_year.arrivals') }}
-            as arrivals_change_pct,
-        {{ change_pct('sourced_years.departures', 'previous_year.departures') }}
-            as departures_change_pct
+        case
+            when same_vintage.comparison_release_id is not null
+                then same_vintage.arrivals_change_pct
+            else {{ change_pct('sourced_years.arrivals', 'previous_year.arrivals') }}
+        end as arrivals_change_pct,
+        case
+            when same_vintage.comparison_release_id is not null
+                then same_vintage.departures_change_pct
+            else {{ change_pct('sourced_years.departures', 'previous_year.departures') }}
+        end as departures_change_pct,
+        coalesce(same_vintage.comparison_release_id, previous_year.source_release_id)
+            as change_base_release_id
     from sourced_years
+    left join key_figures as same_vintage
+        on
+            sourced_years.source_release_id = same_vintage.release_id
+            and sourced_years.year = same_vintage.period_year
+            and sourced_years.months_covered = same_vintage.period_end_month
     left join sourced_years as previous_year
         on
             sourced_years.release_id = previous_year.release_id
@@ -72,6 +95,7 @@ with_population as (
         compared.cis_departures,
         compared.arrivals_change_pct,
         compared.departures_change_pct,
+        compared.change_base_release_id,
         intensity_populations.population,
         coalesce(intensity_populations.population_basis_code, 'not_available')
             as population_basis_code,
@@ -103,11 +127,19 @@ final as (
             as cis_departures_share_pct,
         cast(arrivals_change_pct as double precision) as arrivals_change_pct,
         cast(departures_change_pct as double precision) as departures_change_pct,
+        cast(case
+            when arrivals_change_pct is not null or departures_change_pct is not null
+                then change_base_release_id
+        end as varchar) as change_base_release_id,
         cast(population as double precision) as population,
         cast(population_basis_code as varchar) as population_basis_code,
         cast(population_start_date as date) as population_start_date,
         cast(population_end_date as date) as population_end_date,
-        {{ per_thousand_columns() }}
+        {{ per_thousand_columns(names=[
+            'external_arrivals_per_1000_average_population',
+            'external_departures_per_1000_average_population',
+            'external_net_per_1000_average_population',
+        ]) }}
     from with_population
 
 )

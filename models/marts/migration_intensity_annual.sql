@@ -95,9 +95,9 @@ region_rates as (
         population_basis_code,
         population_start_date,
         population_end_date,
-        arrivals_per_1000,
-        departures_per_1000,
-        net_migration_per_1000
+        arrivals_per_1000_basis_population,
+        departures_per_1000_basis_population,
+        net_migration_per_1000_basis_population
     from migration_by_region_annual
 
 ),
@@ -125,9 +125,12 @@ final as (
         cast(population_basis_code as varchar) as population_basis_code,
         cast(population_start_date as date) as population_start_date,
         cast(population_end_date as date) as population_end_date,
-        cast(arrivals_per_1000 as double precision) as arrivals_per_1000,
-        cast(departures_per_1000 as double precision) as departures_per_1000,
-        cast(net_migration_per_1000 as double precision) as net_migration_per_1000
+        cast(arrivals_per_1000_basis_population as double precision)
+            as arrivals_per_1000_basis_population,
+        cast(departures_per_1000_basis_population as double precision)
+            as departures_per_1000_basis_population,
+        cast(net_migration_per_1000_basis_population as double precision)
+            as net_migration_per_1000_basis_population
     from territory_rates
 
 )

@@ -102,9 +102,12 @@ def step(pytestconfig):
 
 @pytest.fixture(scope="session")
 def calibrated_world(tmp_path_factory, step) -> Path:
-    """The calibrated synthetic world (CSV), generated once per session."""
+    """The calibrated synthetic world (CSV), generated once per session; with
+    KZMIG_TEST_CALIBRATED_WORLD, that folder (kzmig generate's, by hand) instead."""
     from kzmig.generate import generate_world
 
+    if os.environ.get("KZMIG_TEST_CALIBRATED_WORLD"):
+        return Path(os.environ["KZMIG_TEST_CALIBRATED_WORLD"])
     landing = tmp_path_factory.mktemp("calibrated") / "landing"
     with step("generating the calibrated world"):
         generate_world(out_dir=landing, file_format="csv", seed=2024)
@@ -113,6 +116,11 @@ def calibrated_world(tmp_path_factory, step) -> Path:
 
 @pytest.fixture(scope="session")
 def calibrated_warehouse(tmp_path_factory, calibrated_world, step) -> Path:
-    """The warehouse built on the calibrated world, once per session."""
+    """The warehouse built on the calibrated world, once per session; with
+    KZMIG_TEST_CALIBRATED_WAREHOUSE (a build file of the calibrated world built by this
+    tree, its publication beside it), a copy of that one instead (a test run by hand)."""
+    prebuilt = os.environ.get("KZMIG_TEST_CALIBRATED_WAREHOUSE")
+    if prebuilt:
+        return copy_warehouse(Path(prebuilt), tmp_path_factory.mktemp("calibrated_build"))
     with step("building the calibrated world on DuckDB"):
         return build_warehouse(tmp_path_factory.mktemp("calibrated_build"), calibrated_world)

@@ -376,7 +376,7 @@ def test_the_republics_intensity_covers_every_year(calibrated_warehouse, release
         where territory_code = 'KZ' and extract(month from population_date) = 1
             and extract(day from population_date) = 1"""))
     annual = query(calibrated_warehouse, """
-        select year, net_migration, net_migration_per_1000, population_basis_code
+        select year, net_migration, external_net_per_1000_average_population, population_basis_code
         from marts.migration_annual where release_id = ? and year between 2021 and 2025 order by year""",
                    [release_id])
     assert [row[0] for row in annual] == [2021, 2022, 2023, 2024, 2025]
@@ -385,7 +385,7 @@ def test_the_republics_intensity_covers_every_year(calibrated_warehouse, release
         assert basis == "average_annual"
         assert per_1000 == pytest.approx(net / average * 1000), year
     republic = query(calibrated_warehouse, """
-        select year, net_migration_per_1000 from marts.migration_intensity_annual
+        select year, net_migration_per_1000_basis_population from marts.migration_intensity_annual
         where release_id = ? and territory_code = 'KZ' and year between 2021 and 2025 order by year""",
                      [release_id])
     assert [row[0] for row in republic] == [2021, 2022, 2023, 2024, 2025]

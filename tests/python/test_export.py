@@ -32,6 +32,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
@@ -395,9 +396,17 @@ def test_key_points_name_the_capital_as_at_the_end_of_the_period(
 
 
 # The English name of a population basis, as the release shows it beside the intensity
+def release_labels(lang: str) -> dict[str, str]:
+    """The words the release tables show in `lang`: the seed release_labels_<lang>."""
+    path = PROJECT_DIR / "seeds" / "labels" / f"release_labels_{lang}.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["label_code"]: row["label"] for row in csv.DictReader(handle)}
+
+
 BASIS_EN = "case population_basis_code " + " ".join(
-    f"when '{code}' then '{name}'".replace("table's", "table''s")
-    for code, name in release_tables.POPULATION_BASIS_NAMES["en"].items()) + " end"
+    f"when '{code.split('.', 1)[1]}' then '{name}'".replace("table's", "table''s")
+    for code, name in release_labels("en").items()
+    if code.startswith("population_basis.")) + " end"
 
 # Each sheet of the workbook and the query on the marts it must equal (written here, apart
 # from the export's own SQL). $release_id, $period_year and $period_end_month are 2023-12-p's.
@@ -440,7 +449,9 @@ SHEET_QUERIES = {
     "Annual external": """
         select year, arrivals, departures, net_migration, cis_arrivals_share_pct,
             cis_departures_share_pct, arrivals_change_pct, departures_change_pct,
-            arrivals_per_1000, departures_per_1000, net_migration_per_1000,
+            change_base_release_id, external_arrivals_per_1000_average_population,
+            external_departures_per_1000_average_population,
+            external_net_per_1000_average_population,
             population, """ + BASIS_EN + """, cast(population_start_date as varchar),
             cast(population_end_date as varchar), source_release_id
         from marts.migration_annual where release_id = $release_id
@@ -449,8 +460,8 @@ SHEET_QUERIES = {
     "Intensity per 1,000": """
         select intensity.territory_code,
             coalesce(by_region.region_name_en, 'Republic of Kazakhstan'),
-            intensity.arrivals_per_1000, intensity.departures_per_1000,
-            intensity.net_migration_per_1000, intensity.population,
+            intensity.arrivals_per_1000_basis_population, intensity.departures_per_1000_basis_population,
+            intensity.net_migration_per_1000_basis_population, intensity.population,
             """ + BASIS_EN.replace("population_basis_code", "intensity.population_basis_code") + """,
             cast(intensity.population_start_date as varchar),
             cast(intensity.population_end_date as varchar)
@@ -541,7 +552,7 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             # the rows of the marts: all of them in a table without summed totals (the
             # intensity table's Republic row is the mart's own)
             summed = bool(release_tables.TABLES[[t.name for t in release_tables.TABLES].index(
-                SHEET_TABLES[sheet_name])].totals)
+                SHEET_TABLES[sheet_name])].label)
             items = [row for row, level in zip(rows, row_levels) if level == "item" or not summed]
             assert items, sheet_name
             expected = mart(sql)
@@ -585,6 +596,64 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
     assert set(workbook.sheetnames) == checked
 
 
+# The columns of each sheet in its release table (a label: `<column>_<lang>`), written here
+# apart from the export's own mapping; the months by name in the sheet.
+RELEASE_TABLE_COLUMNS = {
+    "migration_by_region": "region_code region_name arrivals departures net_migration "
+        "external_arrivals external_departures external_net interregional_arrivals "
+        "interregional_departures interregional_net intraregional_moves",
+    "external_migration_by_country": "country_code country_name country_group_name arrivals "
+        "departures net_migration",
+    "external_migration_annual": "year arrivals departures net_migration cis_arrivals_share_pct "
+        "cis_departures_share_pct arrivals_change_pct departures_change_pct "
+        "change_base_release_id external_arrivals_per_1000_average_population "
+        "external_departures_per_1000_average_population external_net_per_1000_average_population "
+        "population population_basis_name population_start_date population_end_date "
+        "source_release_id",
+    "migration_by_reason": "region_code region_name flow_code flow_name reason_code reason_name "
+        "arrivals departures net_migration",
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "kk"])
+def test_a_query_of_a_published_release_table_gives_what_the_workbook_shows(
+        exported, calibrated_warehouse, lang):
+    """The published marts file holds the release tables: `select … from
+    marts.release_<table> where release_id = … order by row_order` on it gives the sheet of
+    release.xlsx row for row and cell for cell (labels in the sheet's language, a withheld
+    count `x` where its status is not F), and the CSV's row_level."""
+    workbook = openpyxl.load_workbook(exported[lang] / "release.xlsx")
+    published = published_path(calibrated_warehouse)
+    for name, columns in RELEASE_TABLE_COLUMNS.items():
+        table = next(table for table in release_tables.TABLES if table.name == name)
+        with duckdb.connect(str(published), read_only=True) as connection:
+            cursor = connection.execute(
+                f"select * from marts.release_{name} where release_id = ? order by row_order",
+                [RELEASE])
+            names = [description[0] for description in cursor.description]
+            records = [dict(zip(names, row)) for row in cursor.fetchall()]
+        assert records, name
+        expected = []
+        for record in records:
+            row = []
+            for column in columns.split():
+                value = record[column] if column in record else record[f"{column}_{lang}"]
+                status = record.get(column + "_status")
+                if status is not None and status != "F":
+                    value = "x"
+                if isinstance(value, datetime.date):
+                    value = value.isoformat()
+                row.append(value)
+            expected.append(tuple(row))
+        assert_same_rows(sheet_rows(workbook[table.sheet(lang)]), expected, name)
+        assert levels(exported[lang], name) == [record["row_level"] for record in records]
+    # the people's table shows withheld cells (the calibrated world has some)
+    statuses = query(published, """
+        select count(*) filter (where arrivals_status <> 'F'), count(*)
+        from marts.release_migration_by_reason where release_id = ?""", [RELEASE])[0]
+    assert 0 < statuses[0] < statuses[1]
+
+
 def numeric_cells(sheet) -> dict[tuple[int, int], object]:
     """The numbers of a sheet by (row, column); text and empty cells left out."""
     return {(cell.row, cell.column): cell.value for row in sheet.iter_rows() for cell in row
@@ -623,7 +692,7 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
         items = [row for row, level in zip(rows, row_levels) if level == "item"]
         assert items and all(row[1] == names[row[0]] for row in items), lang
         assert [row[1] for row, level in zip(rows, row_levels) if level == "total"] == [
-            tables.REPUBLIC.labels[lang]]
+            release_labels(lang)["republic"]]
     kazakh = sheet_rows(workbooks["kk"][tables.TABLES[0].sheet("kk")])
     assert [row[1] for row in kazakh[:2]] == ["Қазақстан Республикасы", "Абай облысы"]
 
@@ -679,11 +748,13 @@ def test_every_header_sheet_name_and_title_has_a_kazakh_text():
         assert len(set(names)) == len(names), lang
         assert all(valid_sheet_name(name) for name in names), lang
     assert tables.LANGUAGES == ("en", "ru", "kk")
-    assert tables.GROUP_LABELS["kk"] == ("ТМД елдері", "Басқа елдер")
-    for table in tables.TABLES:
-        for total in table.totals:  # a row's own label, or a group's name
-            assert tables.total_label(table, total, "kk"), (table.name, total)
-    assert tables.TOTAL.labels["kk"] == "Барлығы"
+    # the words the release tables show: every code in every language, Kazakh in Kazakh
+    labels = {lang: release_labels(lang) for lang in tables.LANGUAGES}
+    assert set(labels["kk"]) == set(labels["en"]) == set(labels["ru"])
+    assert (labels["kk"]["country_group.cis"], labels["kk"]["country_group.other"]) == (
+        "ТМД елдері", "Басқа елдер")
+    assert labels["kk"]["total"] == "Барлығы"
+    assert all(labels["kk"][code] != labels["en"][code] for code in labels["kk"])
     assert [formatting.month_name(month, "kk") for month in (1, 9, 12)] == [
         "қаңтар", "қыркүйек", "желтоқсан"]
     assert set(texts.GLOSSARY) == set(tables.LANGUAGES)
@@ -773,12 +844,15 @@ def test_every_total_and_subtotal_row_is_the_sum_of_its_parts(exported):
                 # the total is the sum of the two subtotals, and each country is in one of them
                 for key in key_values:
                     total, *subtotals = [(row, parts) for row, level, parts in found if row[:keys] == key]
-                    assert [row[keys + 1] for row, _ in subtotals] == list(release_tables.GROUP_LABELS[lang])
+                    assert [row[keys + 1] for row, _ in subtotals] == [
+                        release_labels(lang)["country_group.cis"],
+                        release_labels(lang)["country_group.other"]]
                     assert sum(len(parts) for _, parts in subtotals) == len(total[1])
                     for at in counts:
                         assert total[0][at] == sum(row[at] for row, _ in subtotals)
                     for (row, parts) in subtotals:
-                        assert {part[keys + 2] for part in parts} == {row[keys + 1]}
+                        assert {part[keys + 2] for part in parts} == {row[keys + 1]} == {
+                            row[keys + 2]}
 
 
 def test_the_total_rows_equal_the_countrys_figures_in_the_marts(exported, calibrated_warehouse):
@@ -808,7 +882,8 @@ def test_the_total_rows_equal_the_countrys_figures_in_the_marts(exported, calibr
 
     total, cis, *_ = sheet_rows(workbook["External by country"])
     assert total[1:] == ("Total", None, arrivals, departures, net)
-    assert cis[1:5] == ("CIS countries", None, cis_arrivals, cis_departures)
+    # a subtotal names its group in the group column too
+    assert cis[1:5] == ("CIS countries", "CIS countries", cis_arrivals, cis_departures)
 
     hundred = sheet_rows(workbook["Ethnic structure %"])[0]
     assert hundred[1] == "Total" and hundred[4:] == (arrivals, departures)
@@ -891,7 +966,8 @@ def test_the_national_rates_are_on_the_average_annual_population(calibrated_ware
     rows = query(calibrated_warehouse, """
         select release_id, year, arrivals, departures, net_migration, population, population_basis_code,
             cast(population_start_date as varchar), cast(population_end_date as varchar),
-            arrivals_per_1000, departures_per_1000, net_migration_per_1000
+            external_arrivals_per_1000_average_population, external_departures_per_1000_average_population,
+            external_net_per_1000_average_population
         from marts.migration_annual where year between 2021 and 2025 order by release_id, year""")
     assert {(row[0], row[1]) for row in rows} >= {(RELEASE, 2022), ("2022-12-p", 2022), ("2022-12-r", 2022),
                                                   ("latest", 2021), ("latest", 2025), ("2025-12-p", 2025)}
@@ -907,7 +983,7 @@ def test_the_national_rates_are_on_the_average_annual_population(calibrated_ware
 
     assert ("KZ", "2027-01-01") not in population
     for basis, mart_population, rate in query(calibrated_warehouse, """
-            select population_basis_code, population, arrivals_per_1000
+            select population_basis_code, population, external_arrivals_per_1000_average_population
             from marts.migration_annual where year = 2026"""):
         assert (basis, mart_population, rate) == ("not_available", None, None)
     # one basis for the whole table of every evaluation
@@ -952,7 +1028,7 @@ def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrate
         (basis, republic_population, arrivals, departures, net, arrivals_rate,
          net_rate), = query(calibrated_warehouse, """
             select population_basis_code, population, arrivals, departures, net_migration,
-                arrivals_per_1000, net_migration_per_1000
+                arrivals_per_1000_basis_population, net_migration_per_1000_basis_population
             from marts.migration_intensity_annual
             where release_id = ? and year = 2023 and territory_code = 'KZ'""", [release_id])
         assert (basis, republic_population) == (expected, expected_population("KZ"))
@@ -983,14 +1059,16 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
     sheets = {"en": ("Intensity per 1,000", "Annual external"),
               "ru": ("Интенсивность на 1000", "Внешняя по годам")}
     for lang, (intensity_sheet, annual_sheet) in sheets.items():
-        names = release_tables.POPULATION_BASIS_NAMES[lang]
+        names = {code.split(".", 1)[1]: name for code, name in release_labels(lang).items()
+                 if code.startswith("population_basis.")}
         workbook = openpyxl.load_workbook(exported[lang] / "release.xlsx")
         headers = sheet_headers(workbook[intensity_sheet])
-        assert headers[2] == ("Arrivals per 1,000 population" if lang == "en"
-                              else "Прибыло на 1000 человек населения")
+        assert headers[2] == (
+            "Arrivals (every move) per 1,000 population on the table's basis" if lang == "en"
+            else "Прибыло (все перемещения) на 1000 человек населения на базе таблицы")
         rows = sheet_rows(workbook[intensity_sheet])
         assert [row[0] for row in rows] == ["KZ", *regions]
-        assert rows[0][1] == release_tables.REPUBLIC_NAMES[lang]
+        assert rows[0][1] == release_labels(lang)["republic"]
         for row in rows:
             assert all(isinstance(rate, float) for rate in row[2:5]), row
             assert row[5] > 0 and row[6] == names[basis], row
@@ -1000,18 +1078,19 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
         columns = [column.key for column in release_tables.TABLES[
             [table.name for table in release_tables.TABLES].index("external_migration_annual")].columns]
         year_2022 = dict(zip(columns, annual[2022]))
-        assert isinstance(year_2022["net_migration_per_1000"], float)
+        assert isinstance(year_2022["external_net_per_1000_average_population"], float)
         assert year_2022["population_basis"] == names["average_annual"]
         assert (year_2022["population_start_date"], year_2022["population_end_date"]) == (
             "2022-01-01", "2023-01-01")
         year_2021 = dict(zip(columns, annual[2021]))
-        assert isinstance(year_2021["arrivals_per_1000"], float)
+        assert isinstance(year_2021["external_arrivals_per_1000_average_population"], float)
         assert year_2021["population_basis"] == names["average_annual"]
         assert (year_2021["population_start_date"], year_2021["population_end_date"]) == (
             "2021-01-01", "2022-01-01")
 
     header, *rows = read_csv(exported["en"] / "migration_intensity.csv")
-    assert header[:4] == ["row_level", "territory_code", "territory_name", "arrivals_per_1000"]
+    assert header[:4] == ["row_level", "territory_code", "territory_name",
+                          "arrivals_per_1000_basis_population"]
     assert rows[0][:3] == ["total", "KZ", "Republic of Kazakhstan"]
     assert {row[0] for row in rows[1:]} == {"item"}
     assert "population_basis" in header
@@ -1308,7 +1387,6 @@ def test_an_unknown_language_or_a_missing_text_is_refused_not_replaced():
                  lambda: tables.TABLES[0].sheet("de"),
                  lambda: tables.TABLES[0].title("de", "P"),
                  lambda: tables.TABLES[0].columns[0].header("de"),
-                 lambda: tables.table_query(tables.TABLES[1], "de"),
                  lambda: texts.vintage_name("preliminary", "de"),
                  lambda: texts.vintage_name("final", "kk")):
         with pytest.raises(KzmigError):

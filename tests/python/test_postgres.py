@@ -335,6 +335,18 @@ def test_bi_reader_reads_every_mart(postgres_warehouse):
         assert select_as_bi_reader(postgres_warehouse, f'select count(*) from marts."{table}"') == [(owner_count,)]
 
 
+def test_the_release_tables_are_in_the_swapped_marts(postgres_warehouse):
+    """The release tables (models/release) are built into marts_build with the marts and
+    swapped into marts, where the BI role reads them (their figures equal DuckDB's:
+    test_every_mart_is_identical_on_duckdb_and_postgres)."""
+    models = sorted(path.stem for path in (PROJECT_DIR / "models" / "release").glob("*.sql"))
+    assert set(models) <= set(mart_tables_postgres(postgres_warehouse))
+    rows = select_as_bi_reader(postgres_warehouse, """
+        select row_level, region_name_en from marts.release_migration_by_region
+        where release_id = '2023-12-p' order by row_order limit 1""")
+    assert rows == [("total", "Republic of Kazakhstan")]
+
+
 @pytest.mark.parametrize("schema", ["landing", "staging", "intermediate", "audit", "reference",
                                     "marts_build"])
 def test_bi_reader_is_denied_outside_the_marts(postgres_warehouse, schema):

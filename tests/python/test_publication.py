@@ -30,7 +30,7 @@ import duckdb
 import pytest
 
 from kzmig import cli
-from kzmig.project import KzmigError
+from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import (finish_publication, publications_folder, published_path, published_path_for,
                            read_publication, start_publication)
 
@@ -119,6 +119,25 @@ def test_a_successful_build_publishes_every_mart_beside_the_build_file(published
     assert only.name.endswith(f"-{record['invocation_id']}")
     assert published.resolve() == only / "warehouse_marts.duckdb"
     assert [path.name for path in only.iterdir()] == ["warehouse_marts.duckdb"]
+
+
+def test_the_release_tables_are_published_with_the_marts(published_build):
+    """Every model of the release layer (models/release) is a table of the published file's
+    marts schema, with rows for every release of the build and none for `latest`."""
+    published = published_build.with_name("warehouse_marts.duckdb")
+    models = sorted(path.stem for path in (PROJECT_DIR / "models" / "release").glob("*.sql"))
+    assert len(models) == 17 and "release_migration_by_region" in models
+    tables = {row[0] for row in query(published, """
+        select table_name from duckdb_tables() where schema_name = 'marts'""")}
+    assert set(models) <= tables
+    releases = {row[0] for row in query(published, """
+        select release_id from marts.release_key_points""")}
+    assert len(releases) >= 2
+    for model in models:
+        shown = {row[0] for row in query(published, f"select distinct release_id from marts.{model}")}
+        assert shown <= releases and "latest" not in shown, model
+    assert {row[0] for row in query(published, """
+        select distinct release_id from marts.release_migration_by_region""")} == releases
 
 
 def test_published_path_is_configurable_and_derived_from_the_build_file(tmp_path, monkeypatch):

@@ -1,0 +1,125 @@
+-- external migration by region and citizenship: each region's total row (exact counts:
+-- published) above its citizenships (not stated last); a withheld count null with its
+-- status
+with
+
+releases as (
+
+    select * from {{ ref('dim_release') }}
+    where vintage != 'latest'
+
+),
+
+cells as (
+
+    select * from {{ ref('external_migration_by_citizenship_annual') }}
+
+),
+
+region_names as (
+
+    select * from {{ ref('migration_by_region_annual') }}
+    where source_release_id = release_id
+
+),
+
+countries as (
+
+    select * from {{ ref('dim_country') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('int_release_labels_translated') }}
+
+),
+
+-- the release's own year
+release_cells as (
+
+    select cells.*
+    from cells
+    inner join releases
+        on
+            cells.release_id = releases.release_id
+            and cells.year = releases.period_year
+
+),
+
+rolled_up as (
+
+    select
+        release_cells.release_id,
+        release_cells.region_code,
+        release_cells.citizenship_code,
+        grouping(release_cells.citizenship_code) as is_total,
+        sum(release_cells.arrivals) as arrivals,
+        sum(release_cells.departures) as departures,
+        sum(release_cells.net_migration) as net_migration,
+        bool_or(release_cells.arrivals_is_suppressed) as any_arrivals_suppressed,
+        bool_or(release_cells.departures_is_suppressed) as any_departures_suppressed,
+        bool_or(release_cells.net_migration_is_suppressed) as any_net_migration_suppressed,
+        bool_or(release_cells.is_detail_withheld) as any_detail_withheld
+    from release_cells
+    group by
+        release_cells.release_id,
+        release_cells.region_code,
+        rollup(release_cells.citizenship_code)
+
+),
+
+-- a total is published; a cell carries its own flags
+flagged as (
+
+    select
+        rolled_up.*,
+        rolled_up.is_total = 0 and rolled_up.any_arrivals_suppressed as arrivals_is_suppressed,
+        rolled_up.is_total = 0 and rolled_up.any_departures_suppressed
+            as departures_is_suppressed,
+        rolled_up.is_total = 0 and rolled_up.any_net_migration_suppressed
+            as net_migration_is_suppressed
+    from rolled_up
+    where rolled_up.is_total = 1 or not rolled_up.any_detail_withheld
+
+),
+
+final as (
+
+    select
+        cast(flagged.release_id as varchar) as release_id,
+        cast(row_number() over (
+            partition by flagged.release_id
+            order by
+                flagged.region_code asc,
+                flagged.is_total desc,
+                flagged.citizenship_code = 'XXX' asc,
+                flagged.citizenship_code asc
+        ) as integer) as row_order,
+        cast(case when flagged.is_total = 1 then 'total' else 'item' end as varchar)
+            as row_level,
+        cast(flagged.region_code as varchar) as region_code,
+        cast(region_names.region_name_en as varchar) as region_name_en,
+        cast(region_names.region_name_ru as varchar) as region_name_ru,
+        cast(region_names.region_name_kk as varchar) as region_name_kk,
+        cast(flagged.citizenship_code as varchar) as citizenship_code,
+        cast(coalesce(countries.country_short_name_en, totals.label_en) as varchar)
+            as citizenship_name_en,
+        cast(coalesce(countries.country_short_name_ru, totals.label_ru) as varchar)
+            as citizenship_name_ru,
+        cast(coalesce(countries.country_short_name_kk, totals.label_kk) as varchar)
+            as citizenship_name_kk,
+        {{ release_protected_counts('flagged') }}
+    from flagged
+    left join region_names
+        on
+            flagged.release_id = region_names.release_id
+            and flagged.region_code = region_names.region_code
+    left join countries
+        on flagged.citizenship_code = countries.country_code
+    left join labels as totals
+        on flagged.is_total = 1 and totals.label_code = 'total'
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+{{ release_sex_and_age_table('five_year') }}

@@ -1,0 +1,126 @@
+-- the dynamic table of net migration by region and month, the republic above the regions
+-- of each month
+with
+
+releases as (
+
+    select * from {{ ref('dim_release') }}
+    where vintage != 'latest'
+
+),
+
+region_rows as (
+
+    select * from {{ ref('migration_by_region_monthly') }}
+
+),
+
+-- the release's own region names (those in force at the end of its period)
+release_region_names as (
+
+    select * from {{ ref('migration_by_region_annual') }}
+    where source_release_id = release_id
+
+),
+
+-- the names of regions no longer in force in the release's period
+current_region_names as (
+
+    select * from {{ ref('dim_region') }}
+
+),
+
+labels as (
+
+    select * from {{ ref('int_release_labels_translated') }}
+    where label_code = 'republic'
+
+),
+
+-- the years the release shows (release_dynamics)
+release_rows as (
+
+    select region_rows.*
+    from region_rows
+    inner join releases
+        on region_rows.release_id = releases.release_id
+
+),
+
+rolled_up as (
+
+    select
+        release_rows.release_id,
+        release_rows.year,
+        release_rows.month,
+        release_rows.source_release_id,
+        release_rows.region_code,
+        grouping(release_rows.region_code) as is_total,
+        sum(release_rows.arrivals) as arrivals,
+        sum(release_rows.departures) as departures,
+        sum(release_rows.net_migration) as net_migration,
+        sum(release_rows.external_net) as external_net,
+        sum(release_rows.interregional_net) as interregional_net,
+        sum(release_rows.intraregional_moves) as intraregional_moves
+    from release_rows
+    group by
+        release_rows.release_id,
+        release_rows.year,
+        release_rows.month,
+        release_rows.source_release_id,
+        rollup(release_rows.region_code)
+
+),
+
+final as (
+
+    select
+        cast(rolled_up.release_id as varchar) as release_id,
+        cast(row_number() over (
+            partition by rolled_up.release_id
+            order by
+                rolled_up.year asc,
+                rolled_up.month asc,
+                rolled_up.is_total desc,
+                rolled_up.region_code asc
+        ) as integer) as row_order,
+        cast(case when rolled_up.is_total = 1 then 'total' else 'item' end as varchar)
+            as row_level,
+        cast(rolled_up.year as integer) as year,
+        cast(rolled_up.month as integer) as month,
+        cast(rolled_up.region_code as varchar) as region_code,
+        cast(coalesce(
+            release_region_names.region_name_en,
+            current_region_names.region_name_en,
+            labels.label_en
+        ) as varchar) as region_name_en,
+        cast(coalesce(
+            release_region_names.region_name_ru,
+            current_region_names.region_name_ru,
+            labels.label_ru
+        ) as varchar) as region_name_ru,
+        cast(coalesce(
+            release_region_names.region_name_kk,
+            current_region_names.region_name_kk,
+            labels.label_kk
+        ) as varchar) as region_name_kk,
+        cast(rolled_up.arrivals as bigint) as arrivals,
+        cast(rolled_up.departures as bigint) as departures,
+        cast(rolled_up.net_migration as bigint) as net_migration,
+        cast(rolled_up.external_net as bigint) as external_net,
+        cast(rolled_up.interregional_net as bigint) as interregional_net,
+        cast(rolled_up.intraregional_moves as bigint) as intraregional_moves,
+        cast(rolled_up.source_release_id as varchar) as source_release_id
+    from rolled_up
+    left join release_region_names
+        on
+            rolled_up.release_id = release_region_names.release_id
+            and rolled_up.region_code = release_region_names.region_code
+    left join current_region_names
+        on rolled_up.region_code = current_region_names.region_code
+    left join labels
+        on rolled_up.is_total = 1
+
+)
+
+select * from final
