@@ -13,6 +13,7 @@ import json
 import os
 from pathlib import Path
 
+from kzmig.process import Stopped
 from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, log_dir, run_dbt,
                            warehouse_path)
 
@@ -156,18 +157,73 @@ def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_r
         except KzmigError:
             mark_build_failed(target_name, launched)
             raise
+        except Stopped as stopped:
+            stopped.published = record_stop(target_name, launched, stopped)
+            stopped.detail = stop_detail(stopped)
+            display.log(f"kzmig: {stopped.message()}")
+            raise
     finally:
         if report_path is not None:
             report_path.unlink(missing_ok=True)
 
 
-def mark_build_failed(target_name: str, launched: dt.datetime) -> None:
+def stop_detail(stopped: Stopped) -> str:
+    """What a build stopped by a signal left, for its one line."""
+    if stopped.published:
+        return ("the build had already published its marts (the stop came after the publication's "
+                "commit point) and is logged as it ended")
+    return "nothing published, the build is logged 'aborted' in audit.build_runs"
+
+
+def record_stop(target_name: str, launched: dt.datetime, stopped: Stopped) -> bool:
+    """After dbt build was stopped (its processes are gone): on PostgreSQL, end its
+    server sessions first (a statement it sent runs on without it; a publication not yet
+    committed is rolled back). Then whether the build published before the stop, and if
+    it did not, its row of audit.build_runs is marked 'aborted'. Best effort, as
+    mark_build_failed."""
+    published = stopped.published
+    if target_name == "postgres":
+        published = postgres_stop(launched)
+    if not published:
+        mark_build_failed(target_name, launched, status="aborted", replacing=("running", "error"))
+    return published
+
+
+def postgres_stop(launched: dt.datetime) -> bool:
+    """End the PostgreSQL sessions of the stopped dbt (dbt-postgres names them 'dbt'; those
+    of this database and role opened since the build started), and whether its build's
+    publication had committed (audit.publications)."""
+    try:
+        from kzmig.load import connect
+
+        with connect() as connection, connection.cursor() as cursor:
+            cursor.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+                           "where application_name = 'dbt' and datname = current_database() "
+                           "and usename = current_user and pid <> pg_backend_pid() "
+                           "and backend_start >= %s at time zone 'utc'", [launched])
+            cursor.execute("select to_regclass('audit.build_runs') is not null "
+                           "and to_regclass('audit.publications') is not null")
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute("select count(*) from audit.publications as publications "
+                           "inner join audit.build_runs as runs using (invocation_id) "
+                           "where runs.command = 'build' and runs.started_at >= %s", [launched])
+            published = cursor.fetchone()[0] > 0
+        connection.close()
+        return published
+    except Exception:  # noqa: BLE001 - the stop is what the user must see
+        return False
+
+
+def mark_build_failed(target_name: str, launched: dt.datetime, status: str = "error",
+                      replacing: tuple[str, ...] = ("running",)) -> None:
     """After dbt build exited non-zero: its row of audit.build_runs, if still 'running'
-    (an on-run-start hook failed, the process was stopped, the publication failed), is
-    marked 'error'. Best effort: a log that cannot be opened is left alone (the next
-    build marks the row 'aborted')."""
-    sql = ("update audit.build_runs set status = 'error', finished_at = {now} "
-           "where status = 'running' and command = 'build' and started_at >= {since}")
+    (an on-run-start hook failed, the publication failed), is marked 'error'; after a
+    stop (record_stop), 'aborted'. Best effort: a log that cannot be opened is left alone
+    (the next build marks a row left 'running' 'aborted')."""
+    statuses = ", ".join(f"'{name}'" for name in replacing)
+    sql = (f"update audit.build_runs set status = '{status}', finished_at = {{now}} "
+           f"where status in ({statuses}) and command = 'build' and started_at >= {{since}}")
     try:
         if target_name == "postgres":
             from kzmig.load import connect

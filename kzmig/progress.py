@@ -224,6 +224,9 @@ class BuildDisplay:
             self.say(f"kzmig: {label} …")
         try:
             yield step
+        except KeyboardInterrupt:  # a stop signal (kzmig.process.Stopped)
+            step.finish(failed=True, outcome="stopped")
+            raise
         except BaseException:
             step.finish(failed=True)
             raise
@@ -286,10 +289,10 @@ class Step:
             return f"{self.done} of {self.total} nodes"
         return f"{self.done} nodes" if self.done else ""
 
-    def finish(self, failed: bool = False) -> None:
+    def finish(self, failed: bool = False, outcome: str | None = None) -> None:
         seconds = time.monotonic() - self.started
         display = self.display
-        outcome = "failed" if failed else "done"
+        outcome = outcome or ("failed" if failed else "done")
         what = ", ".join(part for part in (self.note, self._nodes()) if part)
         line = f"kzmig: {self.label}: {outcome}{' (' + what + ')' if what else ''} in {format_seconds(seconds)}"
         display.log(line)
@@ -297,7 +300,7 @@ class Step:
             total = self.total if self.total is not None else 1
             completed = self.done if self.total is not None else (0 if failed else 1)
             display._progress.update(self.task, total=total, completed=completed,
-                                     description=f"{self.label} [red]failed[/]" if failed else self.label,
+                                     description=f"{self.label} [red]{outcome}[/]" if failed else self.label,
                                      current=self.note)
             display._progress.stop_task(self.task)
         else:

@@ -117,6 +117,7 @@ def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False, 
 
 
 def _run_dbt_process(command: list[str], args: list[str], env: dict, display: BuildDisplay) -> DbtRun:
+    from kzmig.process import Child
     from kzmig.progress import DbtRun
 
     name = dbt_command_name(args)
@@ -125,17 +126,19 @@ def _run_dbt_process(command: list[str], args: list[str], env: dict, display: Bu
     display.log("$ " + shlex.join(["dbt", *command[1:]]))
     started = time.monotonic()
     with display.step(f"dbt {name}") as step:
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+        # dbt in a session of its own, stopped as a whole by kzmig (kzmig.process): a stop
+        # signal reaches every dbt process, kzmig waits for them, then raises Stopped.
+        child = Child(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
         try:
-            for line in process.stdout:
+            for line in child.process.stdout:
                 display.dbt_line(run.read(line))
                 step.update(run.done, run.total, run.current)
         finally:
-            if process.poll() is None:
-                process.kill()
-            run.returncode = process.wait()
-            run.seconds = time.monotonic() - started
+            try:
+                run.returncode = child.finish()
+            finally:
+                run.seconds = time.monotonic() - started
         if run.returncode != 0:
             raise dbt_failure(run, display)
     return run

@@ -9,7 +9,8 @@ temporary name, copies every table of `marts` into it plus the publication recor
 `meta.publication`, detaches it, and renames it into place (os.replace, through the
 dbt-duckdb plugin kzmig/dbt_plugin.py). A reader that holds the old file open keeps
 reading the old one (POSIX rename: it keeps the old inode); a new connection opens the
-new one. A failed build publishes nothing, so the last good publication stays.
+new one. A failed build publishes nothing, so the last good publication stays; nor does a
+build that kzmig was told to stop before the rename (kzmig.process.commit_publication).
 
 The published file is KZMIG_PUBLISHED_PATH, default the build file's name with
 `_marts` before `.duckdb`, beside it (warehouse/kz_migration_marts.duckdb). It is written
@@ -24,6 +25,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
+from kzmig.process import PublicationRefused, commit_publication
 from kzmig.project import KzmigError, warehouse_path
 
 PUBLISHED_PATH_VARIABLE = "KZMIG_PUBLISHED_PATH"
@@ -75,7 +77,12 @@ def finish_publication(temporary: str | os.PathLike, final: str | os.PathLike) -
     with open(temporary, "rb+") as handle:
         os.fsync(handle.fileno())
     os.chmod(temporary, 0o644)
-    os.replace(temporary, final)
+    try:
+        # The commit point: never after kzmig was told to stop (kzmig.process).
+        commit_publication(lambda: os.replace(temporary, final))
+    except PublicationRefused as refused:
+        temporary.unlink(missing_ok=True)
+        raise KzmigError(f"publication of {final}: {refused}") from None
     directory = os.open(final.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
