@@ -8,14 +8,15 @@ production build (dbt's own advice).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 from pathlib import Path
 
-from kzmig.process import Stopped
-from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, log_dir, run_dbt,
-                           warehouse_path)
+from kzmig.process import Stopped, exclusive
+from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, cutoff_argument, dbt_vars, log_dir,
+                           naming_path, os_error_message, run_dbt, warehouse_path)
 
 BUILD_LOG_NAME = "kzmig-build.log"
 
@@ -24,9 +25,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build", help="dbt build of the whole warehouse: seeds, models, data tests (on postgres: kzmig load first)")
     parser.add_argument("--landing-dir", default=str(DEFAULT_LANDING_DIR),
                         help="folder of coupon extracts (default: data/landing)")
-    parser.add_argument("--cutoff", default=None,
+    parser.add_argument("--cutoff", default=None, type=cutoff_argument,
                         help="data cut-off, YYYY-MM-DDTHH:MM:SS (default: everything landed)")
-    parser.add_argument("--target", default=None, help="dbt target (duckdb or postgres)")
+    parser.add_argument("--target", default=None, choices=("duckdb", "postgres"),
+                        help="dbt target (default: $DBT_TARGET, else duckdb)")
     parser.add_argument("--full-refresh", action="store_true",
                         help="read every delivery afresh and rebuild everything (the way to take back "
                              "a delivery that was read before)")
@@ -87,7 +89,8 @@ def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, repo
     landing = Path(landing_dir)
     rows = [{**report.as_dict(), "mtime_ns": (landing / report.source_file).stat().st_mtime_ns}
             for report in reports]
-    report_path.write_text(json.dumps(rows), encoding="utf-8")
+    with naming_path(report_path):
+        report_path.write_text(json.dumps(rows), encoding="utf-8")
     return reports
 
 
@@ -109,18 +112,45 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
     dbt's full output goes to <log dir>/kzmig-build.log; a failure raises KzmigError with
     the one message and that log's path.
     """
+    if not Path(landing_dir).is_dir():
+        raise KzmigError(f"landing folder {landing_dir} "
+                         + ("is not a folder" if Path(landing_dir).exists() else "does not exist"))
+    target_name = target or os.environ.get("DBT_TARGET", "duckdb")
+    # One build at a time: a second one is refused before it touches anything of the
+    # first, its log included.
+    with contextlib.ExitStack() as locks:
+        for lock_path, what in build_locks(target_name):
+            locks.enter_context(exclusive(lock_path, what))
+        _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
+                      unit_tests)
+
+
+def build_locks(target_name: str) -> list[tuple[Path, str]]:
+    """The locks a build holds: its DuckDB warehouse file's (beside it), and its log
+    folder's (where kzmig-build.log is)."""
+    locks = []
+    if target_name != "postgres":
+        database = warehouse_path()
+        locks.append((database.with_name(database.name + ".build-lock"), f"the warehouse {database}"))
+    locks.append((log_dir() / "kzmig-build.lock", f"the log folder {log_dir()}"))
+    return locks
+
+
+def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
+                  unit_tests) -> None:
     from kzmig.progress import BuildDisplay
 
-    if not Path(landing_dir).is_dir():
-        raise KzmigError(f"landing folder {landing_dir} does not exist")
-    target_name = target or os.environ.get("DBT_TARGET", "duckdb")
     with BuildDisplay(log_dir() / BUILD_LOG_NAME, quiet=quiet, verbose=verbose) as display:
         try:
             _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests)
         except KzmigError as error:
-            if getattr(error, "log_path", None) is None:
+            if getattr(error, "log_path", None) is None and display.logging:
                 display.log(f"kzmig: error: {error}")
                 error.log_path = display.log_path
+            raise
+        except OSError as error:  # printed by kzmig.cli as one line naming the path
+            if display.logging:
+                display.log(f"kzmig: error: {os_error_message(error)}")
             raise
         display.summary(warehouse_description(target_name))
 

@@ -22,7 +22,7 @@ import os
 import sys
 
 from kzmig.process import Stopped, install_stop_handlers
-from kzmig.project import KzmigError, require_project
+from kzmig.project import KzmigError, os_error_message, require_project
 
 # Each command lives in its own module exposing add_parser(subparsers).
 COMMANDS = ["build", "run", "load", "export", "generate", "bench"]
@@ -93,15 +93,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
                           if isinstance(action, argparse._SubParsersAction))
         subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     return args
-
-
-def os_error_message(error: OSError) -> str:
-    """One line for an operating-system error: what failed and the path(s) it names."""
-    reason = error.strerror or str(error) or type(error).__name__
-    paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
-    if not paths:
-        return reason
-    return f"{reason}: {paths[0]}" + (f" -> {paths[1]}" if len(paths) > 1 else "")
 
 
 def silence_stdout() -> None:

@@ -214,3 +214,27 @@ class Child:
         if self.stop_signal is not None:
             raise Stopped(self.stop_signal, published=self.published_before_stop)
         return returncode
+
+
+# --- one build at a time ----------------------------------------------------------------
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path, what: str) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_path` (flock, released when the process ends, however
+    it ends) while the block runs; when another process holds it, raise KzmigError naming
+    `what` and that process, before anything else is touched."""
+    from kzmig.project import KzmigError
+
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(descriptor, 32, 0).decode("ascii", "replace").strip()
+            raise KzmigError(f"another kzmig build{f' (pid {holder})' if holder else ''} is running on {what} "
+                             f"(it holds {lock_path}); nothing was touched: wait for it to end") from None
+        _write_state(descriptor, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(descriptor)

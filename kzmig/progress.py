@@ -159,8 +159,17 @@ class BuildDisplay:
     def __exit__(self, *exc_info) -> None:
         self._stop_progress()
         if self._log is not None:
-            self._log.close()
-            self._log = None
+            log, self._log = self._log, None
+            try:
+                log.close()
+            except OSError as error:
+                if exc_info[0] is None:
+                    raise self._log_error(error) from None
+
+    @property
+    def logging(self) -> bool:
+        """Whether the log file is open (not after a write into it failed)."""
+        return self._log is not None
 
     @property
     def interactive(self) -> bool:
@@ -180,8 +189,23 @@ class BuildDisplay:
     # --- output ---------------------------------------------------------------------------
     def log(self, text: str) -> None:
         if self._log is not None:
-            self._log.write(plain(text) + "\n")
-            self._log.flush()
+            try:
+                self._log.write(plain(text) + "\n")
+                self._log.flush()
+            except OSError as error:
+                # A full disk or a file-size limit: one error naming the log; no more
+                # writes into it (the error's own line would fail again).
+                log, self._log = self._log, None
+                try:
+                    log.close()
+                except OSError:
+                    pass
+                raise self._log_error(error) from None
+
+    def _log_error(self, error: OSError):
+        from kzmig.project import KzmigError
+
+        return KzmigError(f"cannot write the log {self.log_path}: {error.strerror or error}")
 
     def say(self, text: str | Text, *, style: str | None = None) -> None:
         """One line on the console (above the progress display, if there is one)."""

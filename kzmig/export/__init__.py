@@ -58,7 +58,7 @@ import duckdb
 from kzmig.export import tables as release_tables
 from kzmig.export import page, texts, writers
 from kzmig.export.formatting import in_language, period_label
-from kzmig.project import PROJECT_DIR, KzmigError
+from kzmig.project import PROJECT_DIR, KzmigError, naming_path
 from kzmig.publish import describe, published_path, read_publication
 
 DEFAULT_OUT_DIR = PROJECT_DIR / "release"
@@ -563,7 +563,8 @@ def _write_atomically(out_dir: Path, name: str, write) -> Path:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a release is not
-        write(staging)
+        with naming_path(target):  # a full disk names the release folder
+            write(staging)
         previous = None
         if target.exists():
             previous = out_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"
