@@ -60,6 +60,9 @@ def kzmig(*args: str, workdir: Path, prefix: tuple[str, ...] = (), shell_prefix:
 
 
 def start_build(workdir: Path, landing: Path = FIXTURE_LANDING) -> subprocess.Popen:
+    """kzmig build in a subprocess; the last build's log is removed first, so that
+    wait_for_nodes reads this build's."""
+    (workdir / "logs" / "kzmig-build.log").unlink(missing_ok=True)
     # A job started in the background of a non-interactive shell inherits SIGINT ignored:
     # give the command the default, as a terminal's Ctrl-C meets it.
     return subprocess.Popen([sys.executable, "-m", "kzmig.cli", "build", "--landing-dir", str(landing)],
@@ -68,7 +71,7 @@ def start_build(workdir: Path, landing: Path = FIXTURE_LANDING) -> subprocess.Po
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-def wait_for_nodes(workdir: Path, build: subprocess.Popen, started: int = 40, timeout: float = 300) -> None:
+def wait_for_nodes(workdir: Path, build: subprocess.Popen, started: int = 20, timeout: float = 300) -> None:
     """Until dbt has started `started` nodes of the build (its log says so)."""
     log = workdir / "logs" / "kzmig-build.log"
     deadline = time.monotonic() + timeout
