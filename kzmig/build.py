@@ -126,12 +126,12 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
 
 
 def build_locks(target_name: str) -> list[tuple[Path, str]]:
-    """The locks a build holds: its DuckDB warehouse file's (beside it), and its log
-    folder's (where kzmig-build.log is)."""
+    """The locks a build holds: its DuckDB warehouse file's (beside it: kz_migration.duckdb
+    has kz_migration.build-lock), and its log folder's (where kzmig-build.log is)."""
     locks = []
     if target_name != "postgres":
         database = warehouse_path()
-        locks.append((database.with_name(database.name + ".build-lock"), f"the warehouse {database}"))
+        locks.append((database.with_suffix(".build-lock"), f"the warehouse {database}"))
     locks.append((log_dir() / "kzmig-build.lock", f"the log folder {log_dir()}"))
     return locks
 
@@ -216,6 +216,10 @@ def record_stop(target_name: str, launched: dt.datetime, stopped: Stopped) -> bo
         published = postgres_stop(launched)
     if not published:
         mark_build_failed(target_name, launched, status="aborted", replacing=("running", "error"))
+    elif target_name == "postgres":
+        # the swap committed, then dbt was stopped before its last hook: every node had
+        # succeeded (only such a build publishes), so the row says what happened
+        mark_build_failed(target_name, launched, status="success", replacing=("running",))
     return published
 
 
@@ -249,7 +253,8 @@ def mark_build_failed(target_name: str, launched: dt.datetime, status: str = "er
                       replacing: tuple[str, ...] = ("running",)) -> None:
     """After dbt build exited non-zero: its row of audit.build_runs, if still 'running'
     (an on-run-start hook failed, the publication failed), is marked 'error'; after a
-    stop (record_stop), 'aborted'. Best effort: a log that cannot be opened is left alone
+    stop (record_stop), `status` ('aborted', or 'success' for a PostgreSQL build whose
+    publication committed before the stop). Best effort: a log that cannot be opened is left alone
     (the next build marks a row left 'running' 'aborted')."""
     statuses = ", ".join(f"'{name}'" for name in replacing)
     sql = (f"update audit.build_runs set status = '{status}', finished_at = {{now}} "

@@ -549,3 +549,76 @@ def test_the_command_line_refuses_an_unknown_target(capsys):
     with pytest.raises(SystemExit):
         main(["build", "--target", "oracle"])
     assert "argument --target: invalid choice: 'oracle'" in capsys.readouterr().err
+
+
+# --- stop signals on PostgreSQL ---------------------------------------------------------
+
+PG_DATABASE = "kz_migration_process_test"
+
+
+@pytest.fixture(scope="module")
+def postgres_stoppable(tmp_path_factory) -> Path:
+    """A PostgreSQL database built and published once from the fixtures, by kzmig build."""
+    if os.environ.get("KZMIG_SKIP_POSTGRES") == "1":
+        pytest.skip("KZMIG_SKIP_POSTGRES=1: PostgreSQL tests skipped on request")
+    if os.geteuid() != 0:
+        pytest.fail("the PostgreSQL tests start a local server and must run as root "
+                    "(or set KZMIG_SKIP_POSTGRES=1)")
+    from test_postgres import fresh_database, postgres_script
+
+    postgres_script("start")
+    fresh_database(PG_DATABASE)
+    workdir = tmp_path_factory.mktemp("postgres_stoppable")
+    (workdir / "tmp").mkdir()
+    result = kzmig("build", "--target", "postgres", "--landing-dir", str(FIXTURE_LANDING), workdir=workdir,
+                   KZMIG_PG_DATABASE=PG_DATABASE)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return workdir
+
+
+@pytest.mark.parametrize("moment", [NODES_RUNNING, PUBLISHING])
+def test_a_stop_signal_to_kzmig_build_on_postgres_publishes_nothing_and_ends_dbt_sessions(
+        postgres_stoppable, moment):
+    """On PostgreSQL a statement dbt sent runs on in the server after dbt is gone: kzmig
+    ends dbt's sessions too, so a publication not yet committed is rolled back."""
+    from test_postgres import pg_query
+
+    workdir = postgres_stoppable
+    publications = pg_query(PG_DATABASE, "select invocation_id from audit.publications order by 1")
+    environment_pg = {**environment(workdir), "KZMIG_PG_DATABASE": PG_DATABASE}
+    (workdir / "logs" / "kzmig-build.log").unlink(missing_ok=True)
+    build = subprocess.Popen([sys.executable, "-m", "kzmig.cli", "build", "--target", "postgres",
+                              "--landing-dir", str(FIXTURE_LANDING)], cwd=workdir, env=environment_pg,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(workdir, build, moment)
+        build.send_signal(signal.SIGTERM)
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        if build.poll() is None:
+            build.kill()
+    assert build.returncode == 143, stderr
+    assert processes_of(workdir) == []
+    assert pg_query(PG_DATABASE, "select count(*) from pg_stat_activity where datname = %s "
+                                 "and application_name = 'dbt'", (PG_DATABASE,)) == [(0,)]
+    invocation, status = pg_query(PG_DATABASE, "select invocation_id, status from audit.build_runs "
+                                               "order by started_at desc limit 1")[0]
+    now_published = pg_query(PG_DATABASE, "select invocation_id from audit.publications order by 1")
+    if (invocation,) in now_published:  # the commit came first: the build says so
+        assert status == "success" and "had already published" in stderr, stderr
+        return
+    assert stderr == "kzmig: stopped by SIGTERM: nothing published, the build is logged 'aborted' in " \
+                     "audit.build_runs\n", stderr
+    assert now_published == publications and status == "aborted"
+
+
+def test_a_stop_signal_to_the_bench_is_passed_to_the_kzmig_command_it_runs():
+    """kzmig bench runs kzmig build in a subprocess: a stop of the bench reaches it (which
+    stops its own dbt), and the bench waits for it."""
+    from kzmig.bench import stopping_with
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    with pytest.raises(process.Stopped):
+        with stopping_with(child):
+            raise process.Stopped(signal.SIGHUP)
+    assert child.returncode == -signal.SIGHUP
