@@ -622,3 +622,15 @@ def test_a_stop_signal_to_the_bench_is_passed_to_the_kzmig_command_it_runs():
         with stopping_with(child):
             raise process.Stopped(signal.SIGHUP)
     assert child.returncode == -signal.SIGHUP
+
+
+@pytest.mark.parametrize("release", ["latest", "LATEST", " latest"])
+def test_the_command_line_export_release_latest_says_what_to_do(capsys, release):
+    """`latest` is an evaluation without a period of its own: refused before anything
+    runs, naming --latest and the marts (a release folder for it is not written yet)."""
+    with pytest.raises(SystemExit) as exit:
+        main(["export", "--release", release])
+    assert exit.value.code == 2
+    err = capsys.readouterr().err
+    assert "kzmig export: error: argument --release: 'latest' is the evaluation with everything known" in err
+    assert "--latest" in err and "release_id = 'latest'" in err
