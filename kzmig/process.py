@@ -165,27 +165,42 @@ class Child:
         env = {**env, CONTROL_VARIABLE: self.control, PARENT_VARIABLE: str(os.getpid())}
         self.stop_signal: int | None = None
         self.published_before_stop = False
+        self.pgid: int | None = None
         self._timer: threading.Timer | None = None
         self._previous: dict[int, object] = {}
-        try:
-            self.process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True,
-                                            preexec_fn=_die_with_parent, **popen)
-        except BaseException:
-            Path(self.control).unlink(missing_ok=True)
-            raise
-        self.pgid = self.process.pid  # a new session's leader: its group id is its pid
+        # The handlers first: a stop that comes while the child starts is not lost.
         if threading.current_thread() is threading.main_thread():
             for signum in STOP_SIGNALS:
                 previous = signal.getsignal(signum)
                 if previous not in (signal.SIG_IGN, None):
                     self._previous[signum] = previous
                     signal.signal(signum, self._on_signal)
+        try:
+            self.process = subprocess.Popen(command, cwd=cwd, env=env, start_new_session=True,
+                                            preexec_fn=_die_with_parent, **popen)
+        except BaseException:
+            self._restore()
+            Path(self.control).unlink(missing_ok=True)
+            raise
+        self.pgid = self.process.pid  # a new session's leader: its group id is its pid
+        if self.stop_signal is not None:  # it came while the child started
+            self._stop(self.stop_signal)
+
+    def _restore(self) -> None:
+        for signum, previous in self._previous.items():
+            signal.signal(signum, previous)
+        self._previous = {}
 
     def _on_signal(self, signum, frame) -> None:
         if self.stop_signal is not None:  # a second signal: no more waiting
-            kill_group(self.pgid, signal.SIGKILL)
+            if self.pgid is not None:
+                kill_group(self.pgid, signal.SIGKILL)
             return
         self.stop_signal = signum
+        if self.pgid is not None:
+            self._stop(signum)
+
+    def _stop(self, signum: int) -> None:
         self.published_before_stop = request_stop(self.control)
         if self.published_before_stop:
             return  # the build published before the stop: let dbt record it and end
@@ -208,8 +223,7 @@ class Child:
             kill_group(self.pgid, signal.SIGKILL)  # whatever dbt left behind in its group
             if self._timer is not None:
                 self._timer.cancel()
-            for signum, previous in self._previous.items():
-                signal.signal(signum, previous)
+            self._restore()
             Path(self.control).unlink(missing_ok=True)
         if self.stop_signal is not None:
             raise Stopped(self.stop_signal, published=self.published_before_stop)
