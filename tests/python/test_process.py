@@ -42,8 +42,10 @@ STOP_SIGNALS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
 
 
 def environment(workdir: Path) -> dict[str, str]:
-    """A kzmig subprocess's environment: this source tree, everything under workdir."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "KZMIG_"))}
+    """A kzmig subprocess's environment: this source tree, everything under workdir (the
+    PostgreSQL server's settings kept)."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("DBT_", "KZMIG_")) or key.startswith("KZMIG_PG_")}
     env.update(PYTHONPATH=str(PROJECT_DIR), DBT_DUCKDB_PATH=str(workdir / "warehouse.duckdb"),
                DBT_TARGET_PATH=str(workdir / "target"), DBT_LOG_PATH=str(workdir / "logs"),
                KZMIG_DUCKDB_TEMP_DIR=str(workdir / "tmp"), HOME=str(workdir))
