@@ -8,13 +8,15 @@ production build (dbt's own advice).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 from pathlib import Path
 
-from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, dbt_vars, log_dir, run_dbt,
-                           warehouse_path)
+from kzmig.process import Stopped, exclusive
+from kzmig.project import (DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, cutoff_argument, dbt_vars, log_dir,
+                           naming_path, os_error_message, run_dbt, warehouse_path)
 
 BUILD_LOG_NAME = "kzmig-build.log"
 
@@ -23,9 +25,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("build", help="dbt build of the whole warehouse: seeds, models, data tests (on postgres: kzmig load first)")
     parser.add_argument("--landing-dir", default=str(DEFAULT_LANDING_DIR),
                         help="folder of coupon extracts (default: data/landing)")
-    parser.add_argument("--cutoff", default=None,
+    parser.add_argument("--cutoff", default=None, type=cutoff_argument,
                         help="data cut-off, YYYY-MM-DDTHH:MM:SS (default: everything landed)")
-    parser.add_argument("--target", default=None, help="dbt target (duckdb or postgres)")
+    parser.add_argument("--target", default=None, choices=("duckdb", "postgres"),
+                        help="dbt target (default: $DBT_TARGET, else duckdb)")
     parser.add_argument("--full-refresh", action="store_true",
                         help="read every delivery afresh and rebuild everything (the way to take back "
                              "a delivery that was read before)")
@@ -86,7 +89,8 @@ def check_landing_first(landing_dir: str | os.PathLike, full_refresh: bool, repo
     landing = Path(landing_dir)
     rows = [{**report.as_dict(), "mtime_ns": (landing / report.source_file).stat().st_mtime_ns}
             for report in reports]
-    report_path.write_text(json.dumps(rows), encoding="utf-8")
+    with naming_path(report_path):
+        report_path.write_text(json.dumps(rows), encoding="utf-8")
     return reports
 
 
@@ -108,18 +112,45 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
     dbt's full output goes to <log dir>/kzmig-build.log; a failure raises KzmigError with
     the one message and that log's path.
     """
+    if not Path(landing_dir).is_dir():
+        raise KzmigError(f"landing folder {landing_dir} "
+                         + ("is not a folder" if Path(landing_dir).exists() else "does not exist"))
+    target_name = target or os.environ.get("DBT_TARGET", "duckdb")
+    # One build at a time: a second one is refused before it touches anything of the
+    # first, its log included.
+    with contextlib.ExitStack() as locks:
+        for lock_path, what in build_locks(target_name):
+            locks.enter_context(exclusive(lock_path, what))
+        _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
+                      unit_tests)
+
+
+def build_locks(target_name: str) -> list[tuple[Path, str]]:
+    """The locks a build holds: its DuckDB warehouse file's (beside it: kz_migration.duckdb
+    has kz_migration.build-lock), and its log folder's (where kzmig-build.log is)."""
+    locks = []
+    if target_name != "postgres":
+        database = warehouse_path()
+        locks.append((database.with_suffix(".build-lock"), f"the warehouse {database}"))
+    locks.append((log_dir() / "kzmig-build.lock", f"the log folder {log_dir()}"))
+    return locks
+
+
+def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
+                  unit_tests) -> None:
     from kzmig.progress import BuildDisplay
 
-    if not Path(landing_dir).is_dir():
-        raise KzmigError(f"landing folder {landing_dir} does not exist")
-    target_name = target or os.environ.get("DBT_TARGET", "duckdb")
     with BuildDisplay(log_dir() / BUILD_LOG_NAME, quiet=quiet, verbose=verbose) as display:
         try:
             _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests)
         except KzmigError as error:
-            if getattr(error, "log_path", None) is None:
+            if getattr(error, "log_path", None) is None and display.logging:
                 display.log(f"kzmig: error: {error}")
                 error.log_path = display.log_path
+            raise
+        except OSError as error:  # printed by kzmig.cli as one line naming the path
+            if display.logging:
+                display.log(f"kzmig: error: {os_error_message(error)}")
             raise
         display.summary(warehouse_description(target_name))
 
@@ -156,18 +187,78 @@ def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_r
         except KzmigError:
             mark_build_failed(target_name, launched)
             raise
+        except Stopped as stopped:
+            stopped.published = record_stop(target_name, launched, stopped)
+            stopped.detail = stop_detail(stopped)
+            display.log(f"kzmig: {stopped.message()}")
+            raise
     finally:
         if report_path is not None:
             report_path.unlink(missing_ok=True)
 
 
-def mark_build_failed(target_name: str, launched: dt.datetime) -> None:
+def stop_detail(stopped: Stopped) -> str:
+    """What a build stopped by a signal left, for its one line."""
+    if stopped.published:
+        return ("the build had already published its marts (the stop came after the publication's "
+                "commit point) and is logged as it ended")
+    return "nothing published, the build is logged 'aborted' in audit.build_runs"
+
+
+def record_stop(target_name: str, launched: dt.datetime, stopped: Stopped) -> bool:
+    """After dbt build was stopped (its processes are gone): on PostgreSQL, end its
+    server sessions first (a statement it sent runs on without it; a publication not yet
+    committed is rolled back). Then whether the build published before the stop, and if
+    it did not, its row of audit.build_runs is marked 'aborted'. Best effort, as
+    mark_build_failed."""
+    published = stopped.published
+    if target_name == "postgres":
+        published = postgres_stop(launched)
+    if not published:
+        mark_build_failed(target_name, launched, status="aborted", replacing=("running", "error"))
+    elif target_name == "postgres":
+        # the swap committed, then dbt was stopped before its last hook: every node had
+        # succeeded (only such a build publishes), so the row says what happened
+        mark_build_failed(target_name, launched, status="success", replacing=("running",))
+    return published
+
+
+def postgres_stop(launched: dt.datetime) -> bool:
+    """End the PostgreSQL sessions of the stopped dbt (dbt-postgres names them 'dbt'; those
+    of this database and role opened since the build started), and whether its build's
+    publication had committed (audit.publications)."""
+    try:
+        from kzmig.load import connect
+
+        with connect() as connection, connection.cursor() as cursor:
+            cursor.execute("select pg_terminate_backend(pid) from pg_stat_activity "
+                           "where application_name = 'dbt' and datname = current_database() "
+                           "and usename = current_user and pid <> pg_backend_pid() "
+                           "and backend_start >= %s at time zone 'utc'", [launched])
+            cursor.execute("select to_regclass('audit.build_runs') is not null "
+                           "and to_regclass('audit.publications') is not null")
+            if not cursor.fetchone()[0]:
+                return False
+            cursor.execute("select count(*) from audit.publications as publications "
+                           "inner join audit.build_runs as runs using (invocation_id) "
+                           "where runs.command = 'build' and runs.started_at >= %s", [launched])
+            published = cursor.fetchone()[0] > 0
+        connection.close()
+        return published
+    except Exception:  # noqa: BLE001 - the stop is what the user must see
+        return False
+
+
+def mark_build_failed(target_name: str, launched: dt.datetime, status: str = "error",
+                      replacing: tuple[str, ...] = ("running",)) -> None:
     """After dbt build exited non-zero: its row of audit.build_runs, if still 'running'
-    (an on-run-start hook failed, the process was stopped, the publication failed), is
-    marked 'error'. Best effort: a log that cannot be opened is left alone (the next
-    build marks the row 'aborted')."""
-    sql = ("update audit.build_runs set status = 'error', finished_at = {now} "
-           "where status = 'running' and command = 'build' and started_at >= {since}")
+    (an on-run-start hook failed, the publication failed), is marked 'error'; after a
+    stop (record_stop), `status` ('aborted', or 'success' for a PostgreSQL build whose
+    publication committed before the stop). Best effort: a log that cannot be opened is left alone
+    (the next build marks a row left 'running' 'aborted')."""
+    statuses = ", ".join(f"'{name}'" for name in replacing)
+    sql = (f"update audit.build_runs set status = '{status}', finished_at = {{now}} "
+           f"where status in ({statuses}) and command = 'build' and started_at >= {{since}}")
     try:
         if target_name == "postgres":
             from kzmig.load import connect

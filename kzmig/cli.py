@@ -4,10 +4,14 @@ The command line of the kz_migration warehouse: it builds Kazakhstan's populatio
 statistics from the Migration Service's coupon extracts with dbt on DuckDB (or PostgreSQL)
 and exports the releases.
 
-Every command shares the same endings: an error the user can act on (KzmigError) prints
-`kzmig: error: ...` and exits 1; Ctrl-C prints one line and exits 130; a reader that goes
-away (`kzmig export --list | head -1`) ends the command quietly with exit status 141, as
-a Unix tool killed by SIGPIPE does.
+Every command shares the same endings: an error the user can act on (KzmigError) and an
+operating-system error (OSError: permission denied, disk full, a missing or read-only
+folder, a file where a folder is expected) print one line `kzmig: error: ...` naming the
+path and exit 1; a stop signal (Ctrl-C's SIGINT, SIGTERM, SIGHUP) prints one line and exits
+128 + its number (130, 143, 129; kzmig.process); a reader that goes away
+(`kzmig export --list | head -1`) ends the command quietly with exit status 141, as a Unix
+tool killed by SIGPIPE does. The command line is checked before anything runs: an unknown
+option is named, a malformed value (a cut-off) refused.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ import importlib
 import os
 import sys
 
-from kzmig.project import KzmigError, require_project
+from kzmig.process import Stopped, install_stop_handlers
+from kzmig.project import KzmigError, os_error_message, require_project
 
 # Each command lives in its own module exposing add_parser(subparsers).
 COMMANDS = ["build", "run", "load", "export", "generate", "bench"]
@@ -42,7 +47,6 @@ the two main workflows:
 `kzmig COMMAND --help` describes each command."""
 
 SIGPIPE_STATUS = 128 + 13  # what the shell reports for a process killed by SIGPIPE
-INTERRUPTED_STATUS = 128 + 2  # ... and by SIGINT (Ctrl-C)
 
 
 def package_version() -> str:
@@ -68,11 +72,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kzmig", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kzmig {package_version()}")
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                       title="commands")
+    # Not required here: parse_arguments names an unknown option before a missing COMMAND.
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     for name in COMMANDS:
         importlib.import_module(f"kzmig.{name}").add_parser(subparsers)
     return parser
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line, checked whole before anything runs: an unknown option is named
+    (by the command's own usage when there is a command), then a missing COMMAND."""
+    parser = build_parser()
+    args, unknown = parser.parse_known_args(argv)
+    if args.command is None:
+        if unknown:
+            parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+        parser.error("the following arguments are required: COMMAND")
+    if unknown:
+        subparsers = next(action for action in parser._actions
+                          if isinstance(action, argparse._SubParsersAction))
+        subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
+    return args
 
 
 def silence_stdout() -> None:
@@ -85,9 +105,10 @@ def silence_stdout() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    install_stop_handlers()
     try:
         try:
-            args = build_parser().parse_args(argv)
+            args = parse_arguments(argv)
             require_project()  # every command works on the dbt project's folder
             return args.run(args)
         finally:
@@ -106,13 +127,18 @@ def main(argv: list[str] | None = None) -> int:
               f"dependencies (pip install {extra}, or the tested set: pip install -r requirements.txt)",
               file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("kzmig: interrupted", file=sys.stderr)
-        return INTERRUPTED_STATUS
+    except KeyboardInterrupt as stop:
+        # SIGINT, SIGTERM or SIGHUP (kzmig.process.Stopped; a bare KeyboardInterrupt is SIGINT)
+        stopped = stop if isinstance(stop, Stopped) else Stopped()
+        print(f"kzmig: {stopped.message()}", file=sys.stderr)
+        return stopped.status
     except BrokenPipeError:
         # The reader of the output went away (`kzmig export --list | head -1`): stop quietly.
         silence_stdout()
         return SIGPIPE_STATUS
+    except OSError as error:
+        print(f"kzmig: error: {os_error_message(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

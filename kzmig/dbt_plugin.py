@@ -31,7 +31,7 @@ from dbt.adapters.duckdb.plugins import BasePlugin
 
 from kzmig import publish
 from kzmig.landing import check_landing, reports_from_dicts, synthetic_manifest_entries
-from kzmig.project import KzmigError
+from kzmig.project import KzmigError, os_error_message
 
 FUNCTION_NAME = "kzmig_check_landing"
 
@@ -49,6 +49,8 @@ def check_landing_json(landing_dir: str, read_before: str | None, checked_now: s
         listed = synthetic_manifest_entries(landing_dir)
     except KzmigError as error:
         return json.dumps({"error": str(error)})
+    except OSError as error:  # an unreadable delivery or folder: one line naming it
+        return json.dumps({"error": f"cannot read the landing folder {landing_dir}: {os_error_message(error)}"})
     return json.dumps({"deliveries": [report.as_dict() for report in reports],
                        "synthetic_manifest": [entry.as_dict() for entry in listed]})
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from kzmig.generator import MANIFEST, generate_world
-from kzmig.project import DEFAULT_LANDING_DIR, KzmigError
+from kzmig.project import DEFAULT_LANDING_DIR, KzmigError, naming_path
 
 SYNTHETIC_NOTICE = "These extracts are SYNTHETIC: invented people and moves, not real data."
 CALIBRATED_NOTICE = ("They are calibrated: built into the warehouse, every release of 2021-2025 gives the "
@@ -61,8 +61,9 @@ def run(args: argparse.Namespace) -> int:
             raise KzmigError(f"{out} already holds {len(existing)} extract files (use --force to replace them)")
         for path in [*existing, out / MANIFEST]:
             path.unlink(missing_ok=True)
-    manifest = generate_world(out, file_format=args.format, seed=args.seed, years=args.years,
-                              scale=args.scale, progress=not args.quiet, workers=args.workers)
+    with naming_path(out):  # a full disk names the output folder
+        manifest = generate_world(out, file_format=args.format, seed=args.seed, years=args.years,
+                                  scale=args.scale, progress=not args.quiet, workers=args.workers)
     seconds = manifest["seconds"]
     print(f"kzmig generate: {manifest['rows']:,} rows in {len(manifest['files'])} files "
           f"({manifest['first_delivery']} .. {manifest['last_delivery']}) written to {out} "

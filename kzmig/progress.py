@@ -159,8 +159,17 @@ class BuildDisplay:
     def __exit__(self, *exc_info) -> None:
         self._stop_progress()
         if self._log is not None:
-            self._log.close()
-            self._log = None
+            log, self._log = self._log, None
+            try:
+                log.close()
+            except OSError as error:
+                if exc_info[0] is None:
+                    raise self._log_error(error) from None
+
+    @property
+    def logging(self) -> bool:
+        """Whether the log file is open (not after a write into it failed)."""
+        return self._log is not None
 
     @property
     def interactive(self) -> bool:
@@ -180,8 +189,23 @@ class BuildDisplay:
     # --- output ---------------------------------------------------------------------------
     def log(self, text: str) -> None:
         if self._log is not None:
-            self._log.write(plain(text) + "\n")
-            self._log.flush()
+            try:
+                self._log.write(plain(text) + "\n")
+                self._log.flush()
+            except OSError as error:
+                # A full disk or a file-size limit: one error naming the log; no more
+                # writes into it (the error's own line would fail again).
+                log, self._log = self._log, None
+                try:
+                    log.close()
+                except OSError:
+                    pass
+                raise self._log_error(error) from None
+
+    def _log_error(self, error: OSError):
+        from kzmig.project import KzmigError
+
+        return KzmigError(f"cannot write the log {self.log_path}: {error.strerror or error}")
 
     def say(self, text: str | Text, *, style: str | None = None) -> None:
         """One line on the console (above the progress display, if there is one)."""
@@ -224,6 +248,9 @@ class BuildDisplay:
             self.say(f"kzmig: {label} …")
         try:
             yield step
+        except KeyboardInterrupt:  # a stop signal (kzmig.process.Stopped)
+            step.finish(failed=True, outcome="stopped")
+            raise
         except BaseException:
             step.finish(failed=True)
             raise
@@ -286,10 +313,10 @@ class Step:
             return f"{self.done} of {self.total} nodes"
         return f"{self.done} nodes" if self.done else ""
 
-    def finish(self, failed: bool = False) -> None:
+    def finish(self, failed: bool = False, outcome: str | None = None) -> None:
         seconds = time.monotonic() - self.started
         display = self.display
-        outcome = "failed" if failed else "done"
+        outcome = outcome or ("failed" if failed else "done")
         what = ", ".join(part for part in (self.note, self._nodes()) if part)
         line = f"kzmig: {self.label}: {outcome}{' (' + what + ')' if what else ''} in {format_seconds(seconds)}"
         display.log(line)
@@ -297,7 +324,7 @@ class Step:
             total = self.total if self.total is not None else 1
             completed = self.done if self.total is not None else (0 if failed else 1)
             display._progress.update(self.task, total=total, completed=completed,
-                                     description=f"{self.label} [red]failed[/]" if failed else self.label,
+                                     description=f"{self.label} [red]{outcome}[/]" if failed else self.label,
                                      current=self.note)
             display._progress.stop_task(self.task)
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 if TYPE_CHECKING:
     from kzmig.progress import BuildDisplay, DbtRun
@@ -43,6 +44,28 @@ class KzmigError(RuntimeError):
         self.log_path = log_path
 
 
+def os_error_message(error: OSError) -> str:
+    """One line for an operating-system error: what failed and the path(s) it names."""
+    reason = error.strerror or str(error) or type(error).__name__
+    paths = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    if not paths:
+        return reason
+    return f"{reason}: {paths[0]}" + (f" -> {paths[1]}" if len(paths) > 1 else "")
+
+
+@contextlib.contextmanager
+def naming_path(path: str | os.PathLike) -> Iterator[None]:
+    """An operating-system error without a path of its own (a write that hits a full disk or
+    a file-size limit names no file) raised in the block names `path`: kzmig.cli prints
+    every OSError as one line with its path."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is None and not isinstance(error, BrokenPipeError):
+            raise OSError(error.errno, error.strerror or str(error), str(path)) from error
+        raise
+
+
 def require_project() -> None:
     """Refuse, with what to do, when the dbt project is not where kzmig looks for it."""
     if not (PROJECT_DIR / "dbt_project.yml").is_file():
@@ -73,6 +96,29 @@ def dbt_vars(landing_dir: str | os.PathLike | None = None, cutoff: str | None = 
     if cutoff is not None:
         values["cutoff"] = cutoff
     return json.dumps(values)
+
+
+CUTOFF_FORMATS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")
+
+
+def cutoff_argument(text: str) -> str:
+    """A --cutoff as dbt's var('cutoff') takes it (macro coupon_cutoff_at): a real moment
+    written YYYY-MM-DDTHH:MM:SS (or with a space); checked on the command line, before
+    anything runs. Returned as written."""
+    import argparse
+    import datetime as dt
+
+    value = text.strip()
+    for layout in CUTOFF_FORMATS:
+        try:
+            dt.datetime.strptime(value, layout)
+        except ValueError:
+            continue
+        if len(value) == 19:  # strptime accepts single digits; the macro does not
+            return value
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a cut-off: write a real date and time as YYYY-MM-DDTHH:MM:SS, "
+        "e.g. 2024-01-31T23:59:59")
 
 
 def log_dir() -> Path:
@@ -117,6 +163,7 @@ def run_dbt(args: list[str], *, target: str | None = None, quiet: bool = False, 
 
 
 def _run_dbt_process(command: list[str], args: list[str], env: dict, display: BuildDisplay) -> DbtRun:
+    from kzmig.process import Child
     from kzmig.progress import DbtRun
 
     name = dbt_command_name(args)
@@ -125,17 +172,19 @@ def _run_dbt_process(command: list[str], args: list[str], env: dict, display: Bu
     display.log("$ " + shlex.join(["dbt", *command[1:]]))
     started = time.monotonic()
     with display.step(f"dbt {name}") as step:
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
-                                   stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
+        # dbt in a session of its own, stopped as a whole by kzmig (kzmig.process): a stop
+        # signal reaches every dbt process, kzmig waits for them, then raises Stopped.
+        child = Child(command, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE,
+                      stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace")
         try:
-            for line in process.stdout:
+            for line in child.process.stdout:
                 display.dbt_line(run.read(line))
                 step.update(run.done, run.total, run.current)
         finally:
-            if process.poll() is None:
-                process.kill()
-            run.returncode = process.wait()
-            run.seconds = time.monotonic() - started
+            try:
+                run.returncode = child.finish()
+            finally:
+                run.seconds = time.monotonic() - started
         if run.returncode != 0:
             raise dbt_failure(run, display)
     return run

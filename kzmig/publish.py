@@ -7,7 +7,8 @@ warehouse/kz_migration.duckdb); nobody but the build should open it while it run
 (macros/publish/publish_marts.sql) writes a new file, copies every table of `marts` into
 it plus the publication record `meta.publication`, detaches it, and publishes it through
 the dbt-duckdb plugin kzmig/dbt_plugin.py (finish_publication below). A failed build
-publishes nothing, so the last good publication stays.
+publishes nothing, so the last good publication stays; nor does a
+build that kzmig was told to stop before the link is swapped (kzmig.process.commit_publication).
 
 Each publication is a file of its own, in a folder of its own, and the published name is
 a symbolic link to the current one, swapped atomically:
@@ -53,6 +54,7 @@ try:
 except ImportError:  # not a POSIX system: no lock probe (see _held_by_a_reader)
     fcntl = None
 
+from kzmig.process import PublicationRefused, commit_publication
 from kzmig.project import KzmigError, warehouse_path
 
 PUBLISHED_PATH_VARIABLE = "KZMIG_PUBLISHED_PATH"
@@ -146,7 +148,13 @@ def finish_publication(temporary: str | os.PathLike, final: str | os.PathLike) -
     link = final.with_name(f".{final.name}{TEMPORARY_INFIX}{invocation_id}")
     link.unlink(missing_ok=True)
     os.symlink(os.path.relpath(publication / final.name, final.parent), link)
-    os.replace(link, final)
+    try:
+        # The commit point: never after kzmig was told to stop (kzmig.process).
+        commit_publication(lambda: os.replace(link, final))
+    except PublicationRefused as refused:
+        link.unlink(missing_ok=True)
+        shutil.rmtree(publication, ignore_errors=True)
+        raise KzmigError(f"publication of {final}: {refused}") from None
     _fsync_folder(final.parent)
     remove_old_publications(final, keep={publication, previous.parent if previous else None})
     return final

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from kzmig.build import add_verbose_argument
 from kzmig.landing import DELIVERY_NAME, SYNTHETIC_MANIFEST, read_synthetic_manifest
-from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError
+from kzmig.project import DEFAULT_LANDING_DIR, PROJECT_DIR, KzmigError, cutoff_argument
 
 # The generator's manifest (kzmig.landing.SYNTHETIC_MANIFEST).
 MANIFEST = SYNTHETIC_MANIFEST
@@ -59,7 +59,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--synthetic", action="store_true",
                         help="generate the synthetic calibrated world into the landing folder, which "
                              "must not exist or be empty (refused otherwise), then build and export")
-    parser.add_argument("--cutoff", default=None, help="data cut-off of the monthly marts (default: none)")
+    parser.add_argument("--cutoff", default=None, type=cutoff_argument,
+                        help="data cut-off, YYYY-MM-DDTHH:MM:SS (default: everything landed)")
     parser.add_argument("--out", default=str(PROJECT_DIR / "release"), help="folder for the exported release")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the synthetic world, if one is generated")
     add_verbose_argument(parser)

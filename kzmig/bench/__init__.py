@@ -43,6 +43,7 @@ and writes the figures into BENCHMARKS.md (--output - for none).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -50,6 +51,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -131,6 +133,19 @@ def load_average() -> float:
     return round(os.getloadavg()[0], 2)
 
 
+@contextlib.contextmanager
+def stopping_with(process: subprocess.Popen):
+    """A stop signal to the bench (kzmig.process.Stopped) is passed on to the kzmig command
+    it runs, which stops its own dbt; the bench waits for it before it stops."""
+    try:
+        yield
+    except KeyboardInterrupt as stop:
+        if process.poll() is None:
+            process.send_signal(getattr(stop, "signum", signal.SIGINT))
+            process.wait()
+        raise
+
+
 def measure(command: list[str], log_path: Path, env: dict[str, str] | None = None, preexec_fn=None) -> dict:
     """Run `command` in its own process; its wall-clock seconds, peak resident memory
     (wait4's ru_maxrss: the largest of the process and the children it waited for) and the
@@ -143,7 +158,8 @@ def measure(command: list[str], log_path: Path, env: dict[str, str] | None = Non
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
                                    preexec_fn=preexec_fn)
-        _, status, usage = os.wait4(process.pid, 0)
+        with stopping_with(process):
+            _, status, usage = os.wait4(process.pid, 0)
         seconds = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -240,9 +256,10 @@ class World:
             # generate's own progress lines (one per year written), shown as they come
             process = subprocess.Popen(command, cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                        text=True, encoding="utf-8", errors="replace")
-            for line in process.stdout:
-                log.write(line)
-                print(line.rstrip(), flush=True)
+            with stopping_with(process):
+                for line in process.stdout:
+                    log.write(line)
+                    print(line.rstrip(), flush=True)
             if process.wait() != 0:
                 raise KzmigError(f"kzmig generate failed (exit {process.returncode}); log {log_path}")
         return json.loads(manifest_path.read_text(encoding="utf-8"))

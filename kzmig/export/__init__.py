@@ -60,7 +60,7 @@ import duckdb
 from kzmig.export import tables as release_tables
 from kzmig.export import page, texts, writers
 from kzmig.export.formatting import in_language, period_label
-from kzmig.project import PROJECT_DIR, KzmigError
+from kzmig.project import PROJECT_DIR, KzmigError, naming_path
 from kzmig.publish import describe, published_path, read_publication
 
 DEFAULT_OUT_DIR = PROJECT_DIR / "release"
@@ -89,7 +89,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Write DIR/RELEASE_ID/ with index.html, key_points.md, release.xlsx, one CSV "
                     "per table and release.json, from the marts of the warehouse.")
     which = parser.add_mutually_exclusive_group(required=True)
-    which.add_argument("--release", metavar="RELEASE_ID", help="the release to export, e.g. 2023-12-p")
+    which.add_argument("--release", metavar="RELEASE_ID", type=release_argument,
+                       help="the release to export, e.g. 2023-12-p")
     which.add_argument("--latest", action="store_true",
                        help="export the latest release the warehouse holds (greatest period; "
                             "revised before preliminary)")
@@ -114,6 +115,23 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--published", default=None,
                         help="the published marts file to read (default: see --warehouse)")
     parser.set_defaults(run=run)
+
+
+LATEST_EVALUATION = "latest"
+
+
+def release_argument(text: str) -> str:
+    """--release: a release of the calendar. `latest` (the evaluation with everything known,
+    release_id 'latest' in every mart) is refused on the command line, saying what to do:
+    a release folder is written for a release's own period and cut-off, which `latest`
+    does not have (marts.release_key_points holds no row for it)."""
+    if text.strip().lower() == LATEST_EVALUATION:
+        raise argparse.ArgumentTypeError(
+            "'latest' is the evaluation with everything known (release_id = 'latest' in every mart), "
+            "not a release of the calendar, and a release folder is written for a release's own period "
+            "and cut-off: export the latest release with --latest, or query release_id = 'latest' "
+            "in the marts")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -577,7 +595,8 @@ def _write_atomically(out_dir: Path, name: str, write) -> Path:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(staging, 0o777 & ~umask)  # mkdtemp makes it private; a release is not
-        write(staging)
+        with naming_path(target):  # a full disk names the release folder
+            write(staging)
         previous = None
         if target.exists():
             previous = out_dir / f".{name}.old-{uuid.uuid4().hex[:8]}"

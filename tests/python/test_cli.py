@@ -298,7 +298,7 @@ def test_ctrl_c_prints_one_line_and_exits_130(tmp_path):
     process.send_signal(signal.SIGINT)
     stdout, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
-    assert stderr == "kzmig: interrupted\n"
+    assert stderr == "kzmig: stopped by SIGINT\n"
 
 
 def test_help_says_what_each_command_is_for(capsys):
