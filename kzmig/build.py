@@ -121,7 +121,10 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
                 display.log(f"kzmig: error: {error}")
                 error.log_path = display.log_path
             raise
-        display.summary(warehouse_description(target_name))
+        # the years the reference data do not cover (spec 1.2: counted, never a stop)
+        from kzmig.reference_years import reference_year_notes
+
+        display.summary(warehouse_description(target_name), notes=reference_year_notes(target_name))
 
 
 def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests) -> None:
