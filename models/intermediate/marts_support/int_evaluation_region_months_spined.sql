@@ -26,10 +26,17 @@ regions as (
 
 ),
 
+generated_numbers as (
+
+    {{ dbt.generate_series(12) }}
+
+),
+
+-- 1 .. 12, as integers (PostgreSQL's generated numbers are not)
 month_numbers as (
 
-    -- 1 .. 12
-    {{ dbt.generate_series(12) }}
+    select cast(generated_number as integer) as month_number
+    from generated_numbers
 
 ),
 
@@ -38,10 +45,10 @@ release_months as (
     select
         evaluations.release_id,
         evaluations.period_year as registration_year,
-        month_numbers.generated_number as registration_month
+        month_numbers.month_number as registration_month
     from evaluations
     inner join month_numbers
-        on evaluations.period_end_month >= month_numbers.generated_number
+        on evaluations.period_end_month >= month_numbers.month_number
     where evaluations.vintage != 'latest'
 
 ),
@@ -69,12 +76,12 @@ latest_months as (
     select
         'latest' as release_id,
         latest_years.registration_year,
-        month_numbers.generated_number as registration_month
+        month_numbers.month_number as registration_month
     from latest_years
     cross join month_numbers
     cross join latest_month_range
     where
-        latest_years.registration_year * 12 + month_numbers.generated_number - 1
+        latest_years.registration_year * 12 + month_numbers.month_number - 1
         between latest_month_range.first_month_index and latest_month_range.last_month_index
 
 ),
