@@ -408,3 +408,33 @@ def test_registration_years_not_covered_lines_word_the_rows():
     assert not_covered_lines([]) == []
     many = [("release_calendar", "counted_in_latest_only", year, 1) for year in range(1900, 1915)]
     assert not_covered_lines(many)[1].endswith("1911 (1 coupon), … and 3 more years")
+
+
+def test_registration_years_not_covered_arriving_in_a_later_delivery_build_incrementally(tmp_path, step):
+    """A warehouse built on the hand-written extracts takes a later delivery holding a late
+    registration of 2016 and a 2099 one: the incremental build succeeds, counts both in
+    `latest`, and the audit names the two years beside what it named before."""
+    import shutil
+
+    from conftest import FIXTURES_DIR
+
+    landing = tmp_path / "landing"
+    shutil.copytree(FIXTURES_DIR / "landing_csv", landing)
+    with step("building the hand-written extracts, then a delivery of 2016 and 2099 on top"):
+        database = build_warehouse(tmp_path / "build", landing)
+        before = query(database, f"select reference_code, consequence_code, year, coupon_count from {TABLE}")
+        late = [Row("coupons_2023_08", tuple(odd_year_coupon(2016, 1)), "counted", year=2016, age=29),
+                Row("coupons_2023_08", tuple(odd_year_coupon(2099, 2, **KINDS[1])), "counted", year=2099, age=29)]
+        write_landing(landing, late, "csv")
+        build_warehouse(tmp_path / "build", landing)
+    assert not any(year in (2016, 2099) for *_, year, _ in before)
+    after = query(database, f"select reference_code, consequence_code, year, coupon_count from {TABLE}")
+    assert sorted(after) == sorted(before + expected_not_covered(late))
+    assert query(database, "select coupon_id, outcome from audit.coupon_outcomes"
+                           " where source_file = 'coupons_2023_08.csv' order by 1") == [
+        ("Y2016", "counted"), ("Y2099", "counted")]
+    # the internal move of 2016: an arrival in one region, a departure from another
+    assert query(database, "select year, age_group_code, sum(arrivals + departures)"
+                           " from marts.migration_by_sex_and_age_annual where release_id = 'latest'"
+                           " and age_grouping_code = 'working_age' and year in (2016, 2099)"
+                           " group by year, age_group_code order by 1") == [(2016, "WA_U", 2), (2099, "WA_U", 1)]
