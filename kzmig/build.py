@@ -152,7 +152,10 @@ def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, f
             if display.logging:
                 display.log(f"kzmig: error: {os_error_message(error)}")
             raise
-        display.summary(warehouse_description(target_name))
+        # the years the reference data do not cover (spec 1.2: counted, never a stop)
+        from kzmig.reference_years import reference_year_notes
+
+        display.summary(warehouse_description(target_name), notes=reference_year_notes(target_name))
 
 
 def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests) -> None:

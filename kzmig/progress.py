@@ -257,8 +257,9 @@ class BuildDisplay:
         step.finish()
 
     # --- the end --------------------------------------------------------------------------
-    def summary(self, warehouse: str) -> None:
-        """The short account printed at the end of a successful build."""
+    def summary(self, warehouse: str, notes: list[str] | tuple[str, ...] = ()) -> None:
+        """The short account printed at the end of a successful build; `notes` are lines
+        after the node counts (e.g. the years the reference data do not cover)."""
         self._stop_progress()
         run = self.runs[-1] if self.runs else None
         seconds = time.monotonic() - self.started
@@ -274,6 +275,7 @@ class BuildDisplay:
                 lines.append(f"kzmig:   … and {len(run.warnings) - 10} more warnings, in the log")
         else:
             lines.append(f"kzmig: done in {format_seconds(seconds)}")
+        lines += list(notes)
         lines.append(f"kzmig: warehouse: {warehouse}")
         lines.append(f"kzmig: log: {self.log_path}")
         for line in lines:

@@ -369,8 +369,9 @@ from outcome_cells
 where outcome = 'counted'
 group by all
 ;
--- net_migration_monthly: every month from the first to the last counted one, every region
--- in force on at least one of its days; arrivals, departures and their splits.
+-- net_migration_monthly: every month from the first to the last counted one, in the years
+-- with a counted coupon (a year with none has no rows), every region in force on at least
+-- one of its days; arrivals, departures and their splits.
 create temp table net_migration_monthly as
 with month_range as (
     select min(year * 12 + month - 1) as first_index, max(year * 12 + month - 1) as last_index
@@ -383,6 +384,7 @@ months as (
         make_date((month_index // 12)::integer, (month_index % 12 + 1)::integer, 1) as month_start,
         last_day(make_date((month_index // 12)::integer, (month_index % 12 + 1)::integer, 1)) as month_end
     from month_range, range(first_index, last_index + 1) as month_indexes(month_index)
+    where month_index // 12 in (select year from counted_grouped)
 ),
 regions as (
     select region_code, valid_from_date, valid_to_date

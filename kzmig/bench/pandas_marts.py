@@ -188,9 +188,12 @@ def aggregate(counted: pd.DataFrame, regions: pd.DataFrame, valid_from: list,
 
     first = int((counted["year"] * 12 + counted["month"] - 1).min())
     last = int((counted["year"] * 12 + counted["month"] - 1).max())
+    counted_years = set(counted["year"].astype(int))
     spine = []
     for index in range(first, last + 1):
         year, month = divmod(index, 12)
+        if year not in counted_years:  # a year with no counted coupon has no rows
+            continue
         start = pd.Timestamp(year=year, month=month + 1, day=1)
         end = start + pd.offsets.MonthEnd(0)
         for code, region_from, region_to in zip(regions["region_code"], valid_from, valid_to):

@@ -252,9 +252,18 @@ def control(tmp_path, monkeypatch) -> Path:
 
 
 def publication_files(tmp_path: Path) -> tuple[Path, Path]:
-    temporary, final = tmp_path / ".marts.duckdb.tmp-x", tmp_path / "marts.duckdb"
+    """A published name that leads to an old publication (published as plain dbt would,
+    without a control file), and the temporary file of a new one, written and closed."""
+    build, configured = str(tmp_path / "build.duckdb"), str(tmp_path / "marts.duckdb")
+    saved = {name: os.environ.pop(name, None) for name in (process.CONTROL_VARIABLE, process.PARENT_VARIABLE)}
+    try:
+        old, final = publish.start_publication(build, configured, "old")
+        old.write_bytes(b"old publication")
+        publish.finish_publication(old, final)
+    finally:
+        os.environ.update({name: value for name, value in saved.items() if value is not None})
+    temporary, _ = publish.start_publication(build, configured, "new")
     temporary.write_bytes(b"new publication")
-    final.write_bytes(b"old publication")
     return temporary, final
 
 
@@ -264,6 +273,8 @@ def test_a_stop_before_the_publication_commit_point_publishes_nothing(control, t
     with pytest.raises(KzmigError, match="told to stop .*nothing published"):
         publish.finish_publication(temporary, final)
     assert final.read_bytes() == b"old publication" and not temporary.exists()
+    # nothing of the refused publication is left beside the old one
+    assert [path.name.endswith("-old") for path in publish.publications_folder(final).iterdir()] == [True]
 
 
 def test_a_stop_after_the_publication_commit_point_finds_it_published(control, tmp_path):

@@ -1,6 +1,10 @@
 -- Every month an evaluation reports, and in each month every region in force on at least
 -- one of its days: for a release, January to period_end_month of period_year; for
--- `latest`, every month from the first to the last registration month counted (no gaps).
+-- `latest`, every month from the first to the last registration month counted, in the
+-- calendar years in which it counts anything (no month missing within such a year; a
+-- year in which nothing is counted, such as the decades between a registration typed 1923
+-- and today, has no rows). Months are built from the years (12 per year), so any
+-- registration year 1–9999 is spined, however far apart the years counted lie.
 -- The monthly tables report every one of these region-months, zeros where nothing moved.
 with
 
@@ -22,28 +26,44 @@ regions as (
 
 ),
 
-month_numbers as (
+generated_numbers as (
 
-    -- 1 .. 2400: two centuries of months, far more than any extract spans
-    {{ dbt.generate_series(2400) }}
+    {{ dbt.generate_series(12) }}
 
 ),
 
-release_month_ranges as (
+-- 1 .. 12, as integers (PostgreSQL's generated numbers are not)
+month_numbers as (
+
+    select cast(generated_number as integer) as month_number
+    from generated_numbers
+
+),
+
+release_months as (
 
     select
-        release_id,
-        period_year * 12 as first_month_index,
-        period_year * 12 + period_end_month - 1 as last_month_index
+        evaluations.release_id,
+        evaluations.period_year as registration_year,
+        month_numbers.month_number as registration_month
     from evaluations
-    where vintage != 'latest'
+    inner join month_numbers
+        on evaluations.period_end_month >= month_numbers.month_number
+    where evaluations.vintage != 'latest'
+
+),
+
+latest_years as (
+
+    select distinct registration_year
+    from coupon_counts
+    where release_id = 'latest'
 
 ),
 
 latest_month_range as (
 
     select
-        'latest' as release_id,
         min(registration_year * 12 + registration_month - 1) as first_month_index,
         max(registration_year * 12 + registration_month - 1) as last_month_index
     from coupon_counts
@@ -51,34 +71,26 @@ latest_month_range as (
 
 ),
 
-month_ranges as (
-
-    select * from release_month_ranges
-    union all
-    select * from latest_month_range
-
-),
-
-month_indexes as (
+latest_months as (
 
     select
-        month_ranges.release_id,
-        month_ranges.first_month_index + month_numbers.generated_number - 1 as month_index
-    from month_ranges
-    inner join month_numbers
-        on
-            month_ranges.first_month_index + month_numbers.generated_number - 1
-            <= month_ranges.last_month_index
+        'latest' as release_id,
+        latest_years.registration_year,
+        month_numbers.month_number as registration_month
+    from latest_years
+    cross join month_numbers
+    cross join latest_month_range
+    where
+        latest_years.registration_year * 12 + month_numbers.month_number - 1
+        between latest_month_range.first_month_index and latest_month_range.last_month_index
 
 ),
 
 months as (
 
-    select
-        release_id,
-        cast(floor(month_index / 12.0) as integer) as registration_year,
-        cast(month_index - floor(month_index / 12.0) * 12 + 1 as integer) as registration_month
-    from month_indexes
+    select * from release_months
+    union all
+    select * from latest_months
 
 ),
 
