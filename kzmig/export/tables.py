@@ -214,6 +214,7 @@ COUNTRY_TOTALS = (
 # The marts keep exact counts and flag the cells the release withholds (small-number
 # protection, models/marts/_marts__docs.md: small_number_protection); a withheld cell shows
 # SUPPRESSED, and the total rows (each region and flow, from the exact counts) are published.
+# The marts' margin rows (the republic KZ, both sexes _T, all ages _T) are not shown yet.
 SUPPRESSED = "x"
 
 FLOW_NAMES = {
@@ -262,7 +263,8 @@ def _sex_and_age_table(grouping: str, **names: str) -> Table:
                 on people.region_code = release_region_names.region_code
             where people.release_id = $release_id
                 and people.year = $period_year
-                and people.age_grouping_code = '{grouping}'""",
+                and people.age_grouping_code = '{grouping}'
+                and people.region_code <> 'KZ' and people.sex_code <> '_T'""",
         item_order="case sex_code when 'M' then 1 when 'F' then 2 else 3 end, "
                    "age_group_sort_order",
         totals=(REGION_FLOW_TOTAL,),
@@ -329,7 +331,7 @@ PEOPLE_TABLES: tuple[Table, ...] = (
             left join release_region_names
                 on by_reason.region_code = release_region_names.region_code
             where by_reason.release_id = $release_id
-                and by_reason.year = $period_year""",
+                and by_reason.year = $period_year and by_reason.region_code <> 'KZ'""",
         item_order="reason_code",
         totals=(REGION_FLOW_TOTAL,),
         withheld_by="is_detail_withheld",
@@ -368,7 +370,8 @@ PEOPLE_TABLES: tuple[Table, ...] = (
             left join release_region_names
                 on by_citizenship.region_code = release_region_names.region_code
             where by_citizenship.release_id = $release_id
-                and by_citizenship.year = $period_year""",
+                and by_citizenship.year = $period_year
+                and by_citizenship.region_code <> 'KZ'""",
         item_order="citizenship_code = 'XXX', citizenship_code",
         totals=(REGION_FLOW_TOTAL,),
         withheld_by="is_detail_withheld",
