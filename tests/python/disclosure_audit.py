@@ -15,7 +15,9 @@ and its dimensions (the region, whose total is the republic `KZ`; the attributes
 is `_T`, one of them with groupings), and REGION_TABLE the region and flow totals the release
 publishes in its region table. Every row of a people's mart is taken as published (its
 margins too: the release of issue 26 shows the republic and both sexes), unless flagged
-withheld — the strongest intruder the marts allow. A cell is keyed as SDMX keys it: the
+withheld — the strongest intruder the marts allow. Of a region and flow whose detail is
+withheld whole the release lists no row, so the intruder knows neither its cells nor which
+of them hold anyone: only the lines across regions hold its cells. A cell is keyed as SDMX keys it: the
 measure, flow and region, and the attributes that are not a total, so a margin shared by two
 tables (the region's flow) is one cell.
 """
@@ -128,6 +130,7 @@ def published_cells(connection, release_id: str, year: int, schema: str = "marts
             f"is_detail_withheld from {schema}.{table.mart} where release_id = ? and year = ?",
             [release_id, year]).fetchall()
         width = len(table.attributes) + len(groupings)
+        detail_units: set[tuple[str, str]] = set()  # (flow, region) whose detail is withheld
         grouping_of: dict[tuple[str, str], str] = {}  # (attribute, code) -> its grouping
         cube: list[tuple[str, str, str, dict]] = []  # (measure, flow, region, codes)
         for row in rows:
@@ -137,6 +140,8 @@ def published_cells(connection, release_id: str, year: int, schema: str = "marts
                 grouping_of[(attribute, codes[attribute])] = row[2 + len(table.attributes)
                                                                  + groupings.index(column)]
             arrivals, departures, arrivals_withheld, departures_withheld, detail = row[2 + width:]
+            if detail:
+                detail_units.add((flow_code, region))
             is_margin = region == REPUBLIC or TOTAL in codes.values()
             for measure, value, withheld in (("arrivals", arrivals, arrivals_withheld),
                                              ("departures", departures, departures_withheld)):
@@ -174,6 +179,10 @@ def published_cells(connection, release_id: str, year: int, schema: str = "marts
                 total = _key(measure, flow_code, REPUBLIC, dict(codes))
             else:
                 attribute, _, measure, flow_code, region, others = line
+                if (flow_code, region) in detail_units:
+                    # the release lists no row of this region and flow: the intruder does not
+                    # know which of its cells hold anyone, so its lines pin none of them
+                    continue
                 total = _key(measure, flow_code, region, {**dict(others), attribute: TOTAL})
             relations.append((total, sorted(items)))
     # the same people: a region's intraregional arrivals and departures
@@ -195,7 +204,8 @@ def audit_release(connection, release_id: str, year: int, schema: str = "marts",
     unaudited = [key for key, cell in cells.items() if cell.withheld and cell.value == 0]
     # a total the release does not publish is still one number, the sum of each of its
     # partitions (e.g. a region's men: the five-year groups and the working-age groups)
-    hidden = sorted({total for total, _ in relations if total not in cells})
+    hidden = sorted({key for total, items in relations for key in (total, *items)
+                     if key not in cells})
     for key in hidden:
         cells[key] = Cell(0, True, 0)
     variables = {key: index for index, key in enumerate([*withheld, *unaudited, *hidden])}

@@ -67,8 +67,17 @@ with
     select
         '{{ mart }}' as mart_name,
         lines.line_key,
-        sum(case when line_values.is_suppressed and line_values.cell_value > 0 then 1 else 0 end)
-            as suppressed_cells,
+        sum(
+            case
+                when
+                    line_values.is_suppressed and line_values.cell_value > 0
+                    -- a line within a region and flow whose detail is withheld whole: the
+                    -- release lists none of its rows, so none of its cells is pinned by it
+                    and not (line_values.is_detail_withheld and lines.line_key not like '0|%')
+                    then 1
+                else 0
+            end
+        ) as suppressed_cells,
         sum(
             case
                 when
