@@ -23,9 +23,9 @@ confidential, D secondary confidentiality).
 The observations are SQL on the marts (SDMX_SQL): the region table (region × flow ×
 direction), the table by country (the republic × counterpart country), and the people's
 tables (by sex and age, by reason, by citizenship), with the small-number protection of the
-release: a withheld cell (the marts' `*_is_suppressed`, `is_detail_withheld`) is in the file
-with OBS_VALUE NaN (SDMX's missing value) and CONF_STATUS C when its count is 1 or 2
-(primary confidentiality), D otherwise (secondary: withheld so that the 1s and 2s cannot be
+release: a withheld cell (the marts' `*_withheld_reason_code`) is in the file
+with OBS_VALUE NaN (SDMX's missing value) and CONF_STATUS C when the marts say `primary` (a
+count of 1 or 2), D for `secondary` (secondary: withheld so that the 1s and 2s cannot be
 worked out from the totals, and every net migration of a withheld arrivals or departures
 count); every published cell has CONF_STATUS F. Python only builds the SDMX objects from those rows and the code lists
 from the marts' dimensions.
@@ -97,21 +97,25 @@ people_cells as (
     select region_code, flow_code, sex_code, age_group_code, '_T' as reason_code,
         '_T' as citizenship_code, arrivals, departures, net_migration,
         arrivals_is_suppressed, departures_is_suppressed, net_migration_is_suppressed,
-        is_detail_withheld
+        is_detail_withheld, arrivals_withheld_reason_code, departures_withheld_reason_code,
+        net_migration_withheld_reason_code
     from marts.migration_by_sex_and_age_annual
     where release_id = $release_id and year = $period_year
+        and age_grouping_code <> '_T' and region_code <> 'KZ' and sex_code <> '_T'
     union all
     select region_code, flow_code, '_T', '_T', reason_code, '_T', arrivals, departures,
         net_migration, arrivals_is_suppressed, departures_is_suppressed,
-        net_migration_is_suppressed, is_detail_withheld
+        net_migration_is_suppressed, is_detail_withheld, arrivals_withheld_reason_code,
+        departures_withheld_reason_code, net_migration_withheld_reason_code
     from marts.migration_by_reason_annual
-    where release_id = $release_id and year = $period_year
+    where release_id = $release_id and year = $period_year and region_code <> 'KZ'
     union all
     select region_code, 'external', '_T', '_T', '_T', citizenship_code, arrivals, departures,
         net_migration, arrivals_is_suppressed, departures_is_suppressed,
-        net_migration_is_suppressed, is_detail_withheld
+        net_migration_is_suppressed, is_detail_withheld, arrivals_withheld_reason_code,
+        departures_withheld_reason_code, net_migration_withheld_reason_code
     from marts.external_migration_by_citizenship_annual
-    where release_id = $release_id and year = $period_year
+    where release_id = $release_id and year = $period_year and region_code <> 'KZ'
 ),
 people_table as (
     select region_code as ref_area, flow_code as flow, direction,
@@ -120,20 +124,17 @@ people_table as (
         age_group_code as age,
         case direction when 'ARR' then arrivals when 'DEP' then departures
             else net_migration end as exact_value,
-        is_detail_withheld or case direction when 'ARR' then arrivals_is_suppressed
-            when 'DEP' then departures_is_suppressed
-            else net_migration_is_suppressed end as is_withheld
+        case direction when 'ARR' then arrivals_withheld_reason_code
+            when 'DEP' then departures_withheld_reason_code
+            else net_migration_withheld_reason_code end as withheld_reason_code
     from people_cells
     cross join directions
 ),
 people_table_protected as (
     select ref_area, flow, direction, citizenship, reason, sex, age,
-        case when not is_withheld then exact_value end as obs_value,
-        case
-            when not is_withheld then 'F'
-            when direction != 'NET' and exact_value between 1 and 2 then 'C'
-            else 'D'
-        end as conf_status
+        case when withheld_reason_code is null then exact_value end as obs_value,
+        case withheld_reason_code when 'primary' then 'C' when 'secondary' then 'D' else 'F' end
+            as conf_status
     from people_table
 ),
 observations as (

@@ -157,6 +157,8 @@ EXTERNAL_PER_THOUSAND = (
 # protection, models/marts/_marts__docs.md: small_number_protection); a withheld cell shows
 # SUPPRESSED, and the total rows (each region and flow, from the exact counts) are published;
 # a group whose detail is withheld whole shows its total row only.
+# The marts' margin rows (the republic KZ, both sexes _T, all ages _T) are not shown yet:
+# the release tables leave them out.
 SUPPRESSED = "x"
 
 FLOW_CODE = Column("flow_code", "Flow code", "Код потока", "text", header_kk="Ағын коды")

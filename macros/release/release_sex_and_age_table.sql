@@ -21,7 +21,11 @@ releases as (
 cells as (
 
     select * from {{ ref('migration_by_sex_and_age_annual') }}
-    where age_grouping_code = '{{ age_grouping_code }}'
+    where
+        age_grouping_code = '{{ age_grouping_code }}'
+        -- the mart's margin rows (the republic, both sexes) are not published yet
+        and region_code != 'KZ'
+        and sex_code != '_T'
 
 ),
 

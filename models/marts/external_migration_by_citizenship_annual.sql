@@ -20,36 +20,31 @@ flow_ends as (
 
 ),
 
+-- every cell with its margins: the republic (KZ) and all citizenships (_T, the region's
+-- external flow)
 cells as (
 
     select
         release_id,
         registration_year as year,
-        region_code,
-        citizenship_code,
+        case when grouping(region_code) = 1 then 'KZ' else region_code end as region_code,
+        case when grouping(citizenship_code) = 1 then '_T' else citizenship_code end
+            as citizenship_code,
         sum(external_arrivals) as arrivals,
         sum(external_departures) as departures
     from flow_ends
-    group by
-        release_id,
-        registration_year,
-        region_code,
-        citizenship_code
+    group by release_id, registration_year, cube(region_code, citizenship_code)
 
 ),
 
-protected as (
-
-    select
-        cells.*,
-        {{ small_count_suppression(
-            'cells', ['arrivals', 'departures'],
-            ['release_id', 'year', 'region_code'],
-            ['citizenship_code']
-        ) }}
-    from cells
-
-),
+{{ linked_cell_suppression(
+    'cells',
+    ['release_id', 'year'],
+    [{'column': 'region_code', 'total': 'KZ'}, {'column': 'citizenship_code', 'total': '_T'}],
+    ['arrivals', 'departures'],
+    "cells.citizenship_code = '_T'",
+    var('people_protection_rounds'),
+) }},
 
 final as (
 
@@ -65,8 +60,15 @@ final as (
         cast(departures_is_suppressed as boolean) as departures_is_suppressed,
         cast(arrivals_is_suppressed or departures_is_suppressed as boolean)
             as net_migration_is_suppressed,
+        cast(arrivals_withheld_reason_code as varchar) as arrivals_withheld_reason_code,
+        cast(departures_withheld_reason_code as varchar) as departures_withheld_reason_code,
+        cast(
+            case when arrivals_is_suppressed or departures_is_suppressed then 'secondary' end
+            as varchar
+        ) as net_migration_withheld_reason_code,
         cast(is_detail_withheld as boolean) as is_detail_withheld
-    from protected
+    from cells_protected
+    where citizenship_code != '_T'
 
 )
 

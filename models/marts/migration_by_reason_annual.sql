@@ -24,38 +24,30 @@ flow_ends as (
 
 ),
 
+-- every cell with its margins: the republic (KZ) and all reasons (_T, the region's flow)
 cells as (
 
     select
         release_id,
         registration_year as year,
-        region_code,
         flow_code,
-        reason_code,
+        case when grouping(region_code) = 1 then 'KZ' else region_code end as region_code,
+        case when grouping(reason_code) = 1 then '_T' else reason_code end as reason_code,
         sum(external_arrivals + interregional_arrivals + intraregional_moves) as arrivals,
         sum(external_departures + interregional_departures + intraregional_moves) as departures
     from flow_ends
-    group by
-        release_id,
-        registration_year,
-        region_code,
-        flow_code,
-        reason_code
+    group by release_id, registration_year, flow_code, cube(region_code, reason_code)
 
 ),
 
-protected as (
-
-    select
-        cells.*,
-        {{ small_count_suppression(
-            'cells', ['arrivals', 'departures'],
-            ['release_id', 'year', 'region_code', 'flow_code'],
-            ['reason_code']
-        ) }}
-    from cells
-
-),
+{{ linked_cell_suppression(
+    'cells',
+    ['release_id', 'year', 'flow_code'],
+    [{'column': 'region_code', 'total': 'KZ'}, {'column': 'reason_code', 'total': '_T'}],
+    ['arrivals', 'departures'],
+    "cells.reason_code = '_T'",
+    var('people_protection_rounds'),
+) }},
 
 final as (
 
@@ -75,8 +67,17 @@ final as (
         cast(protected.departures_is_suppressed as boolean) as departures_is_suppressed,
         cast(protected.arrivals_is_suppressed or protected.departures_is_suppressed as boolean)
             as net_migration_is_suppressed,
+        cast(protected.arrivals_withheld_reason_code as varchar) as arrivals_withheld_reason_code,
+        cast(protected.departures_withheld_reason_code as varchar)
+            as departures_withheld_reason_code,
+        cast(
+            case
+                when protected.arrivals_is_suppressed or protected.departures_is_suppressed
+                    then 'secondary'
+            end as varchar
+        ) as net_migration_withheld_reason_code,
         cast(protected.is_detail_withheld as boolean) as is_detail_withheld
-    from protected
+    from cells_protected as protected
     inner join reasons
         on protected.reason_code = reasons.reason_code
 

@@ -64,7 +64,7 @@ five_year_groups as (
 
 ),
 
-five_year_cells as (
+five_year_items as (
 
     select
         person_flows.release_id,
@@ -72,20 +72,33 @@ five_year_cells as (
         person_flows.region_code,
         person_flows.flow_code,
         person_flows.sex_code,
-        'five_year' as age_grouping_code,
         coalesce(five_year_groups.age_group_code, '_U') as age_group_code,
-        sum(person_flows.arrivals) as arrivals,
-        sum(person_flows.departures) as departures
+        person_flows.arrivals,
+        person_flows.departures
     from person_flows
     left join five_year_groups
         on person_flows.five_year_age_from_years = five_year_groups.age_from_years
-    group by
-        person_flows.release_id,
-        person_flows.year,
-        person_flows.region_code,
-        person_flows.flow_code,
-        person_flows.sex_code,
-        coalesce(five_year_groups.age_group_code, '_U')
+
+),
+
+-- every cell with its margins (the republic KZ, both sexes _T, all ages _T): the cube of
+-- each grouping of age; the all-ages cells once, from the five-year groups
+five_year_cells as (
+
+    select
+        release_id,
+        year,
+        flow_code,
+        case when grouping(region_code) = 1 then 'KZ' else region_code end as region_code,
+        case when grouping(sex_code) = 1 then '_T' else sex_code end as sex_code,
+        case when grouping(age_group_code) = 1 then '_T' else 'five_year' end
+            as age_grouping_code,
+        case when grouping(age_group_code) = 1 then '_T' else age_group_code end
+            as age_group_code,
+        sum(arrivals) as arrivals,
+        sum(departures) as departures
+    from five_year_items
+    group by release_id, year, flow_code, cube(region_code, sex_code, age_group_code)
 
 ),
 
@@ -94,21 +107,15 @@ working_age_cells as (
     select
         release_id,
         year,
-        region_code,
         flow_code,
-        sex_code,
+        case when grouping(region_code) = 1 then 'KZ' else region_code end as region_code,
+        case when grouping(sex_code) = 1 then '_T' else sex_code end as sex_code,
         'working_age' as age_grouping_code,
         working_age_group_code as age_group_code,
         sum(arrivals) as arrivals,
         sum(departures) as departures
     from person_flows
-    group by
-        release_id,
-        year,
-        region_code,
-        flow_code,
-        sex_code,
-        working_age_group_code
+    group by release_id, year, flow_code, working_age_group_code, cube(region_code, sex_code)
 
 ),
 
@@ -120,18 +127,18 @@ cells as (
 
 ),
 
-protected as (
-
-    select
-        cells.*,
-        {{ small_count_suppression(
-            'cells', ['arrivals', 'departures'],
-            ['release_id', 'year', 'region_code', 'flow_code', 'age_grouping_code'],
-            ['sex_code', 'age_group_code']
-        ) }}
-    from cells
-
-),
+{{ linked_cell_suppression(
+    'cells',
+    ['release_id', 'year', 'flow_code'],
+    [
+        {'column': 'region_code', 'total': 'KZ'},
+        {'column': 'sex_code', 'total': '_T'},
+        {'column': 'age_group_code', 'total': '_T', 'grouping': 'age_grouping_code'},
+    ],
+    ['arrivals', 'departures'],
+    "cells.sex_code = '_T' and cells.age_group_code = '_T'",
+    var('people_protection_rounds'),
+) }},
 
 final as (
 
@@ -154,8 +161,17 @@ final as (
         cast(protected.departures_is_suppressed as boolean) as departures_is_suppressed,
         cast(protected.arrivals_is_suppressed or protected.departures_is_suppressed as boolean)
             as net_migration_is_suppressed,
+        cast(protected.arrivals_withheld_reason_code as varchar) as arrivals_withheld_reason_code,
+        cast(protected.departures_withheld_reason_code as varchar)
+            as departures_withheld_reason_code,
+        cast(
+            case
+                when protected.arrivals_is_suppressed or protected.departures_is_suppressed
+                    then 'secondary'
+            end as varchar
+        ) as net_migration_withheld_reason_code,
         cast(protected.is_detail_withheld as boolean) as is_detail_withheld
-    from protected
+    from cells_protected as protected
     inner join age_groups
         on
             protected.age_grouping_code = age_groups.age_grouping_code

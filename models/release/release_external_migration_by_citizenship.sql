@@ -13,6 +13,8 @@ releases as (
 cells as (
 
     select * from {{ ref('external_migration_by_citizenship_annual') }}
+    -- the mart's margin rows (the republic, all citizenships) are not published yet
+    where region_code != 'KZ' and citizenship_code != '_T'
 
 ),
 

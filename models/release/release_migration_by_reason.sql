@@ -12,6 +12,8 @@ releases as (
 cells as (
 
     select * from {{ ref('migration_by_reason_annual') }}
+    -- the mart's margin rows (the republic, all reasons) are not published yet
+    where region_code != 'KZ' and reason_code != '_T'
 
 ),
 

@@ -217,7 +217,8 @@ def expected_age_groups(row: dict, bounds: dict) -> tuple[str, str]:
 
 def test_people_marts_equal_the_expected_coupons(full_build, expected_coupons):
     """latest's marts by sex and age, by reason and by citizenship count the hand-written
-    expected coupons by the region rule; unknown values are not stated."""
+    expected coupons by the region rule; unknown values are not stated; their margin rows
+    (the republic, both sexes, all ages) sum them."""
     bounds = working_age_bounds()
     by_age: Counter = Counter()
     by_reason: Counter = Counter()
@@ -231,6 +232,21 @@ def test_people_marts_equal_the_expected_coupons(full_build, expected_coupons):
             by_reason[(year, region, flow, row["reason_code"], side)] += 1
             if flow == "external":
                 by_citizenship[(year, region, row["citizenship_code"], side)] += 1
+
+    # the margins: the republic (KZ), both sexes (_T), all ages (_T, from either grouping)
+    for (year, region, flow, sex, grouping, group, side), count in list(by_age.items()):
+        for region_or_republic in (region, "KZ"):
+            for sex_or_both in (sex, "_T"):
+                if (region_or_republic, sex_or_both) != (region, sex):
+                    by_age[(year, region_or_republic, flow, sex_or_both, grouping, group,
+                            side)] += count
+                if grouping == "five_year":
+                    by_age[(year, region_or_republic, flow, sex_or_both, "_T", "_T",
+                            side)] += count
+    for (year, region, flow, reason, side), count in list(by_reason.items()):
+        by_reason[(year, "KZ", flow, reason, side)] += count
+    for (year, region, citizenship, side), count in list(by_citizenship.items()):
+        by_citizenship[(year, "KZ", citizenship, side)] += count
 
     def mart(sql: str) -> Counter:
         found: Counter = Counter()
@@ -430,3 +446,19 @@ def test_docs_describe_every_public_mart_and_column(full_build):
         for name, column in documented.items():
             assert column["description"].strip(), f"{node['name']}.{name}"
             assert column["data_type"], f"{node['name']}.{name}"
+
+
+def test_the_disclosure_audit_passes_on_the_fixture_world(full_build):
+    """The quick version of tests/python/test_disclosure_audit.py: the intruder's linear
+    programmes over every release of the fixture world pin no withheld count and confine
+    none to 1-2, and the published cells agree with each other."""
+    from disclosure_audit import audit_releases
+
+    from kzmig.publish import published_path
+
+    audits = audit_releases(published_path(full_build), margins=False)
+    assert audits
+    assert sum(result.withheld for result in audits) > 0  # the fixtures have small counts
+    for result in audits:
+        assert result.inconsistent == [], result.release_id
+        assert result.findings == [], (result.release_id, result.findings[:5])
