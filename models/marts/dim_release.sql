@@ -8,7 +8,7 @@ evaluations as (
 
 latest_period as (
 
-    select * from {{ ref('int_latest_period_determined') }}
+    select * from {{ ref('int_latest_periods_determined') }}
 
 ),
 
