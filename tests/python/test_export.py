@@ -1388,6 +1388,26 @@ def test_export_release_latest_writes_the_latest_rows_of_the_marts(fixture_wareh
     monthly = read_csv(tmp_path / "en" / "latest" / "external_migration_monthly.csv")
     months = [(int(row[1]), int(row[2])) for row in monthly[1:]]
     assert max(months) == (year, month)
+    # SDMX: one observation per key, all of the period, the regions' external arrivals those
+    # of the region table
+    assert cli.main(["export", "--release", "latest", "--format", "sdmx", "--warehouse",
+                     str(fixture_warehouse), "--out", str(tmp_path / "sdmx")]) == 0
+    with open(tmp_path / "sdmx" / "latest-sdmx" / "KZ_MIGRATION.csv", encoding="utf-8-sig") as file:
+        observations = list(csv.DictReader(file))
+    keys = [tuple(value for name, value in row.items() if name not in ("OBS_VALUE", "CONF_STATUS"))
+            for row in observations]
+    assert observations and len(keys) == len(set(keys))
+    assert {row["TIME_PERIOD"] for row in observations} == {f"{year}-01-01/P{month}M"}
+    by_region = {row[1]: row for row in rows[2:]}
+    compared = 0
+    for row in observations:
+        if (row["FLOW"], row["DIRECTION"], row["REF_AREA"] in by_region, row["CONF_STATUS"]) == (
+                "external", "ARR", True, "F") and all(
+                row[name] == "_T" for name in ("COUNTERPART_AREA", "CITIZENSHIP", "REASON", "SEX", "AGE")):
+            assert float(row["OBS_VALUE"]) == float(
+                by_region[row["REF_AREA"]][header.index("external_arrivals")]), row
+            compared += 1
+    assert compared == len(by_region)
 
 
 # --- display rounding and number formats ---------------------------------------------------
