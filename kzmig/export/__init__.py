@@ -72,7 +72,7 @@ KEY_POINTS_COLUMNS = (
     "arrivals_change_pct", "departures_change_pct",
     "cis_arrivals_share_pct", "cis_departures_share_pct",
     "internal_migrants", "internal_migrants_change_pct",
-    "regions_with_positive_interregional_net", "comparison_release_id",
+    "regions_with_positive_interregional_net", "comparison_release_id", "comparison_period_year",
 )
 
 # Beside the CSV files of a synthetic release (a CSV reader opens the folder and sees it).
@@ -121,17 +121,9 @@ LATEST_EVALUATION = "latest"
 
 
 def release_argument(text: str) -> str:
-    """--release: a release of the calendar. `latest` (the evaluation with everything known,
-    release_id 'latest' in every mart) is refused on the command line, saying what to do:
-    a release folder is written for a release's own period and cut-off, which `latest`
-    does not have (marts.release_key_points holds no row for it)."""
-    if text.strip().lower() == LATEST_EVALUATION:
-        raise argparse.ArgumentTypeError(
-            "'latest' is the evaluation with everything known (release_id = 'latest' in every mart), "
-            "not a release of the calendar, and a release folder is written for a release's own period "
-            "and cut-off: export the latest release with --latest, or query release_id = 'latest' "
-            "in the marts")
-    return text
+    """--release: a release of the calendar, or `latest` (the evaluation with everything
+    known: its period and cut-off are SQL, marts.dim_release, doc block latest_period_rule)."""
+    return LATEST_EVALUATION if text.strip().lower() == LATEST_EVALUATION else text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -262,7 +254,8 @@ def list_releases(warehouse: Path | None = None) -> list[dict]:
 
 def latest_release_id(connection) -> str:
     rows = connection.execute(
-        f"select release_id from marts.release_key_points order by {LATEST_ORDER} limit 1").fetchall()
+        f"select release_id from marts.release_key_points where vintage != '{LATEST_EVALUATION}' "
+        f"order by {LATEST_ORDER} limit 1").fetchall()
     if not rows:
         raise KzmigError("the warehouse holds no release (marts.release_key_points is empty)")
     return rows[0][0]
@@ -280,21 +273,16 @@ def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
         raise KzmigError(f"unknown release {release_id!r}; the warehouse holds: "
                          + (", ".join(known) if known else "no release at all"))
     point = rows[0]
-    comparison_year = None
-    if point["comparison_release_id"] is not None:
-        comparison_year = connection.execute(
-            "select period_year from marts.release_key_points where release_id = ?",
-            [point["comparison_release_id"]]).fetchone()[0]
     # the regions of the release's own year (its own figures, not an earlier release's)
     positive = connection.execute(f"""
         select region_name_{lang}, interregional_net
         from marts.migration_by_region_annual
-        where release_id = ? and source_release_id = release_id and interregional_net > 0
-        order by interregional_net desc, region_code""", [release_id]).fetchall()
+        where release_id = ? and source_release_id = release_id and year = ? and interregional_net > 0
+        order by interregional_net desc, region_code""", [release_id, point["period_year"]]).fetchall()
     # the synthetic mark: the release's figures come from the synthetic world
     synthetic = connection.execute(
         "select has_synthetic_data from marts.dim_release where release_id = ?", [release_id]).fetchone()
-    return texts.KeyPoints(**point, comparison_period_year=comparison_year,
+    return texts.KeyPoints(**point,
                            positive_regions=tuple((name, net) for name, net in positive),
                            is_synthetic=bool(synthetic and synthetic[0]))
 
@@ -309,7 +297,7 @@ def _dynamic_years(connection, release_id: str) -> list[dict]:
         from marts.migration_annual as dynamic
         inner join marts.release_key_points as source
             on dynamic.source_release_id = source.release_id
-        where dynamic.release_id = ?
+        where dynamic.release_id = ? and dynamic.year <= source.period_year
         order by dynamic.year""", [release_id])
 
 

@@ -73,15 +73,15 @@ region_table as (
         select region_code, 'external' as flow_code,
             external_arrivals as arrivals, external_departures as departures
         from marts.migration_by_region_annual
-        where release_id = $release_id and source_release_id = release_id
+        where release_id = $release_id and source_release_id = release_id and year = $period_year
         union all
         select region_code, 'interregional', interregional_arrivals, interregional_departures
         from marts.migration_by_region_annual
-        where release_id = $release_id and source_release_id = release_id
+        where release_id = $release_id and source_release_id = release_id and year = $period_year
         union all
         select region_code, 'intraregional', intraregional_moves, intraregional_moves
         from marts.migration_by_region_annual
-        where release_id = $release_id and source_release_id = release_id
+        where release_id = $release_id and source_release_id = release_id and year = $period_year
     ) as flows
     cross join directions
 ),
@@ -91,7 +91,7 @@ country_table as (
             else net_migration end as obs_value
     from marts.external_migration_by_country_annual
     cross join directions
-    where release_id = $release_id and source_release_id = release_id
+    where release_id = $release_id and source_release_id = release_id and year = $period_year
 ),
 people_cells as (
     select region_code, flow_code, sex_code, age_group_code, '_T' as reason_code,

@@ -6,6 +6,12 @@ evaluations as (
 
 ),
 
+latest_period as (
+
+    select * from {{ ref('int_latest_periods_determined') }}
+
+),
+
 deliveries as (
 
     select * from {{ ref('int_coupon_deliveries_marked') }}
@@ -25,16 +31,31 @@ final as (
     select
         evaluations.release_id,
         evaluations.vintage,
-        evaluations.period_year,
-        evaluations.period_end_month,
-        evaluations.cutoff_at,
+        coalesce(evaluations.period_year, latest_period.period_year) as period_year,
+        coalesce(evaluations.period_end_month, latest_period.period_end_month)
+            as period_end_month,
+        coalesce(evaluations.cutoff_at, latest_period.cutoff_at) as cutoff_at,
+        coalesce(latest_period.is_cutoff_build_start, false) as is_cutoff_build_start,
         evaluations.release_date,
-        evaluations.period_start_date,
-        evaluations.period_end_date,
+        coalesce(
+            evaluations.period_start_date,
+            cast(make_date(latest_period.period_year, 1, 1) as date)
+        ) as period_start_date,
+        coalesce(
+            evaluations.period_end_date,
+            cast({{ dbt.last_day(
+                'make_date(latest_period.period_year, latest_period.period_end_month, 1)',
+                'month'
+            ) }} as date)
+        ) as period_end_date,
         evaluations.comparison_release_id,
         synthetic_mark.has_synthetic_data
     from evaluations
     cross join synthetic_mark
+    -- `latest` takes its period (and, without a build cut-off, the build's start) here,
+    -- downstream of the counts (doc block latest_period_rule)
+    left join latest_period
+        on evaluations.release_id = latest_period.release_id
 
 )
 

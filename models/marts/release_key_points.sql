@@ -31,14 +31,18 @@ release_periods as (
         key_figures.internal_migrants,
         key_figures.internal_migrants_change_pct,
         key_figures.regions_with_positive_interregional_net,
-        key_figures.comparison_release_id
+        key_figures.comparison_release_id,
+        -- the comparison is always the same period of the previous year (`latest` too)
+        case
+            when key_figures.comparison_release_id is not null
+                then key_figures.period_year - 1
+        end as comparison_period_year
     from releases
     inner join key_figures
         on
             releases.release_id = key_figures.release_id
             and releases.period_year = key_figures.period_year
             and releases.period_end_month = key_figures.period_end_month
-    where releases.vintage != 'latest'
 
 ),
 
@@ -60,7 +64,8 @@ final as (
         internal_migrants,
         internal_migrants_change_pct,
         regions_with_positive_interregional_net,
-        comparison_release_id
+        comparison_release_id,
+        comparison_period_year
     from release_periods
 
 )

@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -27,7 +26,9 @@ release_years as (
     from annual
     inner join releases
         on annual.release_id = releases.release_id
-    where annual.year < releases.period_year or releases.period_end_month = 12
+    where
+        annual.year < releases.period_year
+        or (annual.year = releases.period_year and releases.period_end_month = 12)
 
 ),
 

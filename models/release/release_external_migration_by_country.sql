@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -38,7 +37,9 @@ release_countries as (
     from by_country
     inner join releases
         on by_country.release_id = releases.release_id
-    where by_country.source_release_id = by_country.release_id
+    where
+        by_country.source_release_id = by_country.release_id
+        and by_country.year = releases.period_year
 
 ),
 

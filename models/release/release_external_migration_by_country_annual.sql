@@ -5,7 +5,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -42,7 +41,9 @@ release_countries as (
     from by_country
     inner join releases
         on by_country.release_id = releases.release_id
-    where by_country.year < releases.period_year or releases.period_end_month = 12
+    where
+        by_country.year < releases.period_year
+        or (by_country.year = releases.period_year and releases.period_end_month = 12)
 
 ),
 

@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 

@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -34,6 +33,10 @@ final as (
     from monthly
     inner join releases
         on monthly.release_id = releases.release_id
+    -- up to the end of the period (`latest` counts months past it: latest_period_rule)
+    where
+        monthly.year * 12 + monthly.month
+        <= releases.period_year * 12 + releases.period_end_month
 
 )
 

@@ -5,7 +5,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -19,8 +18,13 @@ cells as (
 
 region_names as (
 
-    select * from {{ ref('migration_by_region_annual') }}
-    where source_release_id = release_id
+    select by_region.*
+    from {{ ref('migration_by_region_annual') }} as by_region
+    inner join {{ ref('dim_release') }} as own_periods
+        on
+            by_region.release_id = own_periods.release_id
+            and by_region.year = own_periods.period_year
+    where by_region.source_release_id = by_region.release_id
 
 ),
 

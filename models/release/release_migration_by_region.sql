@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -26,7 +25,9 @@ release_regions as (
     from regions_annual
     inner join releases
         on regions_annual.release_id = releases.release_id
-    where regions_annual.source_release_id = regions_annual.release_id
+    where
+        regions_annual.source_release_id = regions_annual.release_id
+        and regions_annual.year = releases.period_year
 
 ),
 

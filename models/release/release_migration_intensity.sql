@@ -3,7 +3,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -15,8 +14,13 @@ intensity as (
 
 region_names as (
 
-    select * from {{ ref('migration_by_region_annual') }}
-    where source_release_id = release_id
+    select by_region.*
+    from {{ ref('migration_by_region_annual') }} as by_region
+    inner join {{ ref('dim_release') }} as own_periods
+        on
+            by_region.release_id = own_periods.release_id
+            and by_region.year = own_periods.period_year
+    where by_region.source_release_id = by_region.release_id
 
 ),
 
@@ -34,7 +38,9 @@ release_intensity as (
     from intensity
     inner join releases
         on intensity.release_id = releases.release_id
-    where intensity.source_release_id = intensity.release_id
+    where
+        intensity.source_release_id = intensity.release_id
+        and intensity.year = releases.period_year
 
 ),
 

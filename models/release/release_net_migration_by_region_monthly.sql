@@ -5,7 +5,6 @@ with
 releases as (
 
     select * from {{ ref('dim_release') }}
-    where vintage != 'latest'
 
 ),
 
@@ -18,8 +17,13 @@ region_rows as (
 -- the release's own region names (those in force at the end of its period)
 release_region_names as (
 
-    select * from {{ ref('migration_by_region_annual') }}
-    where source_release_id = release_id
+    select by_region.*
+    from {{ ref('migration_by_region_annual') }} as by_region
+    inner join {{ ref('dim_release') }} as own_periods
+        on
+            by_region.release_id = own_periods.release_id
+            and by_region.year = own_periods.period_year
+    where by_region.source_release_id = by_region.release_id
 
 ),
 
@@ -44,6 +48,10 @@ release_rows as (
     from region_rows
     inner join releases
         on region_rows.release_id = releases.release_id
+    -- up to the end of the period (`latest` counts months past it: latest_period_rule)
+    where
+        region_rows.year * 12 + region_rows.month
+        <= releases.period_year * 12 + releases.period_end_month
 
 ),
 

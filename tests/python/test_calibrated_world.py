@@ -101,7 +101,7 @@ def mart_values(database, figure_code: str, release_id: str) -> dict:
 
 def test_every_release_of_the_calendar_is_computed(calibrated_warehouse):
     calendar = {row[0] for row in query(calibrated_warehouse, "select release_id from reference.release_calendar")}
-    computed = {row[0] for row in query(calibrated_warehouse, "select release_id from marts.release_key_points")}
+    computed = {row[0] for row in query(calibrated_warehouse, "select release_id from marts.release_key_points where vintage != 'latest'")}
     assert calendar and computed == calendar
 
 
@@ -301,7 +301,8 @@ def test_releases_give_what_the_generator_built(calibrated_warehouse, manifest):
     """Also the values the facts leave open (e.g. 2021-03-p, internal migrants of the
     revised releases) come out as the generator built them."""
     rows = query(calibrated_warehouse,
-                 "select release_id, arrivals, departures, internal_migrants from marts.release_key_points")
+                 "select release_id, arrivals, departures, internal_migrants from marts.release_key_points "
+                 "where vintage != 'latest'")
     for release_id, arrivals, departures, internal in rows:
         built = manifest["releases"][release_id]
         assert (arrivals, departures, internal) == (built["arrivals"], built["departures"], built["internal"])

@@ -1308,12 +1308,106 @@ def test_export_refuses_an_unknown_language(fixture_warehouse, tmp_path, capsys)
 
 def test_export_latest_takes_the_greatest_period_revised_first(fixture_warehouse, tmp_path, capsys):
     releases = query(fixture_warehouse, """
-        select release_id, period_year, period_end_month, vintage from marts.release_key_points""")
+        select release_id, period_year, period_end_month, vintage from marts.release_key_points
+        where vintage != 'latest'""")
     latest = max(releases, key=lambda release: (release[1], release[2], release[3] == "revised"))[0]
     folder = release_export.export_latest(tmp_path, warehouse=fixture_warehouse)
     assert folder == tmp_path / latest
     assert str(folder) in capsys.readouterr().out
     assert json.loads((folder / "release.json").read_text(encoding="utf-8"))["release_id"] == latest
+
+
+def test_export_release_latest_writes_the_latest_rows_of_the_marts(fixture_warehouse, tmp_path):
+    """`kzmig export --release latest` on the fixture build: the evaluation `latest` with its
+    period (SQL: dim_release, doc block latest_period_rule) and, the build having no cut-off,
+    the build's start as its cut-off; every figure is a `latest` row of the marts, and no
+    file says "None"."""
+    published = published_path(fixture_warehouse)
+    [(year, month, cutoff_at, is_build_start)] = query(published, """
+        select period_year, period_end_month, cutoff_at, is_cutoff_build_start
+        from marts.dim_release where release_id = 'latest'""")
+    # the fixtures' last counted month, never past the build's start
+    [(last_year, last_month)] = query(published, """
+        select year, max(month) from marts.migration_monthly
+        where release_id = 'latest' and make_date(year, month, 1) <= current_date
+        group by year order by year desc limit 1""")
+    assert (year, month) == (last_year, last_month) and is_build_start and cutoff_at is not None
+    assert cli.main(["export", "--release", "latest", "--warehouse", str(fixture_warehouse),
+                     "--out", str(tmp_path), "--lang", "all"]) == 0
+    for lang in release_tables.LANGUAGES:
+        folder = tmp_path / lang / "latest"
+        for path in folder.iterdir():
+            if path.suffix == ".xlsx":
+                workbook = openpyxl.load_workbook(path, read_only=True)
+                text = " ".join(str(cell) for sheet in workbook.worksheets
+                                for row in sheet.iter_rows(values_only=True) for cell in row
+                                if cell is not None)
+            else:
+                text = path.read_text(encoding="utf-8")
+            assert "None" not in text, (lang, path.name)
+        document = json.loads((folder / "release.json").read_text(encoding="utf-8"))
+        assert (document["release_id"], document["vintage"]) == ("latest", "latest")
+        assert (document["period_year"], document["period_end_month"]) == (year, month)
+        assert document["period"] == formatting.period_label(year, month, "en")
+        key_points = (folder / "key_points.md").read_text(encoding="utf-8")
+        assert formatting.period_label(year, month, lang) in key_points
+        assert texts.vintage_name("latest", "ru_plural" if lang == "ru" else lang) in key_points
+    # the region table's republic row is migration_annual's `latest` row of the period's year
+    # when the period is the whole year, else the sum of the regions of that year
+    rows = read_csv(tmp_path / "en" / "latest" / "migration_by_region.csv")
+    header, republic = rows[0], rows[1]
+    assert republic[0] == "total"
+    [(arrivals, departures, external_arrivals, external_departures)] = query(published, """
+        select sum(arrivals), sum(departures), sum(external_arrivals), sum(external_departures)
+        from marts.migration_by_region_annual
+        where release_id = 'latest' and year = ?""", [year])
+    shown = dict(zip(header, republic))
+    assert [int(shown[name]) for name in ("arrivals", "departures", "external_arrivals",
+                                          "external_departures")] == [
+        arrivals, departures, external_arrivals, external_departures]
+    [(annual_arrivals, annual_departures)] = query(published, """
+        select arrivals, departures from marts.migration_annual
+        where release_id = 'latest' and year = ?""", [year])
+    assert (int(shown["external_arrivals"]), int(shown["external_departures"])) == (
+        annual_arrivals, annual_departures)
+    # one row per region: no year of `latest` but the period's
+    codes = [row[1] for row in rows[2:]]
+    assert len(codes) == len(set(codes))
+    # the key points are the key figures of `latest` for its period, compared with the same
+    # period of the previous year within `latest`
+    [(key_arrivals, comparison, comparison_year)] = query(published, """
+        select arrivals, comparison_release_id, comparison_period_year
+        from marts.release_key_points where release_id = 'latest'""")
+    assert key_arrivals == annual_arrivals
+    [(cumulative_arrivals, cumulative_comparison)] = query(published, """
+        select arrivals, comparison_release_id from marts.migration_key_figures_cumulative
+        where release_id = 'latest' and period_year = ? and period_end_month = ?""", [year, month])
+    assert (key_arrivals, comparison) == (cumulative_arrivals, cumulative_comparison)
+    assert comparison_year == (year - 1 if comparison else None)
+    # the monthly tables stop at the period's end
+    monthly = read_csv(tmp_path / "en" / "latest" / "external_migration_monthly.csv")
+    months = [(int(row[1]), int(row[2])) for row in monthly[1:]]
+    assert max(months) == (year, month)
+    # SDMX: one observation per key, all of the period, the regions' external arrivals those
+    # of the region table
+    assert cli.main(["export", "--release", "latest", "--format", "sdmx", "--warehouse",
+                     str(fixture_warehouse), "--out", str(tmp_path / "sdmx")]) == 0
+    with open(tmp_path / "sdmx" / "latest-sdmx" / "KZ_MIGRATION.csv", encoding="utf-8-sig") as file:
+        observations = list(csv.DictReader(file))
+    keys = [tuple(value for name, value in row.items() if name not in ("OBS_VALUE", "CONF_STATUS"))
+            for row in observations]
+    assert observations and len(keys) == len(set(keys))
+    assert {row["TIME_PERIOD"] for row in observations} == {f"{year}-01-01/P{month}M"}
+    by_region = {row[1]: row for row in rows[2:]}
+    compared = 0
+    for row in observations:
+        if (row["FLOW"], row["DIRECTION"], row["REF_AREA"] in by_region, row["CONF_STATUS"]) == (
+                "external", "ARR", True, "F") and all(
+                row[name] == "_T" for name in ("COUNTERPART_AREA", "CITIZENSHIP", "REASON", "SEX", "AGE")):
+            assert float(row["OBS_VALUE"]) == float(
+                by_region[row["REF_AREA"]][header.index("external_arrivals")]), row
+            compared += 1
+    assert compared == len(by_region)
 
 
 # --- display rounding and number formats ---------------------------------------------------

@@ -31,6 +31,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import kzmig.export as release_export
 from kzmig import process, publish
 from kzmig.cli import main
 from kzmig.project import PROJECT_DIR, KzmigError
@@ -638,12 +639,11 @@ def test_a_stop_signal_to_the_bench_is_passed_to_the_kzmig_command_it_runs():
 
 
 @pytest.mark.parametrize("release", ["latest", "LATEST", " latest"])
-def test_the_command_line_export_release_latest_says_what_to_do(capsys, release):
-    """`latest` is an evaluation without a period of its own: refused before anything
-    runs, naming --latest and the marts (a release folder for it is not written yet)."""
-    with pytest.raises(SystemExit) as exit:
-        main(["export", "--release", release])
-    assert exit.value.code == 2
-    err = capsys.readouterr().err
-    assert "kzmig export: error: argument --release: 'latest' is the evaluation with everything known" in err
-    assert "--latest" in err and "release_id = 'latest'" in err
+def test_the_command_line_export_release_latest_is_accepted(monkeypatch, tmp_path, release):
+    """`--release latest` names the evaluation `latest` (its period and cut-off are SQL:
+    marts.dim_release); the command line accepts it in any case or spacing and exports it."""
+    calls = []
+    monkeypatch.setattr(release_export, "export_release",
+                        lambda release_id, out_dir, **options: calls.append(release_id))
+    assert main(["export", "--release", release, "--out", str(tmp_path)]) == 0
+    assert calls == ["latest"]
