@@ -15,6 +15,9 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from babel import Locale
+from babel import numbers as babel_numbers
+
 from kzmig.project import KzmigError
 
 MINUS = "\u2212"  # the typographic minus sign of the release's text
@@ -55,9 +58,11 @@ MONTHS = {
                     "шілдеде", "тамызда", "қыркүйекте", "қазанда", "қарашада", "желтоқсанда"],
 }
 
-# The separator between groups of thousands and the decimal separator of each language.
-THOUSANDS_SEPARATOR = {"en": ",", "ru": NBSP, "kk": NBSP}
-DECIMAL_SEPARATOR = {"en": ".", "ru": ",", "kk": ","}
+# The Babel (CLDR) locale of each language: digits grouped and separated as the locale
+# writes them (en 25,399 and 46.9%; ru 25 399 and 46,9 %; kk 25 399 and 46,9%, with
+# no-break spaces). The sign stays the release's typographic minus (MINUS): CLDR's minus for
+# these locales is the hyphen-minus, which a line break may separate from its number.
+LOCALES = {"en": "en", "ru": "ru", "kk": "kk"}
 
 
 def month_name(month: int, lang: str) -> str:
@@ -80,31 +85,38 @@ def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -
     return cleaned.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def _signed(value, digits: str, signed: bool = False) -> str:
+    if value < 0:
+        return f"{MINUS}{digits}"
+    return f"+{digits}" if signed and value > 0 else digits
+
+
 def format_integer(value: int, lang: str) -> str:
-    """25399 -> '25,399' (en) or '25 399' with a no-break space (ru, kk); minus sign for
-    negatives. Raises KzmigError for an unknown language."""
-    separator = in_language(THOUSANDS_SEPARATOR, lang, "thousands separator")
-    digits = f"{abs(int(value)):,}".replace(",", separator)
-    return f"{MINUS}{digits}" if value < 0 else digits
+    """25399 -> '25,399' (en) or '25 399' with a no-break space (ru, kk), by Babel; the
+    minus sign for negatives. Raises KzmigError for an unknown language."""
+    locale = in_language(LOCALES, lang, "number format")
+    return _signed(value, babel_numbers.format_decimal(abs(int(value)), locale=locale))
 
 
 def format_decimal(value: Decimal, lang: str) -> str:
-    """A rounded decimal without sign: '46.9' (en), '46,9' (ru, kk). Raises KzmigError
-    for an unknown language."""
-    return f"{abs(value):f}".replace(".", in_language(DECIMAL_SEPARATOR, lang, "decimal separator"))
+    """A rounded decimal without sign, its digits as they are: '46.9' (en), '46,9' (ru,
+    kk), by Babel. Raises KzmigError for an unknown language."""
+    locale = in_language(LOCALES, lang, "number format")
+    return babel_numbers.format_decimal(abs(value), format="#,##0.0", locale=locale,
+                                        decimal_quantization=False)
 
 
 def format_percent(value: float | None, lang: str, signed: bool = False) -> str | None:
-    """'86.3%' / '86,3%'; with signed=True '+46.9%' / '−33.8%'. None stays None."""
+    """The locale's percent format with one decimal (rounded here, halves away from zero):
+    '86.3%' (en), '86,3 %' (ru), '86,3%' (kk); with signed=True '+46.9%' / '−33.8%'.
+    None stays None."""
     if value is None:
         return None
+    locale = in_language(LOCALES, lang, "number format")
     rounded = round_half_away_from_zero(value, 1)
-    sign = ""
-    if signed and rounded > 0:
-        sign = "+"
-    elif rounded < 0:
-        sign = MINUS
-    return f"{sign}{format_decimal(rounded, lang)}%"
+    pattern = Locale.parse(locale).percent_formats[None].pattern.replace("#,##0", "#,##0.0", 1)
+    shown = babel_numbers.format_percent(abs(rounded) / 100, format=pattern, locale=locale)
+    return _signed(rounded, shown, signed)
 
 
 # Per language and grammatical case: the names of the first month of a span, of its last

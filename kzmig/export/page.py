@@ -21,6 +21,7 @@ key points and the workbook in X; a release in three languages is three exports.
 from __future__ import annotations
 
 import re
+import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -36,162 +37,10 @@ from kzmig.export.writers import TableData
 PAGE_NAME = "index.html"
 TEMPLATES = Path(__file__).parent / "templates"
 
-# The page's own words. Chart titles and sentences take {period}, {table} (a table's
-# title), {n}, {first}, {last}, {regions}, {countries}, {arrivals}, {departures}.
+# The page's own words: one file per language, templates/page_<lang>.toml.
 LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "contents": "Contents",
-        "key_points": "Key points",
-        "charts": "Charts",
-        "release_tables": "Tables of the release",
-        "dynamic_tables": "Dynamic tables",
-        "by_year": "By year",
-        "by_month": "By month",
-        "glossary": "Glossary",
-        "methodology": "Methodological explanations",
-        "links": "Useful links",
-        "download": "Download",
-        "files": "Files of the release",
-        "file_key_points": "Key points (Markdown)",
-        "file_workbook": "All tables (Excel workbook)",
-        "file_json": "Description of the release (JSON)",
-        "csv": "CSV",
-        "bns": "Bureau of National Statistics of the Agency for Strategic Planning and "
-               "Reforms of the Republic of Kazakhstan",
-        "bns_url": "https://stat.gov.kz/en/",
-        "arrivals": "Arrivals",
-        "departures": "Departures",
-        "net_migration": "Net migration",
-        "interregional_net": "Interregional net migration",
-        "people": "People",
-        "share": "Share of the total",
-        "percent_of_total": "% of the total",
-        "from_to": "From \\ to",
-        "none": "none",
-        "not_available": "not available",
-        "chart_monthly": "Arrivals and departures by month, people",
-        "chart_regions": "Net migration and interregional net migration by region, {period}, people",
-        "chart_cis": "Arrivals and departures: CIS and other countries, {period}, % of the total",
-        "chart_countries": "The {n} countries with the most arrivals, {period}, people",
-        "chart_ethnic": "Ethnic structure of external migration, {period}, % of the total",
-        "alt_monthly": "Line chart of the number of arrivals in Kazakhstan from abroad and of "
-                       "departures from Kazakhstan abroad in each month from {first} to {last}. "
-                       "The figures are in the table “{table}”.",
-        "alt_regions": "Bar chart of the net migration and the interregional net migration of "
-                       "each region. Regions with a positive interregional net migration: "
-                       "{regions}. The figures are in the table “{table}”.",
-        "alt_cis": "Bar chart of the shares of the CIS countries and of other countries in "
-                   "arrivals and in departures. The CIS countries made up {arrivals} of "
-                   "arrivals and {departures} of departures.",
-        "alt_countries": "Bar chart of the arrivals and departures of the {n} countries with "
-                         "the most arrivals, most first: {countries}. The figures are in the "
-                         "table “{table}”.",
-        "alt_ethnic": "Bar chart of the share of each ethnic group in arrivals and in "
-                      "departures, % of the total. The figures are in the table “{table}”.",
-    },
-    "ru": {
-        "contents": "Содержание",
-        "key_points": "Основные итоги",
-        "charts": "Графики",
-        "release_tables": "Таблицы выпуска",
-        "dynamic_tables": "Динамические таблицы",
-        "by_year": "По годам",
-        "by_month": "По месяцам",
-        "glossary": "Глоссарий",
-        "methodology": "Методологические пояснения",
-        "links": "Полезные ссылки",
-        "download": "Скачать",
-        "files": "Файлы выпуска",
-        "file_key_points": "Основные итоги (Markdown)",
-        "file_workbook": "Все таблицы (книга Excel)",
-        "file_json": "Описание выпуска (JSON)",
-        "csv": "CSV",
-        "bns": "Бюро национальной статистики Агентства по стратегическому планированию и "
-               "реформам Республики Казахстан",
-        "bns_url": "https://stat.gov.kz/ru/",
-        "arrivals": "Прибывшие",
-        "departures": "Выбывшие",
-        "net_migration": "Сальдо миграции",
-        "interregional_net": "Сальдо межрегиональной миграции",
-        "people": "Человек",
-        "share": "Доля в итоге",
-        "percent_of_total": "в % к итогу",
-        "from_to": "Откуда \\ куда",
-        "none": "нет",
-        "not_available": "нет данных",
-        "chart_monthly": "Прибывшие и выбывшие по месяцам, человек",
-        "chart_regions": "Сальдо миграции и сальдо межрегиональной миграции по регионам, "
-                         "{period}, человек",
-        "chart_cis": "Прибывшие и выбывшие: страны СНГ и другие страны, {period}, в % к итогу",
-        "chart_countries": "{n} стран с наибольшим числом прибывших, {period}, человек",
-        "chart_ethnic": "Этнический состав внешней миграции, {period}, в % к итогу",
-        "alt_monthly": "Линейный график числа прибывших в Казахстан из-за рубежа и выбывших из "
-                       "Казахстана за рубеж по месяцам с {first} по {last}. Данные — в таблице "
-                       "«{table}».",
-        "alt_regions": "Столбчатая диаграмма сальдо миграции и сальдо межрегиональной миграции "
-                       "каждого региона. Регионы с положительным сальдо межрегиональной "
-                       "миграции: {regions}. Данные — в таблице «{table}».",
-        "alt_cis": "Столбчатая диаграмма долей стран СНГ и других стран среди прибывших и среди "
-                   "выбывших. Доля стран СНГ среди прибывших составила {arrivals}, среди "
-                   "выбывших — {departures}.",
-        "alt_countries": "Столбчатая диаграмма прибывших и выбывших по {n} странам с наибольшим "
-                         "числом прибывших, по убыванию: {countries}. Данные — в таблице "
-                         "«{table}».",
-        "alt_ethnic": "Столбчатая диаграмма доли каждого этноса среди прибывших и среди "
-                      "выбывших, в % к итогу. Данные — в таблице «{table}».",
-    },
-    "kk": {
-        "contents": "Мазмұны",
-        "key_points": "Негізгі қорытындылар",
-        "charts": "Графиктер",
-        "release_tables": "Шығарылым кестелері",
-        "dynamic_tables": "Динамикалық кестелер",
-        "by_year": "Жылдар бойынша",
-        "by_month": "Айлар бойынша",
-        "glossary": "Глоссарий",
-        "methodology": "Әдіснамалық түсініктемелер",
-        "links": "Пайдалы сілтемелер",
-        "download": "Жүктеп алу",
-        "files": "Шығарылым файлдары",
-        "file_key_points": "Негізгі қорытындылар (Markdown)",
-        "file_workbook": "Барлық кестелер (Excel кітабы)",
-        "file_json": "Шығарылым сипаттамасы (JSON)",
-        "csv": "CSV",
-        "bns": "Қазақстан Республикасы Стратегиялық жоспарлау және реформалар агенттігінің "
-               "Ұлттық статистика бюросы",
-        "bns_url": "https://stat.gov.kz/kz/",
-        "arrivals": "Келгендер",
-        "departures": "Кеткендер",
-        "net_migration": "Көші-қон сальдосы",
-        "interregional_net": "Өңіраралық көші-қон сальдосы",
-        "people": "Адам",
-        "share": "Жиынтықтағы үлесі",
-        "percent_of_total": "жиынтыққа %",
-        "from_to": "Қайдан \\ қайда",
-        "none": "жоқ",
-        "not_available": "деректер жоқ",
-        "chart_monthly": "Айлар бойынша келгендер мен кеткендер, адам",
-        "chart_regions": "Өңірлер бойынша көші-қон сальдосы және өңіраралық көші-қон сальдосы, "
-                         "{period}, адам",
-        "chart_cis": "Келгендер мен кеткендер: ТМД елдері және басқа елдер, {period}, "
-                     "жиынтыққа %",
-        "chart_countries": "Келгендер саны ең көп {n} ел, {period}, адам",
-        "chart_ethnic": "Сыртқы көші-қонның этникалық құрамы, {period}, жиынтыққа %",
-        "alt_monthly": "{first} – {last} аралығында әр ай бойынша шетелден Қазақстанға "
-                       "келгендер мен Қазақстаннан шетелге кеткендер санының сызықтық графигі. "
-                       "Деректер «{table}» кестесінде.",
-        "alt_regions": "Әр өңірдің көші-қон сальдосы мен өңіраралық көші-қон сальдосының "
-                       "бағанды диаграммасы. Өңіраралық көші-қон сальдосы оң өңірлер: "
-                       "{regions}. Деректер «{table}» кестесінде.",
-        "alt_cis": "Келгендер мен кеткендер арасындағы ТМД елдері мен басқа елдер үлесінің "
-                   "бағанды диаграммасы. ТМД елдерінің үлесі келгендер арасында {arrivals}, "
-                   "кеткендер арасында {departures} болды.",
-        "alt_countries": "Келгендер саны ең көп {n} елдің келгендері мен кеткендерінің бағанды "
-                         "диаграммасы, кему ретімен: {countries}. Деректер «{table}» "
-                         "кестесінде.",
-        "alt_ethnic": "Әр этностың келгендер мен кеткендер арасындағы үлесінің бағанды "
-                      "диаграммасы, жиынтыққа %. Деректер «{table}» кестесінде.",
-    },
+    lang: tomllib.loads((TEMPLATES / f"page_{lang}.toml").read_text(encoding="utf-8"))
+    for lang in ("en", "ru", "kk")
 }
 
 

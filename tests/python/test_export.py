@@ -258,8 +258,8 @@ def test_key_points_sentences_state_the_published_figures_in_russian(exported, c
     assert sentence, text
     assert [number(group) for group in sentence.groups()] == [
         expected["arrivals"], expected["departures"], expected["net_migration"]]
-    changes = re.search(r"число прибывших в Казахстан (увеличилось|уменьшилось) на\u00a0(\S+)%, "
-                        r"число выбывших из Казахстана (увеличилось|уменьшилось) на\u00a0(\S+)%", text)
+    changes = re.search(r"число прибывших в Казахстан (увеличилось|уменьшилось) на\u00a0(\S+)\u00a0?%, "
+                        r"число выбывших из Казахстана (увеличилось|уменьшилось) на\u00a0(\S+)\u00a0?%", text)
     assert changes, text
     assert [number(changes[2]) * (1 if changes[1] == "увеличилось" else -1),
             number(changes[4]) * (1 if changes[3] == "увеличилось" else -1)] == [
@@ -1423,7 +1423,11 @@ def test_percentages_are_rounded_half_away_from_zero(value, shown):
 def test_numbers_and_percentages_in_text():
     assert formatting.format_integer(25399, "en") == "25,399"
     assert formatting.format_integer(-21227, "ru") == "\u221221\u00a0227"
-    assert formatting.format_percent(-33.7624, "ru", signed=True) == "\u221233,8%"
+    # Babel's (CLDR's) Russian percent format: a no-break space before the sign
+    assert formatting.format_percent(-33.7624, "ru", signed=True) == "\u221233,8\u00a0%"
+    assert formatting.format_percent(1234.56, "ru") == "1\u00a0234,6\u00a0%"
+    assert formatting.format_percent(1234.56, "en") == "1,234.6%"
+    assert formatting.format_percent(0.04, "en", signed=True) == "0.0%"
     assert formatting.format_percent(46.91, "en", signed=True) == "+46.9%"
     assert formatting.format_percent(None, "en") is None
     assert [formatting.people(count, "ru") for count in (1, 3, 11, 22, 9344)] == [
