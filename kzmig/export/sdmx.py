@@ -108,7 +108,7 @@ people_cells as (
         net_migration_is_suppressed, is_detail_withheld, arrivals_withheld_reason_code,
         departures_withheld_reason_code, net_migration_withheld_reason_code
     from marts.migration_by_reason_annual
-    where release_id = $release_id and year = $period_year and region_code <> 'KZ'
+    where release_id = $release_id and year = $period_year and region_code <> 'KZ' and reason_code <> '_T'
     union all
     select region_code, 'external', '_T', '_T', '_T', citizenship_code, arrivals, departures,
         net_migration, arrivals_is_suppressed, departures_is_suppressed,
@@ -116,6 +116,7 @@ people_cells as (
         departures_withheld_reason_code, net_migration_withheld_reason_code
     from marts.external_migration_by_citizenship_annual
     where release_id = $release_id and year = $period_year and region_code <> 'KZ'
+        and citizenship_code <> '_T'
 ),
 people_table as (
     select region_code as ref_area, flow_code as flow, direction,

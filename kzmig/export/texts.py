@@ -113,10 +113,10 @@ NOT_AVAILABLE = {"en": "not available", "ru": "нет данных", "kk": "де
 # The vintages' names by language ('ru_plural': with 'данные'; a Kazakh adjective does not
 # change with its noun: 'алдын ала деректер', 'алдын ала шығарылым').
 VINTAGE_NAMES = {
-    "en": {"preliminary": "preliminary", "revised": "revised"},
-    "ru": {"preliminary": "предварительный", "revised": "уточнённый"},
-    "ru_plural": {"preliminary": "предварительные", "revised": "уточнённые"},
-    "kk": {"preliminary": "алдын ала", "revised": "нақтыланған"},
+    "en": {"preliminary": "preliminary", "revised": "revised", "latest": "latest"},
+    "ru": {"preliminary": "предварительный", "revised": "уточнённый", "latest": "последний"},
+    "ru_plural": {"preliminary": "предварительные", "revised": "уточнённые", "latest": "последние"},
+    "kk": {"preliminary": "алдын ала", "revised": "нақтыланған", "latest": "соңғы"},
 }
 
 
