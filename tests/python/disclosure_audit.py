@@ -110,7 +110,8 @@ def published_cells(connection, release_id: str, year: int, schema: str = "marts
     columns = sorted(set(REGION_FLOWS.values()))
     rows = connection.execute(
         f"select region_code, {', '.join(columns)} from {schema}.{REGION_TABLE} "
-        "where release_id = ? and source_release_id = release_id", [release_id]).fetchall()
+        "where release_id = ? and source_release_id = release_id and year = ?",
+        [release_id, year]).fetchall()
     republic: dict[tuple, int] = defaultdict(int)
     for region, *values in rows:
         by_column = dict(zip(columns, values))
@@ -288,12 +289,16 @@ def audit_release(connection, release_id: str, year: int, schema: str = "marts",
     return Audit(release_id, audited, findings, inconsistent, programmes)
 
 
-def audit_releases(database, schema: str = "marts", margins: bool = True) -> list[Audit]:
-    """The audit of every release of the calendar (not `latest`) in a published marts file."""
+def audit_releases(database, schema: str = "marts", margins: bool = True,
+                   latest: bool = False) -> list[Audit]:
+    """The audit of every release of the calendar in a published marts file, each on its own
+    period's year; with `latest`, of the evaluation `latest` too (its period: January to its
+    last month counted, `kzmig export --release latest`)."""
     with duckdb.connect(str(database), read_only=True) as connection:
         releases = connection.execute(
             f"select release_id, period_year from {schema}.dim_release "
-            "where period_year is not null order by release_id").fetchall()
+            "where period_year is not null and (release_id != 'latest' or ?) order by release_id",
+            [latest]).fetchall()
         return [audit_release(connection, release_id, year, schema, margins)
                 for release_id, year in releases]
 

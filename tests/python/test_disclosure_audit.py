@@ -8,8 +8,12 @@ that holds), then run on every release of the calibrated world."""
 
 from __future__ import annotations
 
+import csv
+
 import duckdb
 import pytest
+
+from kzmig.project import PROJECT_DIR
 
 from disclosure_audit import audit_release, audit_releases
 
@@ -135,7 +139,10 @@ def test_every_release_of_the_calibrated_world_protects_every_withheld_count(
     from kzmig.publish import published_path
 
     audits = audit_releases(published_path(calibrated_warehouse), margins=False)
-    assert len(audits) == 27
+    # every release of the calendar (the calibrated world is built without a cut-off)
+    with open(PROJECT_DIR / "seeds" / "reference" / "release_calendar.csv", newline="") as handle:
+        calendar = {row["release_id"] for row in csv.DictReader(handle)}
+    assert {result.release_id for result in audits} == calendar
     for result in audits:
         assert result.inconsistent == [], result.release_id
         assert result.withheld > 1000, result.release_id  # the audit saw the withheld cells
@@ -152,3 +159,18 @@ def test_the_people_margins_are_protected_too(calibrated_warehouse):
 
     with duckdb.connect(str(published_path(calibrated_warehouse)), read_only=True) as connection:
         assert audit_release(connection, "2025-12-p", 2025, margins=True).findings == []
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "`latest` (kzmig export --release latest; in the calibrated world January-March 2026, "
+    "small counts) is protected line by line like the releases, and linear programming "
+    "confines some of its withheld counts to 1-2 (27 on the calibrated world): the "
+    "hypercube method is left to do, as for the margins"))
+def test_the_latest_evaluation_protects_every_withheld_count(calibrated_warehouse):
+    from kzmig.publish import published_path
+
+    [result] = [result for result in audit_releases(published_path(calibrated_warehouse),
+                                                    margins=False, latest=True)
+                if result.release_id == "latest"]
+    assert result.inconsistent == []
+    assert result.findings == [], result.findings[:5]
