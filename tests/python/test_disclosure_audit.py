@@ -28,12 +28,12 @@ def tiny_release(path, people: list[tuple], region_flows: dict[str, tuple[int, i
                        "2023 as period_year")
     connection.execute(
         "create table marts.migration_by_region_annual (release_id varchar, "
-        "source_release_id varchar, region_code varchar, external_arrivals bigint, "
+        "source_release_id varchar, year integer, region_code varchar, external_arrivals bigint, "
         "external_departures bigint, interregional_arrivals bigint, "
         "interregional_departures bigint, intraregional_moves bigint)")
     for region, (arrivals, departures) in region_flows.items():
         connection.execute("insert into marts.migration_by_region_annual values "
-                           "('2023-12-p', '2023-12-p', ?, ?, ?, 0, 0, 0)",
+                           "('2023-12-p', '2023-12-p', 2023, ?, ?, ?, 0, 0, 0)",
                            [region, arrivals, departures])
     columns = ("release_id varchar, year integer, region_code varchar, flow_code varchar, "
                "arrivals bigint, departures bigint, arrivals_is_suppressed boolean, "
