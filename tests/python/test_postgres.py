@@ -62,6 +62,8 @@ PUBLIC_MARTS = sorted([
     "migration_revisions", "net_migration_monthly", "release_key_points",
     "migration_by_sex_and_age_annual", "migration_by_reason_annual",
     "external_migration_by_citizenship_annual",
+    # the release tables (models/release) are built into schema marts and published with them
+    *(path.stem for path in (PROJECT_DIR / "models" / "release").glob("release_*.sql")),
 ])
 
 pytestmark = pytest.mark.skipif(os.environ.get("KZMIG_SKIP_POSTGRES") == "1",
