@@ -297,6 +297,8 @@ def test_registration_years_not_covered_are_counted_in_latest_with_working_age_n
         select year, age_grouping_code, age_group_code, sum(arrivals) + sum(departures)
         from marts.migration_by_sex_and_age_annual
         where release_id = 'latest'
+            -- the item rows: not the margins (the republic KZ, both sexes _T, all ages _T)
+            and region_code != 'KZ' and sex_code != '_T' and age_grouping_code != '_T'
         group by year, age_grouping_code, age_group_code""")
     built = {(year, grouping, code): int(count) for year, grouping, code, count in cells if count}
     expected = Counter()
@@ -439,4 +441,5 @@ def test_registration_years_not_covered_arriving_in_a_later_delivery_build_incre
     assert query(database, "select year, age_group_code, sum(arrivals + departures)"
                            " from marts.migration_by_sex_and_age_annual where release_id = 'latest'"
                            " and age_grouping_code = 'working_age' and year in (2016, 2099)"
+                           " and region_code != 'KZ' and sex_code != '_T'"
                            " group by year, age_group_code order by 1") == [(2016, "WA_U", 2), (2099, "WA_U", 1)]
