@@ -26,9 +26,7 @@ release_years as (
     from annual
     inner join releases
         on annual.release_id = releases.release_id
-    where
-        annual.year < releases.period_year
-        or (annual.year = releases.period_year and releases.period_end_month = 12)
+    where {{ is_shown_in_release_period('releases', 'annual.year') }}
 
 ),
 

@@ -41,9 +41,7 @@ release_countries as (
     from by_country
     inner join releases
         on by_country.release_id = releases.release_id
-    where
-        by_country.year < releases.period_year
-        or (by_country.year = releases.period_year and releases.period_end_month = 12)
+    where {{ is_shown_in_release_period('releases', 'by_country.year') }}
 
 ),
 

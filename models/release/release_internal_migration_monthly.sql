@@ -30,9 +30,7 @@ final as (
     inner join releases
         on monthly.release_id = releases.release_id
     -- up to the end of the period (`latest` counts months past it: latest_period_rule)
-    where
-        monthly.year * 12 + monthly.month
-        <= releases.period_year * 12 + releases.period_end_month
+    where {{ is_shown_in_release_period('releases', 'monthly.year', 'monthly.month') }}
 
 )
 

@@ -48,9 +48,7 @@ release_rows as (
     from region_rows
     inner join releases
         on region_rows.release_id = releases.release_id
-    where
-        region_rows.year < releases.period_year
-        or (region_rows.year = releases.period_year and releases.period_end_month = 12)
+    where {{ is_shown_in_release_period('releases', 'region_rows.year') }}
 
 ),
 

@@ -49,9 +49,7 @@ release_rows as (
     inner join releases
         on region_rows.release_id = releases.release_id
     -- up to the end of the period (`latest` counts months past it: latest_period_rule)
-    where
-        region_rows.year * 12 + region_rows.month
-        <= releases.period_year * 12 + releases.period_end_month
+    where {{ is_shown_in_release_period('releases', 'region_rows.year', 'region_rows.month') }}
 
 ),
 
