@@ -1,21 +1,17 @@
 {#-
     The protection status of a cell the release shows, as SDMX's CL_CONF_STATUS codes it:
     `F` published; `C` withheld because the count is 1 or 2 (primary); `D` withheld to
-    protect another cell (secondary), and every withheld net migration (a difference of
-    counts). Read from the flags of the people's marts (`<measure>_is_suppressed`), never
-    decided here.
+    protect another cell (secondary). Read from the reason the people's marts give
+    (`<measure>_withheld_reason_code`, macro linked_cell_suppression), never decided here.
     Arguments:
-      value: the exact count (an SQL expression).
-      is_suppressed: the mart's flag for that count (an SQL expression).
-      is_difference: true for a net migration (never a primary cell).
+      withheld_reason_code: the mart's reason for withholding the count, null when published
+        (an SQL expression).
 -#}
-{% macro cell_status(value, is_suppressed, is_difference=false) -%}
-    case
-        when not {{ is_suppressed }} then 'F'
-        {%- if not is_difference %}
-        when {{ value }} between 1 and 2 then 'C'
-        {%- endif %}
-        else 'D'
+{% macro cell_status(withheld_reason_code) -%}
+    case {{ withheld_reason_code }}
+        when 'primary' then 'C'
+        when 'secondary' then 'D'
+        else 'F'
     end
 {%- endmacro %}
 

@@ -71,6 +71,11 @@ rolled_up as (
         bool_or(release_cells.arrivals_is_suppressed) as any_arrivals_suppressed,
         bool_or(release_cells.departures_is_suppressed) as any_departures_suppressed,
         bool_or(release_cells.net_migration_is_suppressed) as any_net_migration_suppressed,
+        max(release_cells.arrivals_withheld_reason_code) as any_arrivals_withheld_reason_code,
+        max(release_cells.departures_withheld_reason_code)
+            as any_departures_withheld_reason_code,
+        max(release_cells.net_migration_withheld_reason_code)
+            as any_net_migration_withheld_reason_code,
         bool_or(release_cells.is_detail_withheld) as any_detail_withheld
     from release_cells
     group by
@@ -90,7 +95,16 @@ flagged as (
         rolled_up.is_total = 0 and rolled_up.any_departures_suppressed
             as departures_is_suppressed,
         rolled_up.is_total = 0 and rolled_up.any_net_migration_suppressed
-            as net_migration_is_suppressed
+            as net_migration_is_suppressed,
+        case
+            when rolled_up.is_total = 0 then rolled_up.any_arrivals_withheld_reason_code
+        end as arrivals_withheld_reason_code,
+        case
+            when rolled_up.is_total = 0 then rolled_up.any_departures_withheld_reason_code
+        end as departures_withheld_reason_code,
+        case
+            when rolled_up.is_total = 0 then rolled_up.any_net_migration_withheld_reason_code
+        end as net_migration_withheld_reason_code
     from rolled_up
     where rolled_up.is_total = 1 or not rolled_up.any_detail_withheld
 
