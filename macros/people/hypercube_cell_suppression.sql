@@ -443,12 +443,18 @@
 ),
 {%- for dimension in dimensions %}
     {%- set this = loop.index0 %}
+    {#- the faces of an earlier dimension are measured at its item of the box: p's own, or
+        the item taken beside p's total -#}
     {%- set line_join %}
         {%- for column in key_columns %}
             primaries.{{ column }} = faces.{{ column }}
         {%- endfor %}
         {%- for other in dimensions if other.column != dimension.column %}
+            {%- if loop.index0 < this %}
+            items_{{ loop.index0 }}.position_code = faces.{{ other.column }}
+            {%- else %}
             primaries.{{ other.column }} = faces.{{ other.column }}
+            {%- endif %}
         {%- endfor %}
     {%- endset %}
     {%- set line_join = line_join.strip().split('\n') | map('trim') | join('\n            and ') %}
@@ -476,6 +482,10 @@
             order by faces.cell_value desc, faces.{{ dimension.column }}
         ) as large_rank
     from {{ cells }}_fallback_primaries as primaries
+    {%- for earlier in range(this) %}
+    inner join {{ cells }}_fallback_items_{{ earlier }} as items_{{ earlier }}
+        on primaries.value_id = items_{{ earlier }}.value_id
+    {%- endfor %}
     inner join {{ cells }}_values as faces
         on {{ line_join }}
     where
@@ -503,6 +513,22 @@
     select value_id, position_code
     from {{ cells }}_fallback_faces_{{ this }}
     where large_rank = 1
+
+),
+
+{{ cells }}_fallback_items_{{ this }} as (
+
+    -- the box's item in dimension {{ this }}: p's own, or the first taken beside p's total
+    select
+        primaries.value_id,
+        coalesce(min(faces.position_code), primaries.{{ dimension.column }}) as position_code
+    from {{ cells }}_fallback_primaries as primaries
+    left join {{ cells }}_fallback_faces_{{ this }} as faces
+        on
+            primaries.value_id = faces.value_id
+            and primaries.{{ dimension.column }} = '{{ dimension.total }}'
+            and faces.large_rank = 1
+    group by primaries.value_id, primaries.{{ dimension.column }}
 
 ),
 {%- if not loop.first %}
@@ -720,37 +746,41 @@
 
 {{ cells }}_detail_partners as (
 
-    -- a detail withheld whole alone in its block would be the republic's less the other
-    -- regions': the region with the smallest published total is withheld with it
+    -- a detail withheld whole is the republic's less the other regions' unless, for each of
+    -- its cells, another region's cell is unknown too: the two regions with the most
+    -- cells of the block (then the smallest total) are withheld whole with it
     select
         {%- for column in detail_columns %}
         {{ column }},
         {%- endfor %}
         row_number() over (
             partition by {{ block_columns | join(', ') }}
-            order by detail_size, {{ dimensions[0].column }}
+            order by detail_cells desc, detail_size, {{ dimensions[0].column }}
         ) as partner_rank
     from (
         select
             {%- for column in detail_columns %}
-            fixed.{{ column }},
+            cell_values.{{ column }},
             {%- endfor %}
-            sum(fixed.cell_value) as detail_size
-        from {{ cells }}_values as fixed
+            count(distinct case
+                when not cell_values.is_fixed_margin and cell_values.cell_value > 0
+                    then cell_values.cell_id
+            end) as detail_cells,
+            sum(case when cell_values.is_fixed_margin then cell_values.cell_value else 0 end)
+                as detail_size
+        from {{ cells }}_values as cell_values
         left join {{ cells }}_unprotected_details as unprotected
             on
             {%- for column in detail_columns %}
-                fixed.{{ column }} = unprotected.{{ column }}{{ ' and' if not loop.last }}
+                cell_values.{{ column }} = unprotected.{{ column }}{{ ' and' if not loop.last }}
             {%- endfor %}
         where
-            fixed.is_fixed_margin
-            and fixed.{{ dimensions[0].column }} <> '{{ dimensions[0].total }}'
+            cell_values.{{ dimensions[0].column }} <> '{{ dimensions[0].total }}'
             and unprotected.{{ dimensions[0].column }} is null
         group by
             {%- for column in detail_columns %}
-            fixed.{{ column }}{{ ',' if not loop.last }}
+            cell_values.{{ column }}{{ ',' if not loop.last }}
             {%- endfor %}
-        having sum(fixed.cell_value) > 0
     ) as candidates
 
 ),
@@ -765,16 +795,14 @@
         {%- endfor %}
     from {{ cells }}_detail_partners as partners
     inner join (
-        select {{ block_columns | join(', ') }}
+        select distinct {{ block_columns | join(', ') }}
         from {{ cells }}_unprotected_details
-        group by {{ block_columns | join(', ') }}
-        having count(*) = 1
-    ) as alone
+    ) as blocks
         on
         {%- for column in block_columns %}
-            partners.{{ column }} = alone.{{ column }} and
+            partners.{{ column }} = blocks.{{ column }} and
         {%- endfor %}
-            partners.partner_rank = 1
+            partners.partner_rank <= 2
 
 ),
 

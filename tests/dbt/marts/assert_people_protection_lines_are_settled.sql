@@ -1,5 +1,5 @@
 -- The small-number protection of the people's marts is settled (macro
--- linked_cell_suppression, doc block small_number_protection): in every line of every
+-- hypercube_cell_suppression, doc block small_number_protection): in every line of every
 -- table (the cells that differ in one dimension, within one grouping, with their total), a
 -- count column has no withheld cell (of more than 0) or at least two, and when the line's
 -- total is published its withheld items sum to an amount that leaves each listed one (known
