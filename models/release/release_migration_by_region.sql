@@ -65,7 +65,9 @@ final as (
         ) as integer) as row_order,
         cast(case when rolled_up.is_total = 1 then 'total' else 'item' end as varchar)
             as row_level,
-        cast(rolled_up.region_code as varchar) as region_code,
+        -- the republic's code is KZ, as in the marts
+        cast(case when rolled_up.is_total = 1 then 'KZ' else rolled_up.region_code end as varchar)
+            as region_code,
         cast(coalesce(release_regions.region_name_en, labels.label_en) as varchar)
             as region_name_en,
         cast(coalesce(release_regions.region_name_ru, labels.label_ru) as varchar)

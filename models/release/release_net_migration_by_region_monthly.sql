@@ -94,7 +94,9 @@ final as (
             as row_level,
         cast(rolled_up.year as integer) as year,
         cast(rolled_up.month as integer) as month,
-        cast(rolled_up.region_code as varchar) as region_code,
+        -- the republic's code is KZ, as in the marts
+        cast(case when rolled_up.is_total = 1 then 'KZ' else rolled_up.region_code end as varchar)
+            as region_code,
         cast(coalesce(
             release_region_names.region_name_en,
             current_region_names.region_name_en,
