@@ -63,7 +63,7 @@ rolled_up as (
         sum(release_rows.arrivals) as arrivals,
         sum(release_rows.departures) as departures,
         sum(release_rows.net_migration) as net_migration,
-        sum(release_rows.external_net) as external_net,
+        sum(release_rows.external_net_migration) as external_net_migration,
         sum(release_rows.interregional_net) as interregional_net,
         sum(release_rows.intraregional_moves) as intraregional_moves
     from release_rows
@@ -107,7 +107,7 @@ final as (
         cast(rolled_up.arrivals as bigint) as arrivals,
         cast(rolled_up.departures as bigint) as departures,
         cast(rolled_up.net_migration as bigint) as net_migration,
-        cast(rolled_up.external_net as bigint) as external_net,
+        cast(rolled_up.external_net_migration as bigint) as external_net_migration,
         cast(rolled_up.interregional_net as bigint) as interregional_net,
         cast(rolled_up.intraregional_moves as bigint) as intraregional_moves,
         cast(rolled_up.source_release_id as varchar) as source_release_id
