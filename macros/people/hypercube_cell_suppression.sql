@@ -726,7 +726,8 @@
 {{ cells }}_unprotected_details as (
 
     -- the regions and flows where some primary cell has no admissible pattern (its region's
-    -- detail is all of 1s, 2s and zeros, say): their detail is withheld whole
+    -- detail is all of 1s, 2s and zeros, say): their detail is withheld whole; the
+    -- republic's too, when one of its cells has none (a tiny flow)
     select distinct
         {%- for column in detail_columns %}
         primaries.{{ column }}{{ ',' if not loop.last }}
@@ -738,9 +739,7 @@
         select value_id from {{ cells }}_fallback_choices
     ) as admissible
         on primaries.value_id = admissible.value_id
-    where
-        admissible.value_id is null
-        and primaries.{{ dimensions[0].column }} <> '{{ dimensions[0].total }}'
+    where admissible.value_id is null
 
 ),
 
