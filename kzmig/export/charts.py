@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -106,17 +107,29 @@ def monthly_flows(data: TableData, labels: dict, lang: str, title: str, descript
     return Chart(key, title, description, render_svg(_config(chart), lang, key, title, description))
 
 
+def ticks(values: list[float], most: int = 6) -> list[float]:
+    """At most `most` round tick values (1, 2 or 5 times a power of ten apart) covering
+    the values and zero, zero among them: labels that cannot collide, zero labelled."""
+    low, high = min([0, *values]), max([0, *values])
+    step = 1.0
+    while (high - low) / step > most - 1:
+        step *= 2.5 if str(step).lstrip("0.")[:1] == "2" else 2
+    return [step * index for index in range(math.floor(low / step), math.ceil(high / step) + 1)]
+
+
 def _paired_bars(rows: list[dict], category: str, series: tuple[tuple[str, str], ...],
                  colours: tuple[str, str], people: str, height_step: int) -> alt.Chart:
     """Horizontal bars of two series (key in the row, label) per category, the categories
-    in the rows' order."""
+    in the rows' order; a withheld or missing value draws no bar."""
     values = [{"category": row[category], "series": label, "people": row[key]}
-              for row in rows for key, label in series]
+              for row in rows for key, label in series if isinstance(row[key], (int, float))]
     order = [label for _, label in series]
+    axis_values = ticks([value["people"] for value in values])
     return alt.Chart(alt.Data(values=values)).mark_bar().encode(
         y=alt.Y("category:N", title=None, sort=[row[category] for row in rows]),
         yOffset=alt.YOffset("series:N", sort=order),
-        x=alt.X("people:Q", title=people, axis=alt.Axis(format=",d")),
+        x=alt.X("people:Q", title=people, axis=alt.Axis(format=",d", values=axis_values),
+                scale=alt.Scale(domain=[axis_values[0], axis_values[-1]], nice=False)),
         color=alt.Color("series:N", sort=order, scale=alt.Scale(range=list(colours))),
     ).properties(width=WIDTH - 160, height=alt.Step(height_step))
 
