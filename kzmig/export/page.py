@@ -49,6 +49,7 @@ PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
           "net_migration_by_region_annual": ("year", NETS, None),
           "net_migration_by_region_monthly": ("month", ("net_migration",), "year")}
 HIDDEN = ("source_release_id", "country_group")  # said by the page otherwise
+NUMBERS = ("int", "pct")
 RELEASE_ID = re.compile(r"(\d{4})-(\d{2})-([pr])")
 
 
@@ -134,11 +135,10 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     caption = table.title(lang, period)
     if table.matrix is not None:
         return [_matrix_table(data, lang, caption, words)]
-    levels = data.levels or ["item"] * len(data.rows)
     shown = [(at, column) for at, column in enumerate(table.columns)
              if not column.key.endswith("_code") and column.key not in HIDDEN]
     if table.name in PIVOTS:
-        return _pivot_tables(data, lang, caption, levels)
+        return _pivot_tables(data, lang, caption)
     notes = []
     for at, column in list(shown):  # a column with one value in every row: said once, below
         values = {row[at] for row in data.rows} if column.key != table.label else ()
@@ -150,29 +150,30 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
              for row in data.rows]
     if table.dynamic and len(shown) > 10 and len(data.rows) <= 8:  # transposed: years across
         return [_grid(data, caption, shown[0][1].header(lang), [row[0] for row in texts], [
-            ("item", column.header(lang), [row[index] for row in texts])
+            ("item", column.header(lang), [row[index] for row in texts], column.kind in NUMBERS)
             for index, (_, column) in enumerate(shown) if index], "text", lang, notes=notes)]
     lead = next((index for index, (_, column) in enumerate(shown)
                  if column.kind not in ("text", "month")), len(shown))
-    rows = [(level, [(text, index < lead, index >= lead)
+    rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
-            for cells, level in zip(texts, levels)]
-    return [_build(data, caption, [(column.header(lang), index >= lead) for index, (_, column)
-                                   in enumerate(shown)], rows, lang, notes=notes)]
+            for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
+    return [_build(data, caption, [(column.header(lang), column.kind in NUMBERS)
+                                   for _, column in shown], rows, lang, notes=notes)]
 
 
 def _grid(data: TableData, caption: str, corner: str, heads: list[str], lines, of: str,
           lang: str, **build) -> HtmlTable:
-    """A table of labelled rows (level, label, values) under `heads`, values of kind `of`."""
+    """A table of labelled rows (level, label, values[, numeric]) under `heads`, the values
+    of kind `of` (or shown already)."""
     rows = [(level, [(label, True, False)] + [
-        (value if isinstance(value, str) else cell_text(value, of, lang), False, True)
-        for value in values]) for level, label, values in lines]
+        (value if isinstance(value, str) else cell_text(value, of, lang), False,
+         (numeric or [True])[0])
+        for value in values]) for level, label, values, *numeric in lines]
     return _build(data, caption, [(corner, False)] + [(head, True) for head in heads], rows,
                   lang, **build)
 
 
-def _pivot_tables(data: TableData, lang: str, caption: str, levels: list[str]
-                  ) -> list[HtmlTable]:
+def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
     """PIVOTS: rows by the table's label column, the values of each `across` value side by
     side ('2023: Arrivals'), one table per value of `split`."""
     table = data.table
@@ -180,23 +181,26 @@ def _pivot_tables(data: TableData, lang: str, caption: str, levels: list[str]
     at = {column.key: index for index, column in enumerate(table.columns)}
     column = {column.key: column for column in table.columns}
     parts: dict[object, list] = {}
-    for row, level in zip(data.rows, levels):
-        parts.setdefault(row[at[split]] if split else None, []).append((row, level))
+    for index, row in enumerate(data.rows):
+        parts.setdefault(row[at[split]] if split else None, []).append((row, data.level(index)))
     result = []
     for part, rows in parts.items():
         heads = list(dict.fromkeys(row[at[across]] for row, _ in rows))
         lines: dict[str, tuple[str, dict]] = {}
         for row, level in rows:
             lines.setdefault(row[at[table.label]], (level, {}))[1][row[at[across]]] = row
-        result.append(_grid(
-            data, f"{caption}, {part}" if split else caption, column[table.label].header(lang),
-            [cell_text(head, column[across].kind, lang)
-             + (f": {column[value].header(lang)}" if len(values) > 1 else "")
-             for head in heads for value in values],
-            [(level, label, [cells[head][at[value]] if head in cells else None
-                             for head in heads for value in values])
-             for label, (level, cells) in lines.items()], column[values[0]].kind, lang,
-            key=f"table-{table.name}" + (f"-{part}" if split else "")))
+        size = 12 if len(values) == 1 else 9 // len(values)  # the months of a year, 3 years
+        for chunk in (heads[start:start + size] for start in range(0, len(heads), size)):
+            result.append(_grid(
+                data, f"{caption}, {part}" if split else caption,
+                column[table.label].header(lang), [cell_text(head, column[across].kind, lang)
+                + (f": {column[value].header(lang)}" if len(values) > 1 else "")
+                for head in chunk for value in values],
+                [(level, label, [cells[head][at[value]] if head in cells else None
+                                 for head in chunk for value in values])
+                 for label, (level, cells) in lines.items()], column[values[0]].kind, lang,
+                key=f"table-{table.name}" + (f"-{part}" if split else "")
+                + (f"-{chunk[0]}" if len(heads) > size else "")))
     return result
 
 
@@ -235,14 +239,10 @@ def detail_summary(data: TableData, lang: str, period: str) -> dict:
 def key_points_content(markdown: str) -> tuple[list[str], list[list[str]]]:
     """The sentences of the key points (the list under the first '## ' heading) and the
     rows of the first table (the key figures: name, value) of key_points.md."""
-    sentences, figures, section = [], [], 0
-    for line in markdown.splitlines():
-        section += line.startswith("#")
-        if section == 2 and line.startswith("- "):
-            sentences.append(line[2:])
-        elif section == 3 and line.startswith("|") and not re.fullmatch(r"[|:\- ]+", line):
-            figures.append([cell.strip() for cell in line.strip("| ").split("|")])
-    return sentences, figures[1:]
+    sections = re.split(r"^#.*$", markdown, flags=re.M)  # 1: key points, 2: figures
+    return (re.findall(r"^- (.*)$", sections[2], re.M), [
+        [cell.strip() for cell in line.strip("| ").split("|")]
+        for line in re.findall(r"^\|.*$", sections[3], re.M)[2:]])
 
 
 def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: list[TableData],

@@ -142,6 +142,8 @@ READ_PAGE = r"""(() => {
       })(),
       groupScopes: Array.from(table.querySelectorAll('thead th[colspan]'))
           .map((cell) => cell.getAttribute('scope')),
+      groups: Array.from(table.querySelectorAll('thead th[colspan]'))
+          .map((cell) => cell.innerText.trim()),
       rows: Array.from(table.tBodies[0].rows).map((row) => ({
         level: row.className || 'item',
         cells: Array.from(row.cells).map((cell) => cell.innerText.trim()),
@@ -185,37 +187,51 @@ READ_PRINT = r"""(() => ({
 }))()"""
 
 
-@pytest.fixture(scope="module")
-def exported(calibrated_warehouse, tmp_path_factory) -> dict[str, Path]:
-    """2023-12-p exported in every language of the export, one folder each."""
-    out = tmp_path_factory.mktemp("release_page")
-    return {lang: release_export.export_release(RELEASE, out / lang, lang=lang,
-                                                warehouse=calibrated_warehouse, quiet=True)
-            for lang in tables.LANGUAGES}
-
-
-@pytest.fixture(scope="module")
-def rendered(exported, chromium) -> dict[str, dict]:
-    """Each page opened in headless Chromium: what it shows, its console and requests; a
-    screenshot and a PDF printout in tests/artifacts/."""
+def export_and_render(release: str, warehouse: Path, out: Path, chromium: str
+                      ) -> dict[str, dict]:
+    """The release exported in every language of the export, each page opened in headless
+    Chromium at 1,280 px: what it shows, its console and requests; a full-page screenshot
+    and the PDF printout in tests/artifacts/."""
     results = {}
     with Browser(chromium) as browser:
-        for lang, folder in exported.items():
+        for lang in tables.LANGUAGES:
+            folder = release_export.export_release(release, out / lang, lang=lang,
+                                                   warehouse=warehouse, quiet=True)
             view = browser.open((folder / page.PAGE_NAME).as_uri())
             result = view.evaluate(READ_PAGE)
             result["console"] = [{"method": event["method"], "params": event["params"]}
                                  for event in view.events(CONSOLE_EVENTS)]
             result["requests"] = [event["params"]["request"]["url"]
                                   for event in view.events((REQUEST_EVENT,))]
-            screenshot = view.screenshot(ARTIFACTS / f"release_page_{RELEASE}_{lang}.png")
-            printout = view.pdf(ARTIFACTS / f"release_page_{RELEASE}_{lang}.pdf")
+            screenshot = view.screenshot(ARTIFACTS / f"release_page_{release}_{lang}.png")
+            printout = view.pdf(ARTIFACTS / f"release_page_{release}_{lang}.pdf")
             result["pdf_pages"] = pdf_pages(printout)
+            result["printout"] = printout
             browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=view.session)
             result["print"] = view.evaluate(READ_PRINT)
-            print(f"release page ({lang}): screenshot {screenshot}, printout {printout}")
+            print(f"release page {release} ({lang}): screenshot {screenshot}, printout {printout}")
             result["folder"] = folder
             results[lang] = result
     return results
+
+
+@pytest.fixture(scope="module")
+def rendered(calibrated_warehouse, chromium, tmp_path_factory) -> dict[str, dict]:
+    """The page of 2023-12-p in each language (export_and_render)."""
+    return export_and_render(RELEASE, calibrated_warehouse,
+                             tmp_path_factory.mktemp("release_page"), chromium)
+
+
+@pytest.fixture(scope="module")
+def rendered_later(calibrated_warehouse, chromium, tmp_path_factory) -> dict[str, dict]:
+    """The page of 2025-12-p, whose dynamic tables hold five years (2021–2025): its wide
+    tables by year are split into tables of three years."""
+    return export_and_render("2025-12-p", calibrated_warehouse,
+                             tmp_path_factory.mktemp("release_page_later"), chromium)
+
+
+def pages(request, release: str) -> dict[str, dict]:
+    return request.getfixturevalue("rendered" if release == RELEASE else "rendered_later")
 
 
 def pdf_pages(path: Path) -> int:
@@ -295,24 +311,26 @@ def internal_codes(folder: Path, lang: str) -> set[str]:
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_the_page_fits_the_screen_and_prints_on_few_a4_pages(rendered, lang):
+@pytest.mark.parametrize("release", [RELEASE, "2025-12-p"])
+def test_the_page_fits_the_screen_and_prints_on_few_a4_pages(request, release, lang):
     """Issue 26: at a 1,280-px window nothing scrolls sideways and no table has a scroll box
     of its own; printed on A4, at most 24 pages (2023-12-p printed on 125 before)."""
-    shown_page = rendered[lang]
+    shown_page = pages(request, release)[lang]
     assert shown_page["scrollWidth"] <= shown_page["clientWidth"] == 1280
     assert shown_page["scrollBoxes"] == 0
     assert 5 <= shown_page["pdf_pages"] <= MAX_PRINTED_PAGES, shown_page["pdf_pages"]
-    info = subprocess.run(["pdfinfo", str(ARTIFACTS / f"release_page_{RELEASE}_{lang}.pdf")],
+    info = subprocess.run(["pdfinfo", str(shown_page["printout"])],
                           check=True, capture_output=True, text=True).stdout
     assert "(A4)" in info
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_the_page_shows_labels_and_formatted_numbers_only(rendered, lang):
+@pytest.mark.parametrize("release", [RELEASE, "2025-12-p"])
+def test_the_page_shows_labels_and_formatted_numbers_only(request, release, lang):
     """No internal code (external, Y0T4, UWA, WA_U …) and no unformatted number (19634081.5,
     2024-01-31 23:59:59, a run of 4 or more digits other than a year) in the visible text."""
-    body = rendered[lang]["body"]
-    codes = internal_codes(rendered[lang]["folder"], lang)
+    body = pages(request, release)[lang]["body"]
+    codes = internal_codes(pages(request, release)[lang]["folder"], lang)
     assert {"Y0T4", "UWA", "WA_U"} <= codes  # the CSVs hold them: the check has teeth
     assert ("external" in codes) == (lang != "en")
     shown_codes = {code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])",
@@ -434,14 +452,15 @@ def check_cell(cell: str, value: str, column: tables.Table, lang: str, where) ->
 
 
 @pytest.mark.parametrize("lang", languages())
-def test_every_table_of_the_page_shows_its_csv(rendered, lang):
+@pytest.mark.parametrize("release", [RELEASE, "2025-12-p"])
+def test_every_table_of_the_page_shows_its_csv(request, release, lang):
     """The page's tables hold the rows of the CSV files (the marts' values), formatted:
     counts exactly, percentages rounded to one decimal, months by name, dates in words, each
     row at its level; a column left out holds a code, the release of a year's figures (said
     above the tables), the country group (said by the subtotals) or one value in every row
     (said under the table); a pivoted table holds every value of its CSV; the matrix every
     flow and its totals. The people's tables are summed up with links to their CSV."""
-    shown_page = rendered[lang]
+    shown_page = pages(request, release)[lang]
     folder = shown_page["folder"]
     by_id = {table["id"]: table for table in shown_page["tables"]}
     for table in (table for table in tables.TABLES if table.name in page.DETAIL):
@@ -478,20 +497,34 @@ def test_every_table_of_the_page_shows_its_csv(rendered, lang):
                 assert number(total_row["cells"][at]) == sum(
                     number(row["cells"][at]) for row in origins if row["cells"][at])
         elif table.name in page.PIVOTS:
+            # rows by label, the values of each year (or month) side by side: a year over
+            # its columns, or the months as the headers of a table per year
             across, values, split = page.PIVOTS[table.name]
+
+            def heads(part: dict) -> list[str]:
+                return part["groups"] if len(values) > 1 else [
+                    header["text"] for header in part["columnHeaders"][1:]]
+
             for row in rows:
-                on_page = by_id[f"table-{table.name}" + (f"-{row[split]}" if split else "")]
-                heads = list(dict.fromkeys(item[across] for item in rows
-                                           if not split or item[split] == row[split]))
+                head = (formatting.month_name(int(row[across]), lang)
+                        if columns[across].kind == "month" else row[across])
+                on_page = next(part for part in parts if head in heads(part) and (
+                    not split or part["id"].startswith(f"table-{table.name}-{row[split]}")))
                 line = next(item for item in on_page["rows"]
                             if item["cells"][0] == row[table.label])
                 assert line["level"] == row["row_level"]
                 for offset, value in enumerate(values):
-                    at = 1 + heads.index(row[across]) * len(values) + offset
+                    at = 1 + heads(on_page).index(head) * len(values) + offset
                     check_cell(line["cells"][at], row[value], columns[value], lang,
                                (table.name, row[table.label], row[across], value))
-            assert sum(len(part["rows"]) for part in parts) == len(
-                {(row[split] if split else None, row[table.label]) for row in rows})
+            if not split:  # at most three years side by side (2025-12-p: 3 and 2)
+                assert len(parts) == -(-len({row[across] for row in rows}) // 3)
+                assert all(len(heads(part)) <= 3 for part in parts)
+            for part in parts:  # each table of the pivot has a line per label, no other
+                assert len(heads(part)) * len(values) == len(part["columnHeaders"]) - 1
+                labels = [line["cells"][0] for line in part["rows"]]
+                assert sorted(labels) == sorted({row[table.label] for row in rows if not split
+                                                 or part["id"].endswith(f"-{row[split]}")})
         elif parts[0]["columnHeaders"][1]["text"] == rows[0].get("year"):  # transposed
             (on_page,) = parts
             for index, row in enumerate(rows):
