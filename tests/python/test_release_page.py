@@ -30,6 +30,7 @@ import csv
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
@@ -102,12 +103,13 @@ def published_figures(release_id: str) -> dict:
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The Chromium executable; installed with scripts/chromium.sh when missing (as root)."""
+    """The Chromium executable (and pdfinfo); installed with scripts/chromium.sh when missing
+    (as root)."""
     executable = find_chromium()
-    if executable is None:
+    if executable is None or shutil.which("pdfinfo") is None:
         if os.geteuid() != 0:
-            pytest.skip("no Chromium on PATH and not root: run `scripts/chromium.sh install` "
-                        "as root (Debian's chromium package)")
+            pytest.skip("no Chromium or no pdfinfo on PATH and not root: run "
+                        "`scripts/chromium.sh install` as root (Debian's chromium, poppler-utils)")
         subprocess.run(["bash", str(PROJECT_DIR / "scripts" / "chromium.sh"), "install"],
                        check=True, stdout=subprocess.DEVNULL)
         executable = find_chromium()
