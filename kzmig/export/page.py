@@ -133,8 +133,9 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     """A release table as the page shows it (one table, or one per year of a split pivot)."""
     table = data.table
     caption = table.title(lang, period)
-    if table.matrix is not None:
-        return [_matrix_table(data, lang, caption, words)]
+    if not data.rows or table.matrix is not None:  # a table without rows: its caption, a note
+        return [_matrix_table(data, lang, caption, words) if data.rows else
+                _build(data, caption, [], [], lang, notes=[words["no_rows"]])]
     shown = [(at, column) for at, column in enumerate(table.columns)
              if not column.key.endswith("_code") and column.key not in HIDDEN]
     if table.name in PIVOTS:
