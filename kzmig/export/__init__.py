@@ -493,7 +493,7 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
     page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
                     key_points_markdown=texts.key_points_markdown(points, lang, built,
                                                                   with_banner=False),
-                    data=data, period=period, about=about,
+                    data=data, period=period, built=build["finished_at"], years=years,
                     glossary=glossary, synthetic=points.is_synthetic)
     document = {
         # the synthetic mark first: true when the figures come from the synthetic world
