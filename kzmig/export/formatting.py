@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
 from babel import Locale
+from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from kzmig.project import KzmigError
@@ -71,6 +72,18 @@ def month_name(month: int, lang: str) -> str:
     if not 1 <= month <= 12:
         raise ValueError(f"no month {month}: a month is 1 to 12")
     return in_language(MONTHS, lang, "month names")[month - 1]
+
+
+def format_date(value, lang: str) -> str:
+    """A date (or the day of a timestamp) in the locale's long format by Babel: 'January
+    31, 2024', '31 января 2024 г.', '2024 ж. 31 қаңтар'."""
+    return babel_dates.format_date(value, "long", locale=in_language(LOCALES, lang, "date format"))
+
+
+def format_datetime(value, lang: str) -> str:
+    """A timestamp in the locale's medium format by Babel (no time zone conversion)."""
+    return babel_dates.format_datetime(value, "medium", tzinfo=None,
+                                       locale=in_language(LOCALES, lang, "date format"))
 
 
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
