@@ -1,21 +1,10 @@
-"""`kzmig export`: a release as its readers get it.
-
-    kzmig export --release 2023-12-p [--out DIR] [--lang en|ru|kk|all] [--warehouse FILE | --published FILE]
-    kzmig export --latest [--out DIR] [--lang ...]
-    kzmig export --list
-    kzmig export --release 2023-12-p --format sdmx [--out DIR]    (kzmig.export.sdmx)
-
-writes DIR/RELEASE_ID/: index.html (kzmig.export.page), key_points.md, release.xlsx (the key
-figures first, one sheet per table, the glossary and notes), one CSV per table and
-release.json. The page, key points and workbook are in --lang; the CSV files are the same in
-every language apart from their labels.
-
-It reads the last publication of the marts (kzmig.publish: written only by a successful
-build) and only reads tables by name and writes files: every figure, row, order, total,
-label, header and protection status is a dbt model (models/release; which release is the
-latest: marts.release_list). A synthetic release (release_list.has_synthetic_data) says so
-in every file. It refuses when nothing was published or the release is unknown, and
-writes into a temporary folder renamed into place: a release folder is never partial.
+"""`kzmig export`: a release as its readers get it, into DIR/RELEASE_ID/: index.html
+(kzmig.export.page), key_points.md, release.xlsx, one CSV per table and release.json
+(--format sdmx: kzmig.export.sdmx). It opens the last publication of the marts
+(kzmig.publish), reads tables by name and writes files: every figure, row, order, total,
+label, header and protection status is a dbt model (models/release). A synthetic release
+(release_list.has_synthetic_data) says so in every file. A release folder is written into a
+temporary folder renamed into place: never partial.
 """
 
 from __future__ import annotations
@@ -61,19 +50,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--format", choices=("release", "sdmx"), default="release",
-                        help="release: the release folder (the default); sdmx: the main tables "
-                             "as SDMX-CSV 2.0 with their SDMX-ML data structure, into "
-                             "DIR/RELEASE_ID-sdmx/")
+                        help="release (default), or sdmx: SDMX-CSV 2.0 and its structure")
     parser.add_argument("--lang", choices=(*release_tables.LANGUAGES, ALL_LANGUAGES), default="en",
                         help="language of the web page, the key points and the workbook: "
                              "en (English), ru (Russian) or kk (Kazakh) (default: en); "
                              f"{ALL_LANGUAGES}: each of them, into OUT/en/, OUT/ru/ and OUT/kk/")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
-                        help="DuckDB warehouse (build) file whose publication is read: the "
-                             "file beside it named <name>_marts.duckdb (default: "
-                             "$KZMIG_PUBLISHED_PATH, or the publication of $DBT_DUCKDB_PATH or "
-                             "warehouse/kz_migration.duckdb)")
+                        help="build file whose publication (<name>_marts.duckdb) is read "
+                             "(default: $KZMIG_PUBLISHED_PATH, or that of $DBT_DUCKDB_PATH)")
     source.add_argument("--published", default=None,
                         help="the published marts file to read (default: see --warehouse)")
     parser.set_defaults(run=run)
@@ -143,49 +128,43 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
         raise KzmigError(f"cannot open the published warehouse {path}: {error}") from error
 
 
-def _records(relation: duckdb.DuckDBPyRelation) -> list[dict]:
-    return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
-
-
 def _rows(connection, name: str, release_id: str | None = None, order: str | None = None,
           **equal) -> list[dict]:
     """The rows of marts.<name> (of one release; columns equal to values), in order."""
     relation = connection.table(f"marts.{name}")
     for column, value in (({"release_id": release_id} if release_id else {}) | equal).items():
         relation = relation.filter(duckdb.ColumnExpression(column) == duckdb.ConstantExpression(value))
-    return _records(relation.order(order) if order else relation)
+    return release_tables.records(relation.order(order) if order else relation)
 
 
 def _require_marts(connection) -> tuple[release_tables.Table, ...]:
     """The release's tables (marts.release_table_titles), once every table read is there."""
-    missing = []
-    for name in MARTS_READ:
-        try:
-            connection.table(f"marts.{name}")
-        except duckdb.CatalogException:
-            missing.append(f"marts.{name}")
-    tables = () if missing else release_tables.read_tables(connection)
-    for table in tables:
-        try:
-            connection.table(table.relation)
-        except duckdb.CatalogException:
-            missing.append(table.relation)
-    if missing:
-        raise KzmigError("the warehouse has no " + ", ".join(missing)
-                         + ": it was built by an older version; rebuild it (kzmig build)")
+    def missing(names: list[str]) -> list[str]:
+        absent = []
+        for name in names:
+            try:
+                connection.table(name)
+            except duckdb.CatalogException:
+                absent.append(name)
+        return absent
+
+    absent = missing([f"marts.{name}" for name in MARTS_READ])
+    tables = () if absent else release_tables.read_tables(connection)
+    absent += missing([table.relation for table in tables])
+    if absent:
+        raise KzmigError(f"the warehouse has no {', '.join(absent)}: it was built by an older "
+                         "version; rebuild it (kzmig build)")
     return tables
 
 
 def last_build(connection) -> dict:
     """The build the open publication came from (a successful dbt build) and published_at."""
     publication = read_publication(connection)
-    return {
-        "invocation_id": publication["invocation_id"], "command": publication["command"],
-        "target_name": publication["target_name"], "started_at": publication["build_started_at"],
-        "finished_at": publication["build_finished_at"], "status": "success", "failed_count": 0,
-        "data_cutoff": publication["data_cutoff"], "published_at": publication["published_at"],
-        "description": describe(publication),
-    }
+    return {**{key: publication[name] for key, name in (
+        ("invocation_id", "invocation_id"), ("command", "command"), ("target_name", "target_name"),
+        ("started_at", "build_started_at"), ("finished_at", "build_finished_at"),
+        ("data_cutoff", "data_cutoff"), ("published_at", "published_at"))},
+        "status": "success", "failed_count": 0, "description": describe(publication)}
 
 
 def list_releases(warehouse: Path | None = None) -> list[dict]:
@@ -328,9 +307,7 @@ def synthetic_note_text(release_id: str) -> str:
     lines = [f"Release {release_id}: SYNTHETIC DATA", ""]
     for lang in texts.SYNTHETIC_BANNERS:
         lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
-    lines.append("Every file of this folder holds these figures: the CSV files (kept plain for "
-                 "machines, so they carry no banner), release.xlsx (a banner on every sheet), "
-                 "key_points.md (its first line) and release.json (\"synthetic\": true).")
+    lines.append(texts.words("en")["release_json"]["synthetic_note_file"])
     return "\n".join(lines) + "\n"
 
 
@@ -389,20 +366,9 @@ def _release_document(points: texts.KeyPoints, data: list[writers.TableData], ye
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
         "files": {"key_points": "key_points.md", "workbook": "release.xlsx", "page": page.PAGE_NAME},
         "csv_encoding": writers.CSV_ENCODING,
-        "row_level": (
-            "The first column of every CSV: 'item' for a row of the marts, 'total' for the "
-            "sum of the items of its table (of its year, or month, in a dynamic table: the "
-            "Republic of Kazakhstan above the regions, the total of the countries, the 100 % "
-            "row of the ethnic structure), 'subtotal' for the sum of the items that follow it "
-            "(the CIS countries, the other countries)."),
+        "row_level": texts.words("en")["release_json"]["row_level"],
         "dynamic_tables": {
-            "description": (
-                "The tables by year and by month, as of this release's cut-off: the release's "
-                "own year holds the release's figures (January to the end of its period); each "
-                "earlier year holds the figures of the latest December release of that year "
-                "whose cut-off is at or before this release's (the revised release once out, "
-                "else the preliminary one). A year with no such release is absent. The tables "
-                "by year show the release's own year only when its period is the whole year."),
+            "description": texts.words("en")["release_json"]["dynamic_tables"],
             "years": [{key: year[key] for key in ("year", "source_release_id", "source_vintage",
                                                   "source_cutoff_at", "months_covered")}
                       for year in years],
@@ -420,9 +386,8 @@ def _release_document(points: texts.KeyPoints, data: list[writers.TableData], ye
 
 
 def _write_atomically(out_dir: Path, name: str, write) -> Path:
-    """Let write() fill a temporary folder beside out_dir/name, then rename it into place:
-    an existing folder is renamed away first and removed once the new one is in place (put
-    back if the rename fails); a failure leaves no temporary folder behind."""
+    """write() fills a temporary folder beside out_dir/name, renamed into place (an existing
+    one renamed away first, removed after, put back if the rename fails)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / name
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out_dir))

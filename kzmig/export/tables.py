@@ -109,14 +109,14 @@ def _tables(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
     return tuple(tables)
 
 
-def _records(relation: duckdb.DuckDBPyRelation) -> list[dict]:
+def records(relation: duckdb.DuckDBPyRelation) -> list[dict]:
     return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
 
 
 def read_tables(connection: duckdb.DuckDBPyConnection) -> tuple[Table, ...]:
     """Every table of a release, in order (key_figures first), from the published marts."""
-    return _tables(_records(connection.table("marts.release_table_titles")),
-                   _records(connection.table("marts.release_table_headers")))
+    return _tables(records(connection.table("marts.release_table_titles")),
+                   records(connection.table("marts.release_table_headers")))
 
 
 def seed_tables() -> tuple[Table, ...]:

@@ -107,6 +107,12 @@ def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, uni
     return cell
 
 
+def _longest_word(column, lang: str) -> int:
+    """A header wraps between words, never within one: its column is as wide as its
+    longest word (and a one-column group's)."""
+    return max(len(word) for word in f"{column.header(lang)} {column.group(lang) or ''}".split())
+
+
 def _shown_width(value: object, kind: str) -> int:
     if value is None:
         return 0
@@ -194,23 +200,27 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
     for row in data.rows:
         for position, index in enumerate(shown):
             widths[position] = max(widths[position], _shown_width(row[index], columns[position].kind))
-    widths = [min(max(width, min(len(column.header(lang)), HEADER_WIDTH), 6) + 2, MAX_WIDTH)
-              for width, column in zip(widths, columns)]
+    widths = [min(max(width, min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang),
+                      8) + 3, MAX_WIDTH) for width, column in zip(widths, columns)]
     header_rows = _headers(sheet, top + 1, [(column.group(lang), column.header(lang))
                                             for column in columns], widths)
     first = top + 1 + header_rows
     for offset, row in enumerate(data.rows):
         level = data.level(offset)
+        lines = max([_lines(row[index], widths[position]) for position, index in enumerate(shown)
+                     if columns[position].kind == "text" and row[index]
+                     and widths[position] >= MAX_WIDTH] + [1])
+        if lines > 1:  # a long label wraps: the row as high as its lines
+            sheet.row_dimensions[first + offset].height = LINE_HEIGHT * lines + 2
         for position, index in enumerate(shown, start=1):
             column = columns[position - 1]
             cell = _cell(sheet, first + offset, position, row[index], column.kind, lang,
                          row[units] if units is not None else "")
             if level != "item":
                 cell.font = BOLD
-            elif column.key == table.label:
-                cell.alignment = Alignment(indent=1)
-            elif column.kind == "text" and widths[position - 1] >= MAX_WIDTH:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            cell.alignment = Alignment(
+                vertical="top", indent=int(level == "item" and column.key == table.label),
+                wrap_text=column.kind == "text" and widths[position - 1] >= MAX_WIDTH)
     leading = next((i for i, column in enumerate(columns) if column.kind != "text"), len(columns))
     _frame(sheet, top, table.title(lang, period), widths, header_rows, min(leading, 2), banner)
 
@@ -233,6 +243,10 @@ def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str
                               MAX_WIDTH))] + [12.0] * (len(names) + 1)
     headers = [table.columns[row_at].header(lang), matrix.corner(lang), totals.label, *names]
     _headers(sheet, top + 1, [(None, header) for header in headers], widths)
+    for column in range(3, len(headers) + 1):  # the regions across, written upwards
+        sheet.cell(row=top + 1, column=column).alignment = Alignment(
+            text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
+    sheet.row_dimensions[top + 1].height = 6.5 * min(max(map(len, headers[2:])), 40) + 10
     first = top + 2
     for column, value in enumerate([None, totals.label, totals.grand, *totals.columns], start=1):
         _cell(sheet, first, column, value, "int", lang).font = BOLD
