@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import make_dataclass
 from pathlib import Path
 
 import jinja2
@@ -23,30 +23,16 @@ TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "ru", "kk")
 
 
-@dataclass(frozen=True)
-class KeyPoints:
-    """One row of marts.release_key_points, the regions with a positive interregional net
-    (name, net; largest first) and whether the figures are synthetic."""
-
-    release_id: str
-    period_year: int
-    period_end_month: int
-    vintage: str
-    cutoff_at: object
-    arrivals: int
-    departures: int
-    net_migration: int
-    arrivals_change_pct: float | None
-    departures_change_pct: float | None
-    cis_arrivals_share_pct: float | None
-    cis_departures_share_pct: float | None
-    internal_migrants: int
-    internal_migrants_change_pct: float | None
-    regions_with_positive_interregional_net: int
-    comparison_release_id: str | None
-    comparison_period_year: int | None
-    positive_regions: tuple[tuple[str, int], ...]
-    is_synthetic: bool = False
+# One row of marts.release_key_points, the regions with a positive interregional net (name,
+# net; largest first) and whether the figures are synthetic.
+KeyPoints = make_dataclass("KeyPoints", [
+    *(name for name in (
+        "release_id period_year period_end_month vintage cutoff_at arrivals departures "
+        "net_migration arrivals_change_pct departures_change_pct cis_arrivals_share_pct "
+        "cis_departures_share_pct internal_migrants internal_migrants_change_pct "
+        "regions_with_positive_interregional_net comparison_release_id comparison_period_year "
+        "positive_regions").split()),
+    ("is_synthetic", bool, False)], frozen=True)
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import itertools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -132,28 +133,22 @@ def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: lis
             cell.font, cell.alignment = BOLD, WRAPPED
         if two and not group:
             sheet.merge_cells(start_row=top, start_column=index, end_row=top + 1, end_column=index)
-    if two:  # a group over its run of adjacent columns
-        start = 1
-        for index in range(2, len(headers) + 2):
-            if index > len(headers) or headers[index - 1][0] != headers[start - 1][0]:
-                if headers[start - 1][0] and index - 1 > start:
-                    sheet.merge_cells(start_row=top, start_column=start, end_row=top,
-                                      end_column=index - 1)
-                start = index
-    if two:  # per row, the lines of each column's text (a header over both rows: half each)
-        heights = [[1], [1]]
-        for index, (group, header) in enumerate(headers):
-            if group:
-                span = sum(widths[i] for i, (other, _) in enumerate(headers) if other == group)
-                heights[0].append(_lines(group, span))
-                heights[1].append(_lines(header, widths[index]))
-            else:
-                heights[0].append(math.ceil(_lines(header, widths[index]) / 2))
-                heights[1].append(heights[0][-1])
-    else:
-        heights = [[_lines(header, widths[index]) for index, (_, header) in enumerate(headers)]]
-    for offset, lines in enumerate(heights):
-        sheet.row_dimensions[top + offset].height = LINE_HEIGHT * max(lines) + 4
+    start = 1  # a group merged over its run of adjacent columns
+    for group, run in itertools.groupby(group for group, _ in headers):
+        length = len(list(run))
+        if group and length > 1:
+            sheet.merge_cells(start_row=top, start_column=start, end_row=top,
+                              end_column=start + length - 1)
+        start += length
+    # the lines of each row's texts (a header merged over both rows: half in each)
+    span = {group: sum(width for (other, _), width in zip(headers, widths) if other == group)
+            for group, _ in headers}
+    lines = [(_lines(group, span[group]), _lines(header, width)) if group
+             else (math.ceil(_lines(header, width) / (2 if two else 1)),) * 2
+             for (group, header), width in zip(headers, widths)]
+    for offset in range(2 if two else 1):
+        sheet.row_dimensions[top + offset].height = LINE_HEIGHT * max(
+            line[offset] for line in lines) + 4
     return 2 if two else 1
 
 
@@ -218,9 +213,11 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                          row[units] if units is not None else "")
             if level != "item":
                 cell.font = BOLD
-            cell.alignment = Alignment(
-                vertical="top", indent=int(level == "item" and column.key == table.label),
-                wrap_text=column.kind == "text" and widths[position - 1] >= MAX_WIDTH)
+            text = column.kind in ("text", "month")
+            cell.alignment = Alignment(  # a withheld count's x under the numbers, text apart
+                vertical="top", horizontal=None if text else "right",
+                indent=int((level == "item" and column.key == table.label) or (text and position > 1)),
+                wrap_text=text and widths[position - 1] >= MAX_WIDTH)
     leading = next((i for i, column in enumerate(columns) if column.kind != "text"), len(columns))
     _frame(sheet, top, table.title(lang, period), widths, header_rows, min(leading, 2), banner)
 
