@@ -1519,3 +1519,25 @@ def test_an_unknown_language_or_a_missing_text_is_refused_not_replaced():
         texts.key_points_markdown(None, "de", "2024-01-01 00:00:00")
     assert texts.vintage_name("preliminary", "kk") == "алдын ала"
     assert texts.vintage_name("revised", "kk") == "нақтыланған"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_the_key_point_sentences_are_the_bullets_of_the_key_points(lang):
+    """texts.key_point_sentences (what the page shows) are the key points' bullets, word for
+    word; the cut-off and the build are dates in the language's format (Babel)."""
+    points = texts.KeyPoints(
+        release_id="2023-12-p", period_year=2023, period_end_month=12, vintage="preliminary",
+        cutoff_at=datetime.datetime(2024, 1, 31, 23, 59, 59), arrivals=25399, departures=16055,
+        net_migration=9344, arrivals_change_pct=46.87, departures_change_pct=-33.76,
+        cis_arrivals_share_pct=86.3, cis_departures_share_pct=None, internal_migrants=1054736,
+        internal_migrants_change_pct=0.04, regions_with_positive_interregional_net=2,
+        comparison_release_id="2022-12-p", comparison_period_year=2022,
+        positive_regions=(("Astana", 50078), ("Almaty", 38113)))
+    markdown = texts.key_points_markdown(points, lang, datetime.datetime(2024, 2, 1, 8, 30))
+    sentences = texts.key_point_sentences(points, lang)
+    bullets = [line[2:] for line in markdown.split("\n\n")[3].splitlines()]
+    assert sentences == bullets and len(sentences) == 5
+    assert formatting.people(25399, lang) in sentences[0]
+    assert formatting.format_percent(0.04, lang) in sentences[3]  # a change that rounds to 0
+    assert {"en": "January 31, 2024", "ru": "31 января 2024\u202fг.",
+            "kk": "2024\u202fж. 31 қаңтар"}[lang] in markdown.splitlines()[2]
