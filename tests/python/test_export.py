@@ -1144,6 +1144,7 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         assert rows[0] == table["columns"]
         assert len(rows) - 1 == table["rows"], table["name"]
     assert {table["name"]: table["kind"] for table in document["tables"]} == {
+        "key_figures": "release",
         "migration_by_region": "release", "external_migration_by_country": "release",
         "external_migration_by_ethnic_group": "release", "interregional_net_by_region": "release",
         "interregional_flows": "release", "migration_intensity": "release",
