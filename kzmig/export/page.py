@@ -91,10 +91,10 @@ def html_table(data: TableData, lang: str, period: str, words: dict[str, str]) -
         return _matrix_table(data, lang, caption, words)
     leading = 0
     for column in table.columns:
-        if column.kind != "text":
+        if column.kind not in ("text", "code"):
             break
         leading += 1
-    headers = [(column.header(lang), column.kind != "text") for column in table.columns]
+    headers = [(column.header(lang), column.kind not in ("text", "code")) for column in table.columns]
     levels = data.levels or ["item"] * len(data.rows)
     rows = [
         (level, [(cell_text(value, column.kind, lang), index < leading)
