@@ -7,6 +7,7 @@ another. Every language-keyed lookup goes through in_language(), which refuses
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
@@ -59,12 +60,16 @@ def month_name(month: int, lang: str) -> str:
 
 def format_date(value, lang: str) -> str:
     """A date (or a timestamp's day), the locale's long format: 'January 31, 2024',
-    '31 января 2024 г.', '2024 ж. 31 қаңтар'."""
+    '31 января 2024 г.', '2024 ж. 31 қаңтар'; a text stays as it is."""
+    if not isinstance(value, datetime.date):
+        return str(value)
     return babel_dates.format_date(value, "long", locale=_locale(lang))
 
 
 def format_datetime(value, lang: str) -> str:
-    """A timestamp, the locale's medium format (no time zone conversion)."""
+    """A timestamp, the locale's medium format (no time zone conversion); a text stays."""
+    if not isinstance(value, datetime.date):
+        return str(value)
     return babel_dates.format_datetime(value, "medium", tzinfo=None, locale=_locale(lang))
 
 

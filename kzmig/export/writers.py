@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 import itertools
+import json
 import math
 from dataclasses import dataclass
 from decimal import Decimal
