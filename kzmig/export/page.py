@@ -154,7 +154,7 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
             ("item", column.header(lang), [row[index] for row in texts], column.kind in NUMBERS)
             for index, (_, column) in enumerate(shown) if index], "text", lang, notes=notes)]
     lead = next((index for index, (_, column) in enumerate(shown)
-                 if column.kind not in ("text", "month")), len(shown))
+                 if column.kind not in ("text", "code", "date", "month")), len(shown))
     rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
             for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]

@@ -578,7 +578,7 @@ def test_the_page_has_its_words_in_english_russian_and_kazakh():
 
 def _rows(table: tables.Table, count: int, **values) -> list[tuple]:
     """count rows for a table: each column's value from values, else a plain one by kind."""
-    plain = {"text": "x", "int": 7, "pct": 12.25, "month": 3}
+    plain = {"text": "x", "code": "x", "int": 7, "pct": 12.25, "month": 3, "date": "2023-01-01"}
     rows = []
     for index in range(count):
         row = []
