@@ -55,6 +55,8 @@ echo "== 2/3 sqlfluff lint models"
 echo "== 3/3 pytest"
 # Headless Chromium for the release page test (installs Debian's chromium when missing).
 bash scripts/chromium.sh install >/dev/null
+# Headless LibreOffice for the workbook test (installs libreoffice-calc-nogui when missing).
+bash scripts/libreoffice.sh install >/dev/null
 unset DBT_DUCKDB_PATH DBT_TARGET_PATH DBT_LOG_PATH KZMIG_DUCKDB_TEMP_DIR
 # --basetemp: every temporary folder of the tests (several GB) goes with $workdir.
 .venv/bin/python -m pytest tests/python --basetemp "$workdir/pytest" "$@"

@@ -1,36 +1,32 @@
-"""The release web page, index.html: the release as one page that opens from disk.
-
-    write_page(path, lang=..., points=..., key_points_markdown=..., data=..., about=...,
-               glossary=..., synthetic=..., built=...)
-
-The page holds, in the order of the BNS web release: 1. the key points (the sentences
-and figures of key_points.md, the charts, the tables of the release), 2. the dynamic
-tables (by year, by month), 3. the glossary, 4. the methodological explanations,
-5. useful links (the files of the release, relative links, and the Bureau's site). It
-needs no network: no script, no style sheet, font or image from elsewhere; the charts are
-inline SVG drawn at export time (kzmig.export.charts). Numbers are those the export read
-from the marts (the same TableData as the workbook and the CSV, the same key points as
-key_points.md), formatted per language with kzmig.export.formatting; nothing is computed
-here. All text is escaped by the template engine (Jinja2, autoescape on); only the SVG
-of the charts, which vl-convert writes and escapes itself, goes in as markup (|safe).
-
-One page per export: `kzmig export --lang X` writes index.html in language X, next to the
-key points and the workbook in X; a release in three languages is three exports.
+"""The release web page, index.html, laid out as BNS's web release: 1. key points (the
+sentences and figures, the charts, the main tables; the people's tables summed up, in full
+in the workbook and the CSVs), 2. dynamic tables, 3. glossary, 4. methodological
+explanations, 5. useful links. No network: no script, no resource from elsewhere; the
+charts are inline SVG (kzmig.export.charts). Labels only: code columns and the releases
+the dynamic tables' years come from stay in the CSVs, a column with one value in every row
+is said once under its table. To fit a 1,280-px window and A4: headers "Group: column"
+become two header rows, a wide dynamic table of a few years is transposed, a long one
+pivoted (PIVOTS). Numbers and dates in the language's format (Babel); nothing computed
+here. Jinja2 escapes every text; only the charts' SVG (escaped by vl-convert) is markup.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import jinja2
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 
 from kzmig.export import charts
-from kzmig.export.formatting import MINUS, format_decimal, format_integer, format_percent
-from kzmig.export.formatting import in_language, month_name, round_half_away_from_zero
+from kzmig.export.formatting import (LOCALES, MINUS, format_decimal, format_integer,
+                                     month_name, period_label, round_half_away_from_zero)
+from kzmig.export.tables import SUPPRESSED
 from kzmig.export.texts import KeyPoints, synthetic_banner, synthetic_note
 from kzmig.export.writers import TableData
 
@@ -38,246 +34,261 @@ PAGE_NAME = "index.html"
 TEMPLATES = Path(__file__).parent / "templates"
 
 # The page's own words: one file per language, templates/page_<lang>.toml.
-LABELS: dict[str, dict[str, str]] = {
+LABELS: dict[str, dict] = {
     lang: tomllib.loads((TEMPLATES / f"page_{lang}.toml").read_text(encoding="utf-8"))
     for lang in ("en", "ru", "kk")
 }
+# The people's tables: summed up on the page, in full in the workbook and the CSV files.
+DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
+          "migration_by_reason", "external_migration_by_citizenship")
+# Long dynamic tables, pivoted: table -> (the column across, the values shown, the column
+# that splits it into a table each); the other columns are in the CSV and the workbook.
+FLOWS, NETS = ("arrivals", "departures", "net_migration"), ("net_migration", "external_net_migration",
+                                                            "interregional_net")
+PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
+          "net_migration_by_region_annual": ("year", NETS, None),
+          "net_migration_by_region_monthly": ("month", ("net_migration",), "year")}
+HIDDEN = ("source_release_id", "country_group")  # said by the page otherwise
+NUMBERS = ("int", "pct")
+RELEASE_ID = re.compile(r"(\d{4})-(\d{2})-([pr])")
 
 
-def labels(lang: str) -> dict[str, str]:
+def labels(lang: str) -> dict:
     """The page's words in `lang` ('en', 'ru' or 'kk'); ValueError for any other language."""
     if lang not in LABELS:
-        raise ValueError(f"the release page has no words in {lang!r}; it has "
-                         + ", ".join(LABELS))
+        raise ValueError(f"the release page has no words in {lang!r}; it has {', '.join(LABELS)}")
     return LABELS[lang]
 
 
-# --- cells -------------------------------------------------------------------------------
+def date_text(value: object, lang: str) -> str:
+    """A date or a time as the language writes it (Babel, long form): 1 января 2023 г."""
+    value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    text = babel_dates.format_date(value, "long", locale=LOCALES[lang])
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        text += ", " + babel_dates.format_time(value, "medium", locale=LOCALES[lang])
+    return text
 
-def cell_text(value: object, kind: str, lang: str) -> str:
-    """A table cell as shown: counts grouped per language (25,399 / 25 399), percentages
-    with one decimal (halves away from zero), the typographic minus; '–' for no value."""
+
+def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
+    """A cell as shown: counts grouped per language (25,399 / 25 399), an average
+    population with its decimal, percentages with one decimal (halves away from zero),
+    the typographic minus, months by name, dates in words, a release by its period and
+    vintage ('2022-12-p': 'January–December 2022, preliminary'); '–' for no value."""
     if value is None:
         return "–"
-    if kind == "int" and isinstance(value, (int, Decimal)) and not isinstance(value, bool):
-        return format_integer(int(value), lang)
+    if kind == "int" and isinstance(value, (int, float, Decimal)):
+        return format_integer(int(value), lang) if value == int(value) else (
+            (MINUS if value < 0 else "") + babel_numbers.format_decimal(
+                abs(Decimal(str(value))), format="#,##0.#", locale=LOCALES[lang]))
     if kind == "pct" and isinstance(value, (int, float, Decimal)):
         rounded = round_half_away_from_zero(value, 1)
         return (MINUS if rounded < 0 else "") + format_decimal(rounded, lang)
     if kind == "month" and isinstance(value, int):
         return month_name(value, lang)
+    if key.endswith(("_date", "_at")) and value != SUPPRESSED:
+        return date_text(value, lang)
+    if key.endswith("release_id") and (match := RELEASE_ID.fullmatch(str(value))):
+        vintage = labels(lang)["vintages"]["preliminary" if match[3] == "p" else "revised"]
+        return f"{period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
     return str(value)
 
 
 @dataclass(frozen=True)
 class HtmlTable:
-    """A table as the template draws it: caption, column headers (and whether each column
-    is numeric), rows of (level, cells) where each cell is (text, is_row_header)."""
-
+    """What the template draws: header rows of (text, colspan, rowspan, numeric), rows of
+    (level, [(text, is_row_header, numeric)]), notes under it; kind 'matrix', 'wide' or ''."""
     key: str
     caption: str
-    headers: list[tuple[str, bool]]
-    rows: list[tuple[str, list[tuple[str, bool]]]]
+    header_rows: list[list[tuple[str, int, int, bool]]]
+    rows: list[tuple[str, list[tuple[str, bool, bool]]]]
     csv: str | None = None
+    notes: list[str] = field(default_factory=list)
+    kind: str = ""
 
 
-def html_table(data: TableData, lang: str, period: str, words: dict[str, str]) -> HtmlTable:
-    """A release table for the page: a matrix (origin down, destination across) for a table
-    with table.matrix, as in the workbook, else one row per mart row. The leading text
-    columns are the row headers; total and subtotal rows keep their level (bold)."""
+def header_rows(headers: list[tuple[str, bool]]) -> list[list[tuple[str, int, int, bool]]]:
+    """Headers 'External: arrivals', 'External: departures' as two rows: 'External' over
+    'arrivals' and 'departures' (the others span both rows)."""
+    top: list[list] = []
+    bottom = []
+    for text, numeric in headers:
+        group, _, sub = text.rpartition(": ")
+        if group and top and top[-1][0] == group and top[-1][2] == 1:
+            top[-1][1] += 1
+        else:
+            top.append([group, 1, 1, True] if group else [sub, 1, 2, numeric])
+        bottom += [(sub[:1].upper() + sub[1:], 1, 1, numeric)] if group else []
+    return [[(text, span, min(rows, 1 + bool(bottom)), numeric)
+             for text, span, rows, numeric in top]] + ([bottom] if bottom else [])
+
+
+def _build(data: TableData, caption: str, headers: list[tuple[str, bool]], rows, lang: str,
+           kind: str = "", notes: list[str] | None = None, key: str = "") -> HtmlTable:
+    return HtmlTable(key or f"table-{data.table.name}", caption, header_rows(headers), rows,
+                     f"{data.table.name}.csv", notes or [],
+                     kind or ("wide" if len(headers) > 9 else ""))
+
+
+def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[HtmlTable]:
+    """A release table as the page shows it (one table, or one per year of a split pivot)."""
     table = data.table
     caption = table.title(lang, period)
-    if table.matrix is not None:
-        return _matrix_table(data, lang, caption, words)
-    leading = 0
-    for column in table.columns:
-        if column.kind != "text":
-            break
-        leading += 1
-    headers = [(column.header(lang), column.kind != "text") for column in table.columns]
-    levels = data.levels or ["item"] * len(data.rows)
-    rows = [
-        (level, [(cell_text(value, column.kind, lang), index < leading)
-                 for index, (column, value) in enumerate(zip(table.columns, row))])
-        for row, level in zip(data.rows, levels)
-    ]
-    return HtmlTable(f"table-{table.name}", caption, headers, rows, f"{table.name}.csv")
+    if not data.rows or table.matrix is not None:  # a table without rows: its caption, a note
+        return [_matrix_table(data, lang, caption, words) if data.rows else
+                _build(data, caption, [], [], lang, notes=[words["no_rows"]])]
+    shown = [(at, column) for at, column in enumerate(table.columns)
+             if not column.key.endswith("_code") and column.key not in HIDDEN]
+    if table.name in PIVOTS:
+        return _pivot_tables(data, lang, caption)
+    notes = []
+    for at, column in list(shown):  # a column with one value in every row: said once, below
+        values = {row[at] for row in data.rows} if column.key != table.label else ()
+        if len(data.rows) > 1 == len(values) and column.kind == "text":
+            shown.remove((at, column))
+            notes += [f"{column.header(lang)}: {cell_text(*values, 'text', lang, column.key)}"
+                      ] if values != {None} else []
+    texts = [[cell_text(row[at], column.kind, lang, column.key) for at, column in shown]
+             for row in data.rows]
+    if table.dynamic and len(shown) > 10 and len(data.rows) <= 8:  # transposed: years across
+        return [_grid(data, caption, shown[0][1].header(lang), [row[0] for row in texts], [
+            ("item", column.header(lang), [row[index] for row in texts], column.kind in NUMBERS)
+            for index, (_, column) in enumerate(shown) if index], "text", lang, notes=notes)]
+    lead = next((index for index, (_, column) in enumerate(shown)
+                 if column.kind not in ("text", "code", "date", "month")), len(shown))
+    rows = [(level, [(text, index < lead, column.kind in NUMBERS)
+                     for index, (text, (_, column)) in enumerate(zip(cells, shown))])
+            for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
+    return [_build(data, caption, [(column.header(lang), column.kind in NUMBERS)
+                                   for _, column in shown], rows, lang, notes=notes)]
 
 
-def _matrix_table(data: TableData, lang: str, caption: str, words: dict[str, str]) -> HtmlTable:
-    table, matrix = data.table, data.table.matrix
-    assert matrix is not None and data.axis is not None
-    keys = [column.key for column in table.columns]
-    row_at, column_at, value_at = (keys.index(matrix.row_key), keys.index(matrix.column_key),
-                                   keys.index(matrix.value))
-    kind = table.columns[value_at].kind
-    values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
-    totals = data.axis_totals
-    total = totals.label
-    headers = ([(words["from_to"], False), (total, True)]
-               + [(name, True) for _, name in data.axis])
-    # the totals first, as in the workbook: arrivals from the other regions (the total
-    # row), departures to them (the total column), all moves between regions (the corner)
-    rows = [("total", [(total, True), (cell_text(totals.grand, kind, lang), False),
-                       *((cell_text(value, kind, lang), False) for value in totals.columns)])]
-    for (origin_code, origin_name), departures in zip(data.axis, totals.rows):
-        cells = [(origin_name, True), (cell_text(departures, kind, lang), False)]
-        for destination_code, _ in data.axis:
-            # the diagonal stays empty; a pair without moves shows 0, as in the workbook
-            text = "" if origin_code == destination_code else cell_text(
-                values.get((origin_code, destination_code), 0), kind, lang)
-            cells.append((text, False))
-        rows.append(("item", cells))
-    return HtmlTable(f"table-{table.name}", caption, headers, rows, f"{table.name}.csv")
+def _grid(data: TableData, caption: str, corner: str, heads: list[str], lines, of: str,
+          lang: str, **build) -> HtmlTable:
+    """A table of labelled rows (level, label, values[, numeric]) under `heads`, the values
+    of kind `of` (or shown already)."""
+    rows = [(level, [(label, True, False)] + [
+        (value if isinstance(value, str) else cell_text(value, of, lang), False,
+         (numeric or [True])[0])
+        for value in values]) for level, label, values, *numeric in lines]
+    return _build(data, caption, [(corner, False)] + [(head, True) for head in heads], rows,
+                  lang, **build)
 
 
-# --- the key points, as key_points.md states them ----------------------------------------
-
-def markdown_blocks(text: str) -> list[dict]:
-    """The blocks of key_points.md (kzmig.export.texts writes it: headings, paragraphs,
-    bullet lists, pipe tables): [{'kind': 'heading', 'level': n, 'text': ...},
-    {'kind': 'paragraph', 'text': ...}, {'kind': 'list', 'items': [...]},
-    {'kind': 'table', 'header': [...], 'numeric': [bool...], 'rows': [[...]...]}].
-    The page shows the same sentences and figures as the file, from one source."""
-    blocks: list[dict] = []
-    for line in text.splitlines():
-        line = line.rstrip()
-        previous = blocks[-1] if blocks else None
-        if not line:
-            blocks.append({"kind": "blank"})
-        elif heading := re.match(r"(#{1,6}) (.*)", line):
-            blocks.append({"kind": "heading", "level": len(heading.group(1)),
-                           "text": heading.group(2)})
-        elif line.startswith("- "):
-            if previous and previous["kind"] == "list":
-                previous["items"].append(line[2:])
-            else:
-                blocks.append({"kind": "list", "items": [line[2:]]})
-        elif line.startswith("|"):
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-            if previous and previous["kind"] == "table":
-                if all(re.fullmatch(r":?-+:?", cell) for cell in cells):
-                    previous["numeric"] = [cell.endswith(":") for cell in cells]
-                else:
-                    previous["rows"].append(cells)
-            else:
-                blocks.append({"kind": "table", "header": cells, "numeric": [False] * len(cells),
-                               "rows": []})
-        elif previous and previous["kind"] == "paragraph":
-            previous["text"] += " " + line
-        else:
-            blocks.append({"kind": "paragraph", "text": line})
-    blocks = [block for block in blocks if block["kind"] != "blank"]
-    # a heading right before a table becomes the table's caption
-    for index, block in enumerate(blocks):
-        if block["kind"] == "table" and index and blocks[index - 1]["kind"] == "heading":
-            block["caption"] = blocks[index - 1]["text"]
-            blocks[index - 1]["kind"] = "caption"
-    return [block for block in blocks if block["kind"] != "caption"]
+def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
+    """PIVOTS: rows by the table's label column, the values of each `across` value side by
+    side ('2023: Arrivals'), one table per value of `split`."""
+    table = data.table
+    across, values, split = PIVOTS[table.name]
+    at = {column.key: index for index, column in enumerate(table.columns)}
+    column = {column.key: column for column in table.columns}
+    parts: dict[object, list] = {}
+    for index, row in enumerate(data.rows):
+        parts.setdefault(row[at[split]] if split else None, []).append((row, data.level(index)))
+    result = []
+    for part, rows in parts.items():
+        heads = list(dict.fromkeys(row[at[across]] for row, _ in rows))
+        lines: dict[str, tuple[str, dict]] = {}
+        for row, level in rows:
+            lines.setdefault(row[at[table.label]], (level, {}))[1][row[at[across]]] = row
+        size = 12 if len(values) == 1 else 9 // len(values)  # the months of a year, 3 years
+        for chunk in (heads[start:start + size] for start in range(0, len(heads), size)):
+            result.append(_grid(
+                data, f"{caption}, {part}" if split else caption,
+                column[table.label].header(lang), [cell_text(head, column[across].kind, lang)
+                + (f": {column[value].header(lang)}" if len(values) > 1 else "")
+                for head in chunk for value in values],
+                [(level, label, [cells[head][at[value]] if head in cells else None
+                                 for head in chunk for value in values])
+                 for label, (level, cells) in lines.items()], column[values[0]].kind, lang,
+                key=f"table-{table.name}" + (f"-{part}" if split else "")
+                + (f"-{chunk[0]}" if len(heads) > size else "")))
+    return result
 
 
-# --- the page ----------------------------------------------------------------------------
-
-def release_charts(points: KeyPoints, data: list[TableData], lang: str, period: str
-                   ) -> list[charts.Chart]:
-    """The five charts of the page, from the release's tables and key points."""
-    words = labels(lang)
-    by_name = {item.table.name: item for item in data}
-
-    def title_of(name: str) -> str:
-        return by_name[name].table.title(lang, period)
-
-    def percent(value: float | None) -> str:
-        return format_percent(value, lang) or words["not_available"]
-
-    monthly = by_name["external_migration_monthly"]
-    months = [f"{row['year']:04d}-{row['month']:02d}" for row in charts.records(monthly)]
-    regions = ", ".join(f"{name} ({format_integer(net, lang)})"
-                        for name, net in points.positive_regions) or words["none"]
-    countries = by_name["external_migration_by_country"]
-    top = charts.top_country_rows(countries)
-    return [
-        charts.monthly_flows(
-            monthly, words, lang, words["chart_monthly"].format(period=period),
-            words["alt_monthly"].format(first=months[0] if months else "",
-                                        last=months[-1] if months else "",
-                                        table=title_of("external_migration_monthly"))),
-        charts.net_by_region(
-            by_name["migration_by_region"], words, lang,
-            words["chart_regions"].format(period=period),
-            words["alt_regions"].format(regions=regions, table=title_of("migration_by_region"))),
-        charts.country_groups(
-            countries, words, lang, words["chart_cis"].format(period=period),
-            words["alt_cis"].format(arrivals=percent(points.cis_arrivals_share_pct),
-                                    departures=percent(points.cis_departures_share_pct))),
-        charts.top_countries(
-            countries, words, lang, words["chart_countries"].format(n=len(top), period=period),
-            words["alt_countries"].format(n=len(top),
-                                          countries=", ".join(row["country_name"] for row in top),
-                                          table=title_of("external_migration_by_country"))),
-        charts.ethnic_structure(
-            by_name["external_migration_by_ethnic_group"], words, lang,
-            words["chart_ethnic"].format(period=period),
-            words["alt_ethnic"].format(table=title_of("external_migration_by_ethnic_group"))),
-    ]
+def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> HtmlTable:
+    """Origins down, destinations across, the totals first as in the workbook: arrivals
+    from the other regions (the total row), departures to them (the total column); the
+    diagonal empty, a pair without moves 0."""
+    matrix, totals, axis = data.table.matrix, data.axis_totals, data.axis
+    assert matrix is not None and axis is not None and totals is not None
+    keys = [column.key for column in data.table.columns]
+    at = [keys.index(key) for key in (matrix.row_key, matrix.column_key, matrix.value)]
+    values = {(row[at[0]], row[at[1]]): row[at[2]] for row in data.rows}
+    lines = [("total", totals.label, [totals.grand, *totals.columns])] + [
+        ("item", name, [departures] + ["" if origin == destination else
+                                       values.get((origin, destination), 0)
+                                       for destination, _ in axis])
+        for (origin, name), departures in zip(axis, totals.rows)]
+    return _grid(data, caption, words["from_to"], [totals.label] + [name for _, name in axis],
+                 lines, data.table.columns[at[2]].kind, lang, kind="matrix")
 
 
-def _split_glossary(entries: list[tuple[str, str | None]]) -> tuple[list, list]:
-    """texts.GLOSSARY[lang]: (heading, None) opens a part; the first part is the glossary,
-    the second the methodological notes. Returns their (term, text) entries."""
-    parts: list[list[tuple[str, str]]] = []
-    for term, text in entries:
-        if text is None:
-            parts.append([])
-        elif parts:
-            parts[-1].append((term, text))
-    while len(parts) < 2:
-        parts.append([])
-    return parts[0], [entry for part in parts[1:] for entry in part]
+def detail_summary(data: TableData, lang: str, period: str) -> dict:
+    """A people's table on the page: its title, sheet, CSV and what it holds (the labels of
+    its text columns but the region, or how many there are)."""
+    holds = [(column.header(lang), list(dict.fromkeys(row[at] for row in data.rows
+                                                      if row[at] is not None)))
+             for at, column in enumerate(data.table.columns) if column.kind == "text"
+             and not column.key.endswith("_code") and column.key != "region_name"]
+    return {"title": data.table.title(lang, period), "sheet": data.table.sheet(lang),
+            "csv": f"{data.table.name}.csv", "holds": [(header, ", ".join(map(str, names))
+            if len(names) <= 20 else labels(lang)["count"].format(n=len(names)))
+            for header, names in holds]}
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+# The key points: the one place that reads key_points.md.
+def key_points_content(markdown: str) -> tuple[list[str], list[list[str]]]:
+    """The sentences of the key points (the list under the first '## ' heading) and the
+    rows of the first table (the key figures: name, value) of key_points.md."""
+    sections = re.split(r"^#.*$", markdown, flags=re.M)  # 1: key points, 2: figures
+    return (re.findall(r"^- (.*)$", sections[2], re.M), [
+        [cell.strip() for cell in line.strip("| ").split("|")]
+        for line in re.findall(r"^\|.*$", sections[3], re.M)[2:]])
 
 
 def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: list[TableData],
-              period: str, about: list[tuple[str, str]], glossary: list[tuple[str, str | None]],
-              synthetic: bool) -> str:
-    """The page as a string. lang: 'en', 'ru' or 'kk' (ValueError otherwise);
-    key_points_markdown: the text of key_points.md; data: the release's tables in the
-    order of tables.TABLES (those named in release_charts must be there, KeyError
-    otherwise); about: (label, value) rows on the release; glossary: texts.GLOSSARY[lang];
-    synthetic: show the banner saying the figures come from a synthetic world (the words of
-    texts.synthetic_banner and texts.synthetic_note, as every other output)."""
+              period: str, built: dt.datetime, years: list[dict],
+              glossary: list[tuple[str, str | None]], synthetic: bool) -> str:
+    """The page as a string (ValueError for a language other than en, ru, kk). data: the
+    release's tables in the order of tables.TABLES; built: when the figures were built
+    (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
     words = labels(lang)
-    banner = f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None
-    blocks = markdown_blocks(key_points_markdown)
-    title = next((block["text"] for block in blocks
-                  if block["kind"] == "heading" and block["level"] == 1), period)
-    # before the first second-level heading: the title and the line on the release;
-    # the first second-level heading is the page's own "Key points"
-    first_section = next((index for index, block in enumerate(blocks)
-                          if block["kind"] == "heading" and block["level"] == 2), len(blocks))
-    intro = [block for block in blocks[:first_section] if block["kind"] == "paragraph"]
-    key_points = blocks[first_section + 1:]
-    tables = [html_table(item, lang, period, words) for item in data]
-    release_tables = [table for table, item in zip(tables, data) if not item.table.dynamic]
-    dynamic = [(table, item) for table, item in zip(tables, data) if item.table.dynamic]
-    by_month = [table for table, item in dynamic
-                if any(column.key == "month" for column in item.table.columns)]
-    by_year = [table for table, item in dynamic if table not in by_month]
-    glossary_entries, methodology_entries = _split_glossary(glossary)
-    files = [(words["file_key_points"], "key_points.md"), (words["file_workbook"], "release.xlsx"),
-             *[(f"{table.caption} ({words['csv']})", table.csv) for table in tables],
-             (words["file_json"], "release.json")]
-    figures = release_charts(points, data, lang, period)
-    return _environment().get_template("release_page.html.j2").render(
-        lang=lang, words=words, title=title, intro=intro, key_points=key_points,
-        about=about, synthetic=synthetic, banner=banner, figures=figures, release_tables=release_tables,
-        by_year=by_year, by_month=by_month, glossary=glossary_entries,
-        methodology=methodology_entries, files=files)
+    sentences, figures = key_points_content(key_points_markdown)
+    about = [(words["release"], points.release_id), (words["period"], period),
+             (words["vintage"], words["vintages"][points.vintage]),
+             (words["cutoff"], date_text(points.cutoff_at, lang)),
+             (words["built"], date_text(built, lang)),
+             (words["years_from"], "; ".join(
+                 f"{year['year']}: {words['vintages'][year['source_vintage']]}"
+                 + ("" if year["months_covered"] == 12 else
+                    f" ({words['months'].format(n=year['months_covered'])})")
+                 for year in years))]
+    main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]
+    dynamic = [item for item in data if item.table.dynamic]
+    monthly = [item for item in dynamic if any(c.key == "month" for c in item.table.columns)]
+    # texts.GLOSSARY: (heading, None) opens a part: the glossary, then the methodology
+    cut = [index for index, (_, text) in enumerate(glossary) if text is None] + [len(glossary)] * 2
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    ).get_template("release_page.html.j2").render(
+        lang=lang, words=words, title=words["title"].format(period=period), about=about,
+        banner=f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None,
+        sentences=sentences, figures=figures,
+        charts=charts.release_charts(points, {item.table.name: item for item in data}, lang,
+                                     words, period),
+        release_tables=[t for item in main for t in html_tables(item, lang, period, words)],
+        detail=[detail_summary(item, lang, period) for item in data
+                if item.table.name in DETAIL],
+        by_year=[t for item in dynamic if item not in monthly
+                 for t in html_tables(item, lang, period, words)],
+        by_month=[t for item in monthly for t in html_tables(item, lang, period, words)],
+        glossary=glossary[cut[0] + 1:cut[1]],
+        methodology=[entry for entry in glossary[cut[1]:] if entry[1] is not None],
+        files=[(words["file_workbook"], "release.xlsx"),
+               (words["file_key_points"], "key_points.md"),
+               (words["file_json"], "release.json"),
+               *[(item.table.title(lang, period), f"{item.table.name}.csv") for item in data]])
 
 
 def write_page(path: Path, **arguments) -> None:

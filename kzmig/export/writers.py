@@ -1,10 +1,20 @@
-"""Writing the files of a release: CSV, the workbook and release.json. Shaping only."""
+"""Writing the files of a release: CSV, the workbook and release.json. Shaping only.
+
+The workbook is laid out as BNS's spreadsheets: the key figures first, a sheet per table
+with its title, two-level headers (a group cell merged over its columns, a header without
+a group merged over both rows), labels only (a code column is in the CSV alone), dates as
+dates, and a print set-up on every sheet (A4 landscape, fit to the page width, the title
+and header rows repeated on every page); row heights and column widths from the texts, so
+that nothing overlaps when LibreOffice or Excel draws it.
+"""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import json
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -12,16 +22,22 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_from_string
 
-from kzmig.export.formatting import in_language, month_name
+from kzmig.export.formatting import month_name
 from kzmig.export.tables import Table
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
 INTEGER_FORMAT = "#,##0"
 PERCENT_FORMAT = "0.0"
 PLAIN_NUMBER_FORMAT = "0"
+DATE_FORMAT = {"en": "d mmmm yyyy", "ru": "dd.mm.yyyy", "kk": "dd.mm.yyyy"}
 MAX_WIDTH = 60
+HEADER_WIDTH = 16  # a header wraps within this many characters unless its figures are wider
+LINE_HEIGHT = 15  # points per line of 11-point text
+BOLD = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="center", horizontal="center")
+BANNER_FILL = PatternFill(fill_type="solid", start_color="C00000", end_color="C00000")
+BANNER_FONT = Font(bold=True, color="FFFFFF", size=12)
 
 
 @dataclass
@@ -39,8 +55,7 @@ class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
     axis: list[tuple[str, str]] | None = None  # (code, name) of a matrix's rows and columns
-    # per row, parallel to rows: 'total', 'subtotal' or 'item' (None: every row is an item)
-    levels: list[str] | None = None
+    levels: list[str] | None = None  # per row: 'total', 'subtotal' or 'item'
     axis_totals: MatrixTotals | None = None  # a matrix's row, column and grand totals
 
     def level(self, index: int) -> str:
@@ -67,83 +82,151 @@ def write_csv(path: Path, data: TableData) -> None:
             writer.writerow([data.level(index), *(csv_value(value) for value in row)])
 
 
-def _cell_value(value: object) -> object:
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    return sum(max(1, math.ceil(len(part) * 1.1 / max(width - 1, 1))) for part in str(text).split("\n"))
+
+
+def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, unit: str = ""):
+    """Write a value as the sheet shows it: a month by its name, a date as a date, numbers
+    with their format."""
     if isinstance(value, Decimal):
-        return float(value)
-    return value
-
-
-def _shown(value: object, kind: str, lang: str) -> object:
-    """The value as a sheet shows it: a month by its name, anything else as it is."""
+        value = float(value)
     if kind == "month" and isinstance(value, int):
-        return month_name(value, lang)
-    return _cell_value(value)
+        value = month_name(value, lang)
+    cell = sheet.cell(row=row, column=column, value=value)
+    if value is None or isinstance(value, str):
+        return cell
+    if kind == "date":
+        cell.number_format = DATE_FORMAT[lang]
+    elif kind == "int" or (kind == "figure" and unit != "pct"):
+        cell.number_format = INTEGER_FORMAT
+    elif kind in ("pct", "figure"):
+        cell.number_format = PERCENT_FORMAT
+    elif isinstance(value, int):
+        cell.number_format = PLAIN_NUMBER_FORMAT  # years
+    return cell
 
 
-def _number_format(kind: str, value: object) -> str | None:
-    if kind == "int":
-        return INTEGER_FORMAT
-    if kind == "pct":
-        return PERCENT_FORMAT
-    if isinstance(value, int) and not isinstance(value, bool):
-        return PLAIN_NUMBER_FORMAT  # years and months
-    return None
+def _longest_word(column, lang: str) -> int:
+    """A header wraps between words, never within one: its column is as wide as its
+    longest word (and a one-column group's)."""
+    return max(len(word) for word in f"{column.header(lang)} {column.group(lang) or ''}".split())
 
 
-def _display_width(value: object, kind: str) -> int:
+def _shown_width(value: object, kind: str) -> int:
     if value is None:
         return 0
-    if kind == "int" and isinstance(value, int):
-        return len(f"{value:,}")
-    if kind == "pct" and isinstance(value, (int, float)):
-        return len(f"{value:.1f}")
-    return len(str(value))
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return len(f"{value:,.1f}" if kind in ("pct", "figure") else f"{value:,}")
+    return 10 if isinstance(value, dt.date) else len(str(value))
 
 
-def _set_widths(sheet, widths: list[int]) -> None:
+def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: list[float]) -> int:
+    """The header rows from row `top`: one row, or two when a header has a group (the group
+    merged over its columns, a header without one merged over both rows). Returns the
+    number of header rows."""
+    two = any(group for group, _ in headers)
+    for index, (group, header) in enumerate(headers, start=1):
+        for row, text in ((top, group or header), (top + 1, header)) if two else ((top, header),):
+            cell = sheet.cell(row=row, column=index, value=text)
+            cell.font, cell.alignment = BOLD, WRAPPED
+        if two and not group:
+            sheet.merge_cells(start_row=top, start_column=index, end_row=top + 1, end_column=index)
+    start = 1  # a group merged over its run of adjacent columns
+    for group, run in itertools.groupby(group for group, _ in headers):
+        length = len(list(run))
+        if group and length > 1:
+            sheet.merge_cells(start_row=top, start_column=start, end_row=top,
+                              end_column=start + length - 1)
+        start += length
+    # the lines of each row's texts (a header merged over both rows: half in each)
+    span = {group: sum(width for (other, _), width in zip(headers, widths) if other == group)
+            for group, _ in headers}
+    lines = [(_lines(group, span[group]), _lines(header, width)) if group
+             else (math.ceil(_lines(header, width) / (2 if two else 1)),) * 2
+             for (group, header), width in zip(headers, widths)]
+    for offset in range(2 if two else 1):
+        sheet.row_dimensions[top + offset].height = LINE_HEIGHT * max(
+            line[offset] for line in lines) + 4
+    return 2 if two else 1
+
+
+def _frame(sheet, top: int, title: str, widths: list[float], header_rows: int, frozen: int,
+           banner: str | None) -> None:
+    """Title row (merged across the table, wrapped), column widths, frozen panes, the
+    banner of a synthetic release and the print set-up."""
+    if banner:
+        for column in range(1, len(widths) + 1):
+            sheet.cell(row=1, column=column).fill = BANNER_FILL
+        cell = sheet.cell(row=1, column=1, value=banner)
+        cell.font, cell.alignment = BANNER_FONT, Alignment(vertical="center")
+        sheet.row_dimensions[1].height = 22
+    if title:
+        cell = sheet.cell(row=top, column=1, value=title)
+        cell.font, cell.alignment = Font(bold=True, size=12), Alignment(wrap_text=True, vertical="top")
+        if len(widths) > 1:
+            sheet.merge_cells(start_row=top, start_column=1, end_row=top, end_column=len(widths))
+        sheet.row_dimensions[top].height = 17 * _lines(title, sum(widths) * 0.9) + 4
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 6) + 2, MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if header_rows:
+        sheet.freeze_panes = f"{get_column_letter(frozen + 1)}{top + 1 + header_rows}"
+        sheet.print_title_rows = f"{top}:{top + header_rows}"
+    setup = sheet.page_setup
+    setup.orientation, setup.paperSize = "landscape", sheet.PAPERSIZE_A4
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
 
 
-def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str) -> None:
-    """Row 1: the title; row 2: the headers (frozen); from row 3: one row per mart row."""
+def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
+                    banner: str | None = None) -> None:
+    """The title, the header rows (frozen), then one row per release table row."""
     table = data.table
+    shown = [index for index, column in enumerate(table.columns) if column.kind != "code"]
+    columns = [table.columns[index] for index in shown]
+    units = [column.key for column in table.columns].index("unit_code") \
+        if any(column.key == "unit_code" for column in table.columns) else None
     sheet = workbook.create_sheet(title=table.sheet(lang))
-    sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
-    for index, column in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=2, column=index, value=column.header(lang))
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [min(len(column.header(lang)), 24) for column in table.columns]
-    for index, row in enumerate(data.rows):
-        row_index = index + 3
-        level = data.level(index)
-        for col_index, (column, value) in enumerate(zip(table.columns, row), start=1):
-            shown = _shown(value, column.kind, lang)
-            cell = sheet.cell(row=row_index, column=col_index, value=shown)
-            number_format = _number_format(column.kind, shown)
-            if number_format and value is not None:
-                cell.number_format = number_format
+    top = 2 if banner else 1
+    widths = [0.0] * len(columns)
+    for row in data.rows:
+        for position, index in enumerate(shown):
+            widths[position] = max(widths[position], _shown_width(row[index], columns[position].kind))
+    widths = [min(max(width, min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang),
+                      8) + 3, MAX_WIDTH) for width, column in zip(widths, columns)]
+    header_rows = _headers(sheet, top + 1, [(column.group(lang), column.header(lang))
+                                            for column in columns], widths)
+    first = top + 1 + header_rows
+    for offset, row in enumerate(data.rows):
+        level = data.level(offset)
+        lines = max([_lines(row[index], widths[position]) for position, index in enumerate(shown)
+                     if columns[position].kind == "text" and row[index]
+                     and widths[position] >= MAX_WIDTH] + [1])
+        if lines > 1:  # a long label wraps: the row as high as its lines
+            sheet.row_dimensions[first + offset].height = LINE_HEIGHT * lines + 2
+        for position, index in enumerate(shown, start=1):
+            column = columns[position - 1]
+            cell = _cell(sheet, first + offset, position, row[index], column.kind, lang,
+                         row[units] if units is not None else "")
             if level != "item":
-                cell.font = Font(bold=True)
-            elif column.key == table.label:
-                cell.alignment = Alignment(indent=1)
-            widths[col_index - 1] = max(widths[col_index - 1], _display_width(shown, column.kind))
-    leading_labels = 0
-    for column in table.columns:
-        if column.kind != "text":
-            break
-        leading_labels += 1
-    sheet.freeze_panes = f"{get_column_letter(min(leading_labels, 2) + 1)}3"
-    _set_widths(sheet, widths)
+                cell.font = BOLD
+            text = column.kind in ("text", "month")
+            cell.alignment = Alignment(  # a withheld count's x under the numbers, text apart
+                vertical="top", horizontal=None if text else "right",
+                indent=int((level == "item" and column.key == table.label) or (text and position > 1)),
+                wrap_text=text and widths[position - 1] >= MAX_WIDTH)
+    leading = next((i for i, column in enumerate(columns) if column.kind != "text"), len(columns))
+    _frame(sheet, top, table.title(lang, period), widths, header_rows, min(leading, 2), banner)
 
 
-def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str) -> None:
-    """Origin regions down, destination regions across, the totals first: the total row
-    (each destination's arrivals from the other regions) and the total column (each
-    origin's departures to the other regions), both as the marts hold them, and all moves
-    between regions in the corner. A pair without moves shows 0 and the diagonal (a region
-    with itself is not an interregional move) stays empty."""
+def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
+                     banner: str | None = None) -> None:
+    """Origin regions down, destination regions across, the totals first (the total row:
+    each destination's arrivals; the total column: each origin's departures; all moves in
+    the corner). A pair without moves shows 0; the diagonal stays empty."""
     table, matrix, totals = data.table, data.table.matrix, data.axis_totals
     assert matrix is not None and data.axis is not None and totals is not None
     keys = [column.key for column in table.columns]
@@ -151,94 +234,59 @@ def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str
                                    keys.index(matrix.value))
     values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
     sheet = workbook.create_sheet(title=table.sheet(lang))
-    sheet.cell(row=1, column=1, value=table.title(lang, period)).font = Font(bold=True)
-    corner = matrix.corner(lang)
-    total = totals.label
-    headers = [table.columns[keys.index(matrix.row_key)].header(lang), corner, total,
-               *[name for _, name in data.axis]]
-    for index, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=2, column=index, value=header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [len(headers[0]), max([len(corner), len(total)] + [len(name) for _, name in data.axis])]
-    widths += [12] * (len(data.axis) + 1)
-    total_row = [None, total, totals.grand, *totals.columns]
-    for col_index, value in enumerate(total_row, start=1):
-        cell = sheet.cell(row=3, column=col_index, value=value)
-        cell.font = Font(bold=True)
-        if col_index > 2:
-            cell.number_format = INTEGER_FORMAT
-    for row_index, ((origin_code, origin_name), departures) in enumerate(
-            zip(data.axis, totals.rows), start=4):
-        sheet.cell(row=row_index, column=1, value=origin_code)
-        sheet.cell(row=row_index, column=2, value=origin_name).alignment = Alignment(indent=1)
-        cell = sheet.cell(row=row_index, column=3, value=departures)
-        cell.font = Font(bold=True)
-        cell.number_format = INTEGER_FORMAT
-        for col_index, (destination_code, _) in enumerate(data.axis, start=4):
-            if origin_code == destination_code:
-                continue
-            cell = sheet.cell(row=row_index, column=col_index,
-                              value=values.get((origin_code, destination_code), 0))
-            cell.number_format = INTEGER_FORMAT
-    sheet.freeze_panes = "C3"
-    _set_widths(sheet, widths)
+    top = 2 if banner else 1
+    names = [name for _, name in data.axis]
+    widths = [10.0, float(min(max(len(name) for name in [matrix.corner(lang), totals.label, *names]) + 2,
+                              MAX_WIDTH))] + [12.0] * (len(names) + 1)
+    headers = [table.columns[row_at].header(lang), matrix.corner(lang), totals.label, *names]
+    _headers(sheet, top + 1, [(None, header) for header in headers], widths)
+    for column in range(3, len(headers) + 1):  # the regions across, written upwards
+        sheet.cell(row=top + 1, column=column).alignment = Alignment(
+            text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
+    sheet.row_dimensions[top + 1].height = 6.5 * min(max(map(len, headers[2:])), 40) + 10
+    first = top + 2
+    for column, value in enumerate([None, totals.label, totals.grand, *totals.columns], start=1):
+        _cell(sheet, first, column, value, "int", lang).font = BOLD
+    for row, ((origin, name), departures) in enumerate(zip(data.axis, totals.rows), start=first + 1):
+        sheet.cell(row=row, column=1, value=origin)
+        sheet.cell(row=row, column=2, value=name).alignment = Alignment(indent=1)
+        _cell(sheet, row, 3, departures, "int", lang).font = BOLD
+        for column, (destination, _) in enumerate(data.axis, start=4):
+            if origin != destination:
+                _cell(sheet, row, column, values.get((origin, destination), 0), "int", lang)
+    _frame(sheet, top, table.title(lang, period), widths, 1, 2, banner)
 
 
 def add_text_sheet(workbook: Workbook, title: str, about: list[tuple[str, str]],
-                   entries: list[tuple[str, str | None]]) -> None:
+                   entries: list[tuple[str, str | None]], banner: str | None = None) -> None:
     """Two columns: a term (bold) and its explanation; section headings in bold alone."""
     sheet = workbook.create_sheet(title=title)
-    row = 1
+    row = 2 if banner else 1
     for term, text in [*about, ("", ""), *entries]:
         term_cell = sheet.cell(row=row, column=1, value=term or None)
+        term_cell.alignment = Alignment(vertical="top", wrap_text=True)
         if text is None or term in dict(about):
-            term_cell.font = Font(bold=True)
+            term_cell.font = BOLD
         if text:
             sheet.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True,
                                                                             vertical="top")
-        term_cell.alignment = Alignment(vertical="top")
+        lines = max(_lines(text or "", 100), _lines(term or "", 30))
+        sheet.row_dimensions[row].height = LINE_HEIGHT * lines + 2
         row += 1
-    sheet.column_dimensions["A"].width = 30
-    sheet.column_dimensions["B"].width = 100
-
-
-BANNER_FILL = PatternFill(fill_type="solid", start_color="C00000", end_color="C00000")
-BANNER_FONT = Font(bold=True, color="FFFFFF", size=12)
-
-
-def add_banner(sheet, text: str) -> None:
-    """Insert `text` as row 1 of the sheet, bold white on red across the sheet's columns;
-    everything below moves down one row, the frozen panes with it."""
-    frozen = sheet.freeze_panes
-    sheet.insert_rows(1)
-    for column in range(1, max(sheet.max_column, 1) + 1):
-        sheet.cell(row=1, column=column).fill = BANNER_FILL
-    cell = sheet.cell(row=1, column=1, value=text)
-    cell.font = BANNER_FONT
-    cell.alignment = Alignment(vertical="center")
-    sheet.row_dimensions[1].height = 22
-    if frozen:
-        column, row = coordinate_from_string(frozen)
-        sheet.freeze_panes = f"{column}{row + 1}"
+    _frame(sheet, 0, "", [30, 100], 0, 0, banner)
 
 
 def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
                    text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]],
                    banner: str | None = None) -> None:
-    """One sheet per table, then the text sheet; with `banner` (a synthetic release) every
-    sheet's first row is the banner (add_banner)."""
+    """One sheet per table (the key figures first), then the text sheet; with `banner` (a
+    synthetic release) every sheet's first row is the banner, bold white on red."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for data in tables:
-        if data.table.matrix is not None:
-            add_matrix_sheet(workbook, data, lang, period)
-        else:
-            add_table_sheet(workbook, data, lang, period)
-    add_text_sheet(workbook, *text_sheet)
-    if banner:
-        for sheet in workbook.worksheets:
-            add_banner(sheet, banner)
+        add = add_matrix_sheet if data.table.matrix is not None else add_table_sheet
+        add(workbook, data, lang, period, banner)
+    add_text_sheet(workbook, *text_sheet, banner=banner)
     workbook.save(path)
 
 

@@ -129,7 +129,13 @@ def sheet_rows(sheet) -> list[tuple]:
 
 
 def sheet_headers(sheet) -> list:
-    return [cell.value for cell in sheet[first_data_row(sheet) - 1]]
+    """The header of each column: the lower of its two header rows (a header merged over
+    both rows, or under its group), between the title and the first row of figures."""
+    title_row = int(sheet.print_title_rows.split(":")[0].strip("$"))
+    rows = list(sheet.iter_rows(min_row=title_row + 1, max_row=first_data_row(sheet) - 1,
+                                values_only=True))
+    return [next((row[index] for row in reversed(rows) if row[index] is not None), None)
+            for index in range(len(rows[0]))]
 
 
 def levels(folder: Path, table: str) -> list[str]:
@@ -430,7 +436,7 @@ SHEET_QUERIES = {
         order by by_country.is_cis desc, by_country.arrivals desc, by_country.departures desc,
             by_country.country_code""",
     "Ethnic structure %": """
-        select by_group.ethnic_group_code, dim_ethnic_group.ethnic_group_name_en,
+        select dim_ethnic_group.ethnic_group_name_en,
             by_group.arrivals_share_pct, by_group.departures_share_pct,
             by_group.arrivals, by_group.departures
         from marts.external_migration_by_ethnic_group_cumulative as by_group
@@ -452,8 +458,8 @@ SHEET_QUERIES = {
             change_base_release_id, external_arrivals_per_1000_average_population,
             external_departures_per_1000_average_population,
             external_net_migration_per_1000_average_population,
-            population, """ + BASIS_EN + """, cast(population_start_date as varchar),
-            cast(population_end_date as varchar), source_release_id
+            population, """ + BASIS_EN + """, population_start_date,
+            population_end_date, source_release_id
         from marts.migration_annual where release_id = $release_id
         order by year""",
     # the intensity table of the release's year: the republic first, then the regions
@@ -463,8 +469,8 @@ SHEET_QUERIES = {
             intensity.arrivals_per_1000_basis_population, intensity.departures_per_1000_basis_population,
             intensity.net_migration_per_1000_basis_population, intensity.population,
             """ + BASIS_EN.replace("population_basis_code", "intensity.population_basis_code") + """,
-            cast(intensity.population_start_date as varchar),
-            cast(intensity.population_end_date as varchar)
+            intensity.population_start_date,
+            intensity.population_end_date
         from marts.migration_intensity_annual as intensity
         left join marts.migration_by_region_annual as by_region
             on intensity.release_id = by_region.release_id and intensity.year = by_region.year
@@ -514,6 +520,8 @@ def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str
     for index, (got, want) in enumerate(zip(sheet_rows, mart_rows)):
         assert len(got) == len(want), (sheet, index)
         for column, (cell, value) in enumerate(zip(got, want)):
+            if isinstance(value, datetime.date) and isinstance(cell, datetime.datetime):
+                cell = cell.date()  # a date cell reads back as a datetime
             if isinstance(value, float):
                 # a stored 0.0 reads back as the integer 0
                 assert isinstance(cell, (int, float)) and cell == pytest.approx(value, rel=1e-12), \
@@ -522,7 +530,9 @@ def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str
                 assert cell == value, (sheet, index, column, cell, value)
 
 
-SHEET_TABLES = {table.sheet_en: table.name for table in release_tables.TABLES}
+PEOPLE_TABLE_NAMES = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
+                      "migration_by_reason", "external_migration_by_citizenship")
+SHEET_TABLES = {table.sheet("en"): table.name for table in release_tables.TABLES}
 
 
 def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_warehouse):
@@ -587,7 +597,19 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
         checked.add("Interregional flows")
 
     # the people's tables, with their withheld cells: tests/python/test_people.py
-    checked |= {table.sheet_en for table in release_tables.PEOPLE_TABLES}
+    checked |= {table.sheet("en") for table in release_tables.TABLES
+                if table.name in PEOPLE_TABLE_NAMES}
+
+    # the key figures first: marts.release_key_figures, figure by figure
+    key_figures = workbook.worksheets[0]
+    assert key_figures.title == "Key figures"
+    with duckdb.connect(str(published_path(calibrated_warehouse)), read_only=True) as connection:
+        figures = connection.execute("""
+            select figure_name_en, figure_value, comparison_release_id
+            from marts.release_key_figures where release_id = ? order by row_order""",
+                                     [RELEASE]).fetchall()
+    assert_same_rows(sheet_rows(key_figures), figures, "Key figures")
+    checked.add("Key figures")
 
     glossary = workbook["Glossary and notes"]
     texts = [cell for row in glossary.iter_rows(values_only=True) for cell in row if cell]
@@ -610,7 +632,7 @@ RELEASE_TABLE_COLUMNS = {
         "external_departures_per_1000_average_population external_net_migration_per_1000_average_population "
         "population population_basis_name population_start_date population_end_date "
         "source_release_id",
-    "migration_by_reason": "region_code region_name flow_code flow_name reason_code reason_name "
+    "migration_by_reason": "region_code region_name flow_name reason_name "
         "arrivals departures net_migration",
 }
 
@@ -641,8 +663,6 @@ def test_a_query_of_a_published_release_table_gives_what_the_workbook_shows(
                 status = record.get(column + "_status")
                 if status is not None and status != "F":
                     value = "x"
-                if isinstance(value, datetime.date):
-                    value = value.isoformat()
                 row.append(value)
             expected.append(tuple(row))
         assert_same_rows(sheet_rows(workbook[table.sheet(lang)]), expected, name)
@@ -668,8 +688,9 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
     workbooks = {lang: openpyxl.load_workbook(exported[lang] / "release.xlsx")
                  for lang in ("en", "ru", "kk")}
     counts = {lang: len(workbook.sheetnames) for lang, workbook in workbooks.items()}
-    assert counts["en"] == counts["ru"] == counts["kk"] == len(tables.TABLES) + 1, counts
-    for position, table in enumerate(tables.TABLES):
+    # the key figures, every table, the glossary
+    assert counts["en"] == counts["ru"] == counts["kk"] == len(tables.TABLES) + 2, counts
+    for position, table in enumerate(tables.TABLES, start=1):
         sheets = {lang: workbook.worksheets[position] for lang, workbook in workbooks.items()}
         assert {lang: sheet.title for lang, sheet in sheets.items()} == {
             lang: table.sheet(lang) for lang in sheets}
@@ -728,19 +749,21 @@ def valid_sheet_name(name: str) -> bool:
 
 
 def test_every_header_sheet_name_and_title_has_a_kazakh_text():
-    for table in tables.TABLES:
-        assert table.sheet_kk and table.title_kk, table.name
-        assert valid_sheet_name(table.sheet("kk")), table.sheet_kk
+    for table in tables.seed_tables():
+        assert table.sheet("kk") and table.title("kk", "{period}"), table.name
+        assert valid_sheet_name(table.sheet("kk")), table.sheet("kk")
         # {period} where the English title has it, and nowhere else
-        assert ("{period}" in table.title_kk) == ("{period}" in table.title_en), table.name
+        assert ("{period}" in table.titles["kk"]) == ("{period}" in table.titles["en"]), table.name
         assert table.title("kk", "P") != table.title("en", "P")
-        assert KAZAKH_LETTERS & set(table.title_kk.lower()), table.title_kk
+        assert KAZAKH_LETTERS & set(table.titles["kk"].lower()), table.titles["kk"]
         for column in table.columns:
-            assert column.header_kk and column.header("kk") == column.header_kk, column.key
+            header_kk = column.header("kk")
             # not an untranslated copy (but for the words Kazakh shares with Russian)
-            assert column.header_kk != column.header_en, column.key
-            assert column.header_kk != column.header_ru or column.header_kk in SAME_IN_RUSSIAN, \
-                (table.name, column.key, column.header_kk)
+            assert header_kk != column.header("en"), column.key
+            assert header_kk != column.header("ru") or header_kk in SAME_IN_RUSSIAN, \
+                (table.name, column.key, header_kk)
+            if column.group("en"):
+                assert column.group("kk") not in (column.group("en"), column.group("ru"))
         if table.matrix is not None:
             assert table.matrix.corner("kk") == "Қайдан \\ қайда"
     for lang in tables.LANGUAGES:
@@ -773,7 +796,7 @@ def test_the_kazakh_workbook_names_its_sheets_validly_and_carries_the_glossary(e
     assert "2023\u00a0жылғы қаңтар–желтоқсан" in cells
     assert "Көші-қон сальдосы" in cells and "Халықтың көші-қоны" in cells
     sheet = workbook[tables.TABLES[0].sheet("kk")]
-    title = sheet.cell(row=first_data_row(sheet) - 2, column=1).value
+    title = sheet.cell(row=2, column=1).value  # below the synthetic banner
     assert title == ("Халықтың өңірлер бойынша көші-қоны, 2023\u00a0жылғы қаңтар–желтоқсан "
                      f"({RELEASE}), адам")
     document = json.loads((exported["kk"] / "release.json").read_text(encoding="utf-8"))
@@ -811,7 +834,7 @@ def column_sum(rows: list[tuple], at: int):
 TOTALLED = {
     "By region": (0, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11], []),
     "External by country": (0, [3, 4, 5], []),
-    "Ethnic structure %": (0, [4, 5], [2, 3]),
+    "Ethnic structure %": (0, [3, 4], [1, 2]),
     "Interregional net": (0, [2, 3, 4], []),
     "Annual by country": (1, [4, 5, 6], []),
     "Annual net by region": (1, [3, 4, 5, 6, 7, 8], []),
@@ -826,7 +849,7 @@ def test_every_total_and_subtotal_row_is_the_sum_of_its_parts(exported):
     for lang, folder in exported.items():
         workbook = openpyxl.load_workbook(folder / "release.xlsx")
         for sheet_name, (keys, counts, shares) in TOTALLED.items():
-            table = next(table for table in release_tables.TABLES if table.sheet_en == sheet_name)
+            table = next(table for table in release_tables.TABLES if table.sheet("en") == sheet_name)
             rows = sheet_rows(workbook[table.sheet(lang)])
             row_levels = levels(folder, table.name)
             found = blocks(rows, row_levels, keys)
@@ -886,9 +909,9 @@ def test_the_total_rows_equal_the_countrys_figures_in_the_marts(exported, calibr
     assert cis[1:5] == ("CIS countries", "CIS countries", cis_arrivals, cis_departures)
 
     hundred = sheet_rows(workbook["Ethnic structure %"])[0]
-    assert hundred[1] == "Total" and hundred[4:] == (arrivals, departures)
+    assert hundred[0] == "Total" and hundred[3:] == (arrivals, departures)
     shown = workbook["Ethnic structure %"].cell(row=first_data_row(workbook["Ethnic structure %"]),
-                                                column=3)
+                                                column=2)
     assert shown.number_format == "0.0" and round(shown.value, 1) == 100.0
 
     sheet = workbook["Interregional flows"]
@@ -1072,7 +1095,7 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
         for row in rows:
             assert all(isinstance(rate, float) for rate in row[2:5]), row
             assert row[5] > 0 and row[6] == names[basis], row
-            assert row[7] == "2023-01-01"
+            assert row[7] == datetime.datetime(2023, 1, 1)  # a date, stored as a date
 
         annual = {row[0]: row for row in sheet_rows(workbook[annual_sheet])}
         columns = [column.key for column in release_tables.TABLES[
@@ -1081,12 +1104,12 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
         assert isinstance(year_2022["external_net_migration_per_1000_average_population"], float)
         assert year_2022["population_basis"] == names["average_annual"]
         assert (year_2022["population_start_date"], year_2022["population_end_date"]) == (
-            "2022-01-01", "2023-01-01")
+            datetime.datetime(2022, 1, 1), datetime.datetime(2023, 1, 1))
         year_2021 = dict(zip(columns, annual[2021]))
         assert isinstance(year_2021["external_arrivals_per_1000_average_population"], float)
         assert year_2021["population_basis"] == names["average_annual"]
         assert (year_2021["population_start_date"], year_2021["population_end_date"]) == (
-            "2021-01-01", "2022-01-01")
+            datetime.datetime(2021, 1, 1), datetime.datetime(2022, 1, 1))
 
     header, *rows = read_csv(exported["en"] / "migration_intensity.csv")
     assert header[:4] == ["row_level", "territory_code", "territory_name",
@@ -1121,6 +1144,7 @@ def test_release_json_describes_the_csv_files_and_the_build(exported, calibrated
         assert rows[0] == table["columns"]
         assert len(rows) - 1 == table["rows"], table["name"]
     assert {table["name"]: table["kind"] for table in document["tables"]} == {
+        "key_figures": "release",
         "migration_by_region": "release", "external_migration_by_country": "release",
         "external_migration_by_ethnic_group": "release", "interregional_net_by_region": "release",
         "interregional_flows": "release", "migration_intensity": "release",
@@ -1489,10 +1513,32 @@ def test_an_unknown_language_or_a_missing_text_is_refused_not_replaced():
                  lambda: texts.vintage_name("final", "kk")):
         with pytest.raises(KzmigError):
             call()
-    untranslated = tables.Column("x", "X", "Х")
+    untranslated = tables.Column("x", headers={"en": "X", "ru": "Х", "kk": ""})
     with pytest.raises(KzmigError, match="header of column x in language 'kk' is empty"):
         untranslated.header("kk")
     with pytest.raises(KzmigError, match="no key points in language 'de'"):
         texts.key_points_markdown(None, "de", "2024-01-01 00:00:00")
     assert texts.vintage_name("preliminary", "kk") == "алдын ала"
     assert texts.vintage_name("revised", "kk") == "нақтыланған"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_the_key_point_sentences_are_the_bullets_of_the_key_points(lang):
+    """texts.key_point_sentences (what the page shows) are the key points' bullets, word for
+    word; the cut-off and the build are dates in the language's format (Babel)."""
+    points = texts.KeyPoints(
+        release_id="2023-12-p", period_year=2023, period_end_month=12, vintage="preliminary",
+        cutoff_at=datetime.datetime(2024, 1, 31, 23, 59, 59), arrivals=25399, departures=16055,
+        net_migration=9344, arrivals_change_pct=46.87, departures_change_pct=-33.76,
+        cis_arrivals_share_pct=86.3, cis_departures_share_pct=None, internal_migrants=1054736,
+        internal_migrants_change_pct=0.04, regions_with_positive_interregional_net=2,
+        comparison_release_id="2022-12-p", comparison_period_year=2022,
+        positive_regions=(("Astana", 50078), ("Almaty", 38113)))
+    markdown = texts.key_points_markdown(points, lang, datetime.datetime(2024, 2, 1, 8, 30))
+    sentences = texts.key_point_sentences(points, lang)
+    bullets = [line[2:] for line in markdown.split("\n\n")[3].splitlines()]
+    assert sentences == bullets and len(sentences) == 5
+    assert formatting.people(25399, lang) in sentences[0]
+    assert formatting.format_percent(0.04, lang) in sentences[3]  # a change that rounds to 0
+    assert {"en": "January 31, 2024", "ru": "31 января 2024\u202fг.",
+            "kk": "2024\u202fж. 31 қаңтар"}[lang] in markdown.splitlines()[2]

@@ -504,12 +504,12 @@ def test_an_os_error_message_names_the_paths():
 def test_an_os_error_in_process_is_one_line_exit_1(tmp_path, monkeypatch, capsys):
     """Any OSError reaching kzmig.cli (here: opening the published file for --list raises
     PermissionError in-process) is one line naming the path, exit 1."""
-    import kzmig.export
+    import kzmig.export.release
 
     def denied(path, *args, **kwargs):
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(kzmig.export.duckdb, "connect", denied)
+    monkeypatch.setattr(kzmig.export.release.duckdb, "connect", denied)
     marts = tmp_path / "x_marts.duckdb"
     marts.write_bytes(b"")
     assert main(["export", "--list", "--published", str(marts)]) == 1
@@ -643,7 +643,7 @@ def test_the_command_line_export_release_latest_is_accepted(monkeypatch, tmp_pat
     """`--release latest` names the evaluation `latest` (its period and cut-off are SQL:
     marts.dim_release); the command line accepts it in any case or spacing and exports it."""
     calls = []
-    monkeypatch.setattr(release_export, "export_release",
+    monkeypatch.setattr(release_export.release, "export_release",
                         lambda release_id, out_dir, **options: calls.append(release_id))
     assert main(["export", "--release", release, "--out", str(tmp_path)]) == 0
     assert calls == ["latest"]
