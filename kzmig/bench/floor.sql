@@ -449,7 +449,7 @@ select
         as net_migration,
     external_arrivals::bigint as external_arrivals,
     external_departures::bigint as external_departures,
-    (external_arrivals - external_departures)::bigint as external_net,
+    (external_arrivals - external_departures)::bigint as external_net_migration,
     interregional_arrivals::bigint as interregional_arrivals,
     interregional_departures::bigint as interregional_departures,
     (interregional_arrivals - interregional_departures)::bigint as interregional_net,

@@ -208,10 +208,10 @@ def aggregate(counted: pd.DataFrame, regions: pd.DataFrame, valid_from: list,
     net["arrivals"] = net["external_arrivals"] + net["interregional_arrivals"] + net["intraregional_moves"]
     net["departures"] = net["external_departures"] + net["interregional_departures"] + net["intraregional_moves"]
     net["net_migration"] = net["arrivals"] - net["departures"]
-    net["external_net"] = net["external_arrivals"] - net["external_departures"]
+    net["external_net_migration"] = net["external_arrivals"] - net["external_departures"]
     net["interregional_net"] = net["interregional_arrivals"] - net["interregional_departures"]
     net = net[["year", "month", "region_code", "arrivals", "departures", "net_migration", "external_arrivals",
-               "external_departures", "external_net", "interregional_arrivals", "interregional_departures",
+               "external_departures", "external_net_migration", "interregional_arrivals", "interregional_departures",
                "interregional_net", "intraregional_moves"]]
     return {"net_migration_monthly": net, "external_migration_by_country_monthly": by_country,
             "interregional_flows_monthly": flows}

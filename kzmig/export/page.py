@@ -43,7 +43,7 @@ DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
           "migration_by_reason", "external_migration_by_citizenship")
 # Long dynamic tables, pivoted: table -> (the column across, the values shown, the column
 # that splits it into a table each); the other columns are in the CSV and the workbook.
-FLOWS, NETS = ("arrivals", "departures", "net_migration"), ("net_migration", "external_net",
+FLOWS, NETS = ("arrivals", "departures", "net_migration"), ("net_migration", "external_net_migration",
                                                             "interregional_net")
 PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
           "net_migration_by_region_annual": ("year", NETS, None),

@@ -2,7 +2,7 @@
     The protection status of a cell the release shows, as SDMX's CL_CONF_STATUS codes it:
     `F` published; `C` withheld because the count is 1 or 2 (primary); `D` withheld to
     protect another cell (secondary). Read from the reason the people's marts give
-    (`<measure>_withheld_reason_code`, macro linked_cell_suppression), never decided here.
+    (`<measure>_withheld_reason_code`, macro hypercube_cell_suppression), never decided here.
     Arguments:
       withheld_reason_code: the mart's reason for withholding the count, null when published
         (an SQL expression).

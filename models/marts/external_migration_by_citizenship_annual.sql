@@ -37,13 +37,14 @@ cells as (
 
 ),
 
-{{ linked_cell_suppression(
+{{ hypercube_cell_suppression(
     'cells',
     ['release_id', 'year'],
     [{'column': 'region_code', 'total': 'KZ'}, {'column': 'citizenship_code', 'total': '_T'}],
     ['arrivals', 'departures'],
     "cells.citizenship_code = '_T'",
     var('people_protection_rounds'),
+    var('people_protection_candidates'),
 ) }},
 
 final as (

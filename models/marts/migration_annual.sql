@@ -138,7 +138,7 @@ final as (
         {{ per_thousand_columns(names=[
             'external_arrivals_per_1000_average_population',
             'external_departures_per_1000_average_population',
-            'external_net_per_1000_average_population',
+            'external_net_migration_per_1000_average_population',
         ]) }}
     from with_population
 

@@ -40,13 +40,14 @@ cells as (
 
 ),
 
-{{ linked_cell_suppression(
+{{ hypercube_cell_suppression(
     'cells',
     ['release_id', 'year', 'flow_code'],
     [{'column': 'region_code', 'total': 'KZ'}, {'column': 'reason_code', 'total': '_T'}],
     ['arrivals', 'departures'],
     "cells.reason_code = '_T'",
     var('people_protection_rounds'),
+    var('people_protection_candidates'),
 ) }},
 
 final as (

@@ -127,17 +127,21 @@ cells as (
 
 ),
 
-{{ linked_cell_suppression(
+{{ hypercube_cell_suppression(
     'cells',
     ['release_id', 'year', 'flow_code'],
     [
         {'column': 'region_code', 'total': 'KZ'},
         {'column': 'sex_code', 'total': '_T'},
-        {'column': 'age_group_code', 'total': '_T', 'grouping': 'age_grouping_code'},
+        {
+            'column': 'age_group_code', 'total': '_T', 'grouping': 'age_grouping_code',
+            'groupings': ['five_year', 'working_age'],
+        },
     ],
     ['arrivals', 'departures'],
     "cells.sex_code = '_T' and cells.age_group_code = '_T'",
     var('people_protection_rounds'),
+    var('people_protection_candidates'),
 ) }},
 
 final as (

@@ -3,7 +3,7 @@
     'internal_migrants',
 ] %}
 {%- set regional_measures = [
-    'arrivals', 'departures', 'net_migration', 'external_net', 'interregional_net',
+    'arrivals', 'departures', 'net_migration', 'external_net_migration', 'interregional_net',
 ] %}
 
 with

@@ -19,7 +19,7 @@ final as (
         net_migration,
         external_arrivals,
         external_departures,
-        external_net,
+        external_net_migration,
         interregional_arrivals,
         interregional_departures,
         interregional_net,

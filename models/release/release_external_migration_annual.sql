@@ -52,8 +52,8 @@ final as (
             as external_arrivals_per_1000_average_population,
         cast(release_years.external_departures_per_1000_average_population as double precision)
             as external_departures_per_1000_average_population,
-        cast(release_years.external_net_per_1000_average_population as double precision)
-            as external_net_per_1000_average_population,
+        cast(release_years.external_net_migration_per_1000_average_population as double precision)
+            as external_net_migration_per_1000_average_population,
         cast(release_years.population as double precision) as population,
         cast(release_years.population_basis_code as varchar) as population_basis_code,
         cast(bases.label_en as varchar) as population_basis_name_en,

@@ -12,20 +12,14 @@ releases as (
 cells as (
 
     select * from {{ ref('external_migration_by_citizenship_annual') }}
-    -- the mart's margin rows (the republic, all citizenships) are not published yet
-    where region_code != 'KZ' and citizenship_code != '_T'
+    -- the items of the republic (KZ) and the regions; each total is their sum (rollup)
+    where citizenship_code != '_T'
 
 ),
 
 region_names as (
 
-    select by_region.*
-    from {{ ref('migration_by_region_annual') }} as by_region
-    inner join {{ ref('dim_release') }} as own_periods
-        on
-            by_region.release_id = own_periods.release_id
-            and by_region.year = own_periods.period_year
-    where by_region.source_release_id = by_region.release_id
+    {{ release_region_names() }}
 
 ),
 
@@ -111,6 +105,7 @@ final as (
         cast(row_number() over (
             partition by flagged.release_id
             order by
+                case when flagged.region_code = 'KZ' then 0 else 1 end asc,
                 flagged.region_code asc,
                 flagged.is_total desc,
                 flagged.citizenship_code = 'XXX' asc,

@@ -1,41 +1,10 @@
-with
-
-releases as (
-
-    select * from {{ ref('dim_release') }}
-
-),
-
-monthly as (
-
-    select * from {{ ref('migration_monthly') }}
-
-),
-
-final as (
-
-    select
-        cast(monthly.release_id as varchar) as release_id,
-        cast(row_number() over (
-            partition by monthly.release_id order by monthly.year, monthly.month
-        ) as integer) as row_order,
-        cast('item' as varchar) as row_level,
-        cast(monthly.year as integer) as year,
-        cast(monthly.month as integer) as month,
-        cast(monthly.arrivals as bigint) as arrivals,
-        cast(monthly.departures as bigint) as departures,
-        cast(monthly.net_migration as bigint) as net_migration,
-        cast(monthly.cis_arrivals as bigint) as cis_arrivals,
-        cast(monthly.cis_departures as bigint) as cis_departures,
-        cast(monthly.cis_arrivals_share_pct as double precision) as cis_arrivals_share_pct,
-        cast(monthly.cis_departures_share_pct as double precision) as cis_departures_share_pct,
-        cast(monthly.source_release_id as varchar) as source_release_id
-    from monthly
-    inner join releases
-        on monthly.release_id = releases.release_id
-    -- up to the end of the period (`latest` counts months past it: latest_period_rule)
-    where {{ is_shown_in_release_period('releases', 'monthly.year', 'monthly.month') }}
-
-)
-
-select * from final
+-- the republic's external migration by month
+{{ release_migration_monthly_table([
+    ['arrivals', 'bigint'],
+    ['departures', 'bigint'],
+    ['net_migration', 'bigint'],
+    ['cis_arrivals', 'bigint'],
+    ['cis_departures', 'bigint'],
+    ['cis_arrivals_share_pct', 'double precision'],
+    ['cis_departures_share_pct', 'double precision'],
+]) }}

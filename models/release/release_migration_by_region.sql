@@ -43,7 +43,7 @@ rolled_up as (
         sum(release_regions.net_migration) as net_migration,
         sum(release_regions.external_arrivals) as external_arrivals,
         sum(release_regions.external_departures) as external_departures,
-        sum(release_regions.external_net) as external_net,
+        sum(release_regions.external_net_migration) as external_net_migration,
         sum(release_regions.interregional_arrivals) as interregional_arrivals,
         sum(release_regions.interregional_departures) as interregional_departures,
         sum(release_regions.interregional_net) as interregional_net,
@@ -65,7 +65,9 @@ final as (
         ) as integer) as row_order,
         cast(case when rolled_up.is_total = 1 then 'total' else 'item' end as varchar)
             as row_level,
-        cast(rolled_up.region_code as varchar) as region_code,
+        -- the republic's code is KZ, as in the marts
+        cast(case when rolled_up.is_total = 1 then 'KZ' else rolled_up.region_code end as varchar)
+            as region_code,
         cast(coalesce(release_regions.region_name_en, labels.label_en) as varchar)
             as region_name_en,
         cast(coalesce(release_regions.region_name_ru, labels.label_ru) as varchar)
@@ -77,7 +79,7 @@ final as (
         cast(rolled_up.net_migration as bigint) as net_migration,
         cast(rolled_up.external_arrivals as bigint) as external_arrivals,
         cast(rolled_up.external_departures as bigint) as external_departures,
-        cast(rolled_up.external_net as bigint) as external_net,
+        cast(rolled_up.external_net_migration as bigint) as external_net_migration,
         cast(rolled_up.interregional_arrivals as bigint) as interregional_arrivals,
         cast(rolled_up.interregional_departures as bigint) as interregional_departures,
         cast(rolled_up.interregional_net as bigint) as interregional_net,

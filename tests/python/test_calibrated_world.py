@@ -377,7 +377,7 @@ def test_the_republics_intensity_covers_every_year(calibrated_warehouse, release
         where territory_code = 'KZ' and extract(month from population_date) = 1
             and extract(day from population_date) = 1"""))
     annual = query(calibrated_warehouse, """
-        select year, net_migration, external_net_per_1000_average_population, population_basis_code
+        select year, net_migration, external_net_migration_per_1000_average_population, population_basis_code
         from marts.migration_annual where release_id = ? and year between 2021 and 2025 order by year""",
                    [release_id])
     assert [row[0] for row in annual] == [2021, 2022, 2023, 2024, 2025]

@@ -134,43 +134,18 @@ def test_published_cells_that_contradict_each_other_are_reported(tmp_path):
 
 def test_every_release_of_the_calibrated_world_protects_every_withheld_count(
         calibrated_warehouse):
-    """The release as it is published (the people's items and the region and flow totals):
-    no withheld count is pinned or confined to 1-2, for every release of the calendar."""
+    """The release as it is published (the people's cells with their margins: the republic,
+    both sexes, all ages, all reasons, all citizenships; and the region and flow totals): no
+    withheld count is pinned or confined to 1-2, for every release of the calendar and for
+    `latest` (in the calibrated world January-March 2026, small counts)."""
     from kzmig.publish import published_path
 
-    audits = audit_releases(published_path(calibrated_warehouse), margins=False)
+    audits = audit_releases(published_path(calibrated_warehouse), margins=True, latest=True)
     # every release of the calendar (the calibrated world is built without a cut-off)
     with open(PROJECT_DIR / "seeds" / "reference" / "release_calendar.csv", newline="") as handle:
         calendar = {row["release_id"] for row in csv.DictReader(handle)}
-    assert {result.release_id for result in audits} == calendar
+    assert {result.release_id for result in audits} == calendar | {"latest"}
     for result in audits:
         assert result.inconsistent == [], result.release_id
         assert result.withheld > 1000, result.release_id  # the audit saw the withheld cells
         assert result.findings == [], (result.release_id, result.findings[:5])
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "the margins of the people's marts (the republic KZ, both sexes _T, all ages _T, issue "
-    "26) are protected line by line, which linear programming still defeats in 3-dimensional "
-    "tables: the hypercube method (tau-ARGUS GHMITER) is left to do before they are "
-    "published"))
-def test_the_people_margins_are_protected_too(calibrated_warehouse):
-    from kzmig.publish import published_path
-
-    with duckdb.connect(str(published_path(calibrated_warehouse)), read_only=True) as connection:
-        assert audit_release(connection, "2025-12-p", 2025, margins=True).findings == []
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "`latest` (kzmig export --release latest; in the calibrated world January-March 2026, "
-    "small counts) is protected line by line like the releases, and linear programming "
-    "confines some of its withheld counts to 1-2 (27 on the calibrated world): the "
-    "hypercube method is left to do, as for the margins"))
-def test_the_latest_evaluation_protects_every_withheld_count(calibrated_warehouse):
-    from kzmig.publish import published_path
-
-    [result] = [result for result in audit_releases(published_path(calibrated_warehouse),
-                                                    margins=False, latest=True)
-                if result.release_id == "latest"]
-    assert result.inconsistent == []
-    assert result.findings == [], result.findings[:5]

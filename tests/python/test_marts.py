@@ -38,7 +38,7 @@ RELEASE_CUTOFF = "2023-04-30 23:59:59"
 NAMED_MART_COLUMNS = {
     "net_migration_monthly": [
         "year", "month", "region_code", "arrivals", "departures", "net_migration",
-        "external_arrivals", "external_departures", "external_net", "interregional_arrivals",
+        "external_arrivals", "external_departures", "external_net_migration", "interregional_arrivals",
         "interregional_departures", "interregional_net", "intraregional_moves",
     ],
     "external_migration_by_country_monthly": [
@@ -270,7 +270,7 @@ def test_people_marts_equal_the_expected_coupons(full_build, expected_coupons):
 
 # --- release tables: re-aggregated monthly marts, reproducibility after later deliveries ---
 
-REGION_COLUMNS = ("arrivals, departures, net_migration, external_arrivals, external_departures, external_net, "
+REGION_COLUMNS = ("arrivals, departures, net_migration, external_arrivals, external_departures, external_net_migration, "
                   "interregional_arrivals, interregional_departures, interregional_net, intraregional_moves")
 
 

@@ -3,7 +3,7 @@
 -- moved.
 {%- set flow_columns = [
     'arrivals', 'departures', 'net_migration', 'external_arrivals', 'external_departures',
-    'external_net', 'interregional_arrivals', 'interregional_departures', 'interregional_net',
+    'external_net_migration', 'interregional_arrivals', 'interregional_departures', 'interregional_net',
     'intraregional_moves',
 ] %}
 
@@ -33,7 +33,7 @@ final as (
         cast(net_migration as bigint) as net_migration,
         cast(external_arrivals as bigint) as external_arrivals,
         cast(external_departures as bigint) as external_departures,
-        cast(external_net as bigint) as external_net,
+        cast(external_net_migration as bigint) as external_net_migration,
         cast(interregional_arrivals as bigint) as interregional_arrivals,
         cast(interregional_departures as bigint) as interregional_departures,
         cast(interregional_net as bigint) as interregional_net,

@@ -81,7 +81,7 @@ final as (
         - (external_departures + interregional_departures) as net_migration,
         external_arrivals,
         external_departures,
-        external_arrivals - external_departures as external_net,
+        external_arrivals - external_departures as external_net_migration,
         interregional_arrivals,
         interregional_departures,
         interregional_arrivals - interregional_departures as interregional_net,

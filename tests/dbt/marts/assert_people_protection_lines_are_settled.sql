@@ -1,11 +1,11 @@
 -- The small-number protection of the people's marts is settled (macro
--- linked_cell_suppression, doc block small_number_protection): in every line of every
+-- hypercube_cell_suppression, doc block small_number_protection): a necessary condition
+-- of the hypercube method, checked line by line: in every line of every
 -- table (the cells that differ in one dimension, within one grouping, with their total), a
 -- count column has no withheld cell (of more than 0) or at least two, and when the line's
 -- total is published its withheld items sum to an amount that leaves each listed one (known
 -- to be at least 1; a row of a withheld detail is not listed) free to reach 3. A failing
--- row is a line the rounds of secondary suppression did not settle (raise the variable
--- people_protection_rounds). The proof against every relation at once is the linear
+-- row is a line no hypercube settled. The proof against every relation at once is the linear
 -- programming audit, tests/python/test_disclosure_audit.py. One row per failing line.
 {%- set marts = [
     ('migration_by_sex_and_age_annual', 'flow_code', [
@@ -70,7 +70,10 @@ with
         sum(
             case
                 when
-                    line_values.is_suppressed and line_values.cell_value > 0
+                    -- a row of a region and flow whose detail is withheld whole is unknown
+                    -- even when it is 0 (the release lists none of its rows)
+                    line_values.is_suppressed
+                    and (line_values.cell_value > 0 or line_values.is_detail_withheld)
                     -- a line within a region and flow whose detail is withheld whole: the
                     -- release lists none of its rows, so none of its cells is pinned by it
                     and not (line_values.is_detail_withheld and lines.line_key not like '0|%')
@@ -78,6 +81,15 @@ with
                 else 0
             end
         ) as suppressed_cells,
+        sum(
+            case
+                when
+                    line_values.is_suppressed and line_values.cell_value > 0
+                    and not (line_values.is_detail_withheld and lines.line_key not like '0|%')
+                    then 1
+                else 0
+            end
+        ) as suppressed_counts,
         sum(
             case
                 when
@@ -128,7 +140,7 @@ final as (
     select *
     from line_states
     where
-        suppressed_cells = 1
+        (suppressed_cells = 1 and suppressed_counts = 1)
         or (
             is_total_withheld = 0
             and suppressed_items >= 2

@@ -91,7 +91,7 @@ region_differences as (
         source_rows.release_id is null
         or annual_by_region.arrivals <> source_rows.arrivals
         or annual_by_region.departures <> source_rows.departures
-        or annual_by_region.external_net <> source_rows.external_net
+        or annual_by_region.external_net_migration <> source_rows.external_net_migration
         or annual_by_region.interregional_net <> source_rows.interregional_net
 
 ),
