@@ -20,22 +20,24 @@ intensity_populations as (
 
 ),
 
--- the republic's flows as the region table counts them: the sums of its regions' rows
+-- the republic's flows as the region table counts them: the sums of its regions' rows,
+-- its arrivals and departures the external ones (territory_flow_sum, doc block arrivals)
 republic_years as (
 
     select
-        release_id,
-        year,
-        source_release_id,
-        months_covered,
-        sum(arrivals) as arrivals,
-        sum(departures) as departures
+        migration_by_region_annual.release_id,
+        migration_by_region_annual.year,
+        migration_by_region_annual.source_release_id,
+        migration_by_region_annual.months_covered,
+        {{ territory_flow_sum('migration_by_region_annual', 'arrivals', 'true') }} as arrivals,
+        {{ territory_flow_sum('migration_by_region_annual', 'departures', 'true') }}
+            as departures
     from migration_by_region_annual
     group by
-        release_id,
-        year,
-        source_release_id,
-        months_covered
+        migration_by_region_annual.release_id,
+        migration_by_region_annual.year,
+        migration_by_region_annual.source_release_id,
+        migration_by_region_annual.months_covered
 
 ),
 

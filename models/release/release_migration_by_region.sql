@@ -31,15 +31,18 @@ release_regions as (
 
 ),
 
--- the republic is the sum of its regions: one grouping set more
+-- the republic is the sum of its regions (its arrivals and departures: their external
+-- ones, territory_flow_sum): one grouping set more
 rolled_up as (
 
     select
         release_regions.release_id,
         release_regions.region_code,
         grouping(release_regions.region_code) as is_total,
-        sum(release_regions.arrivals) as arrivals,
-        sum(release_regions.departures) as departures,
+        {{ territory_flow_sum('release_regions', 'arrivals',
+            'grouping(release_regions.region_code) = 1') }} as arrivals,
+        {{ territory_flow_sum('release_regions', 'departures',
+            'grouping(release_regions.region_code) = 1') }} as departures,
         sum(release_regions.net_migration) as net_migration,
         sum(release_regions.external_arrivals) as external_arrivals,
         sum(release_regions.external_departures) as external_departures,

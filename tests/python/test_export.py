@@ -901,7 +901,7 @@ def test_the_total_rows_equal_the_countrys_figures_in_the_marts(exported, calibr
     assert republic[:2] == ("KZ", "Republic of Kazakhstan")
     assert republic[5:8] == (arrivals, departures, net)  # external
     assert republic[8:11] == (interregional, interregional, 0)
-    assert republic[4] == net  # internal moves add nothing to the country
+    assert republic[2:5] == (arrivals, departures, net)  # the republic's moves: external
 
     total, cis, *_ = sheet_rows(workbook["External by country"])
     assert total[1:] == ("Total", None, arrivals, departures, net)
@@ -1019,7 +1019,8 @@ def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrate
     """The regions of 2023 share one basis, the one the seed allows for all of them and the
     republic (the average when every one has 1 January 2024, else 1 January 2023); the
     republic's row of the intensity table is on it, its arrivals and departures the
-    regions' added up and its net the country's external net."""
+    regions' external ones added up, which are the country's (migration_annual: moves
+    between regions stay inside the republic), and its net the country's external net."""
     population = seed_population()
     rows = query(calibrated_warehouse, """
         select release_id, region_code, population_basis_code, population
@@ -1056,12 +1057,14 @@ def test_the_2023_region_table_is_on_one_basis_with_the_republic_above(calibrate
             where release_id = ? and year = 2023 and territory_code = 'KZ'""", [release_id])
         assert (basis, republic_population) == (expected, expected_population("KZ"))
         (region_arrivals, region_departures), = query(calibrated_warehouse, """
-            select sum(arrivals), sum(departures) from marts.migration_by_region_annual
+            select sum(external_arrivals), sum(external_departures)
+            from marts.migration_by_region_annual
             where release_id = ? and year = 2023""", [release_id])
-        (external_net,), = query(calibrated_warehouse, """
-            select net_migration from marts.migration_annual where release_id = ? and year = 2023""",
-            [release_id])
+        (country_arrivals, country_departures, external_net), = query(calibrated_warehouse, """
+            select arrivals, departures, net_migration from marts.migration_annual
+            where release_id = ? and year = 2023""", [release_id])
         assert (arrivals, departures, net) == (region_arrivals, region_departures, external_net)
+        assert (arrivals, departures) == (country_arrivals, country_departures)
         assert arrivals_rate == pytest.approx(arrivals / republic_population * 1000, rel=1e-12)
         assert net_rate == pytest.approx(external_net / republic_population * 1000, rel=1e-12)
 
