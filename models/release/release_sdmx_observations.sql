@@ -1,7 +1,8 @@
 -- the observations of each release's SDMX data set (kzmig export --format sdmx): one row
--- per cell of the region table (region x flow x direction), of the table by country (the
--- republic x counterpart country) and of the people's tables (by sex and age, by reason,
--- by citizenship), for the release's own period. A withheld cell of the people's tables
+-- per cell of the region table (the republic and its regions x flow x direction), of the
+-- table by country (the republic x counterpart country) and of the people's tables (by sex
+-- and age, by reason, by citizenship, with their totals: the republic, both sexes, all
+-- ages), for the release's own period. A withheld cell of the people's tables
 -- stays, with no value and its confidentiality status (sdmx_conf_status); cells of a
 -- group withheld whole are listed too (the release tables leave them out).
 with
@@ -89,12 +90,37 @@ region_flows as (
 
 ),
 
-region_table as (
+-- the republic's row of the region table: its regions' flows added up (its external
+-- flows are the country's; the moves between its regions and within them, all of them)
+republic_flows as (
 
     select
         region_flows.release_id,
-        region_flows.region_code as ref_area,
-        region_flows.flow_code as flow,
+        'KZ' as region_code,
+        region_flows.flow_code,
+        sum(region_flows.arrivals) as arrivals,
+        sum(region_flows.departures) as departures
+    from region_flows
+    group by
+        region_flows.release_id,
+        region_flows.flow_code
+
+),
+
+territory_flows as (
+
+    select * from region_flows
+    union all
+    select * from republic_flows
+
+),
+
+region_table as (
+
+    select
+        territory_flows.release_id,
+        territory_flows.region_code as ref_area,
+        territory_flows.flow_code as flow,
         directions.direction,
         '_T' as counterpart_area,
         '_T' as citizenship,
@@ -102,12 +128,12 @@ region_table as (
         '_T' as sex,
         '_T' as age,
         case directions.direction
-            when 'ARR' then region_flows.arrivals
-            when 'DEP' then region_flows.departures
-            else region_flows.arrivals - region_flows.departures
+            when 'ARR' then territory_flows.arrivals
+            when 'DEP' then territory_flows.departures
+            else territory_flows.arrivals - territory_flows.departures
         end as obs_value,
         'F' as conf_status
-    from region_flows
+    from territory_flows
     cross join directions
 
 ),
@@ -158,10 +184,10 @@ people_cells as (
         by_sex_and_age.departures_withheld_reason_code,
         by_sex_and_age.net_migration_withheld_reason_code
     from by_sex_and_age
-    where
-        by_sex_and_age.age_grouping_code != '_T'
-        and by_sex_and_age.region_code != 'KZ'
-        and by_sex_and_age.sex_code != '_T'
+    -- every cell the release tables publish, the republic (KZ) and the totals by sex and
+    -- by age included; a region and flow's total of all sexes and ages is the region
+    -- table's observation (region_table), listed once
+    where not (by_sex_and_age.sex_code = '_T' and by_sex_and_age.age_group_code = '_T')
     union all
     select
         by_reason.release_id,
@@ -179,7 +205,7 @@ people_cells as (
         by_reason.departures_withheld_reason_code,
         by_reason.net_migration_withheld_reason_code
     from by_reason
-    where by_reason.region_code != 'KZ' and by_reason.reason_code != '_T'
+    where by_reason.reason_code != '_T'
     union all
     select
         by_citizenship.release_id,
@@ -197,7 +223,7 @@ people_cells as (
         by_citizenship.departures_withheld_reason_code,
         by_citizenship.net_migration_withheld_reason_code
     from by_citizenship
-    where by_citizenship.region_code != 'KZ' and by_citizenship.citizenship_code != '_T'
+    where by_citizenship.citizenship_code != '_T'
 
 ),
 
