@@ -32,6 +32,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--full-refresh", action="store_true",
                         help="read every delivery afresh and rebuild everything (the way to take back "
                              "a delivery that was read before)")
+    parser.add_argument("--force", action="store_true",
+                        help="run dbt build even when nothing is new (same deliveries, seeds, cut-off and "
+                             "project as the last successful build: otherwise the build says the warehouse "
+                             "is up to date and does nothing)")
     parser.add_argument("--warn-error", action="store_true", help="treat dbt warnings as errors")
     parser.add_argument("--unit-tests", action="store_true",
                         help="run dbt's unit tests of the rules too (the test suite does; a production "
@@ -106,8 +110,11 @@ def warehouse_description(target_name: str) -> str:
 
 
 def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, full_refresh=False,
-          verbose=False, unit_tests=False) -> None:
+          verbose=False, unit_tests=False, force=False) -> None:
     """Check the landing folder, then dbt build; show progress and a summary unless quiet.
+
+    On DuckDB, nothing runs when the inputs are those of the last successful build
+    (kzmig.build_inputs) unless `force`, `full_refresh` or `unit_tests` asks for a build.
 
     dbt's full output goes to <log dir>/kzmig-build.log; a failure raises KzmigError with
     the one message and that log's path.
@@ -122,7 +129,7 @@ def build(landing_dir, cutoff=None, target=None, warn_error=False, quiet=False, 
         for lock_path, what in build_locks(target_name):
             locks.enter_context(exclusive(lock_path, what))
         _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
-                      unit_tests)
+                      unit_tests, force)
 
 
 def build_locks(target_name: str) -> list[tuple[Path, str]]:
@@ -137,12 +144,13 @@ def build_locks(target_name: str) -> list[tuple[Path, str]]:
 
 
 def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, full_refresh, verbose,
-                  unit_tests) -> None:
+                  unit_tests, force=False) -> None:
     from kzmig.progress import BuildDisplay
 
     with BuildDisplay(log_dir() / BUILD_LOG_NAME, quiet=quiet, verbose=verbose) as display:
         try:
-            _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests)
+            _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests,
+                   force)
         except KzmigError as error:
             if getattr(error, "log_path", None) is None and display.logging:
                 display.log(f"kzmig: error: {error}")
@@ -158,9 +166,23 @@ def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, f
         display.summary(warehouse_description(target_name), notes=reference_year_notes(target_name))
 
 
-def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests) -> None:
+def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests,
+           force=False) -> None:
     extra_vars = {}
     report_path = None
+    settings = checked_times = None
+    if target_name != "postgres":
+        from kzmig import build_inputs
+
+        settings = build_inputs.build_settings(landing_dir, cutoff, target_name, warn_error)
+        if not (force or full_refresh or unit_tests):
+            with display.step("up-to-date check") as step:
+                last = build_inputs.up_to_date(landing_dir, settings, warehouse_path())
+                step.note = (f"nothing new since build {last}: the warehouse and its publication are up to "
+                             "date, dbt not run (--force builds all the same)" if last else "something is new")
+            if last:
+                return
+        checked_times = build_inputs.delivery_times(landing_dir)
     if target_name == "postgres":
         # PostgreSQL cannot read the files itself: check and copy new deliveries into the
         # raw table first (a delivery already loaded is skipped; a changed one stops).
@@ -187,6 +209,8 @@ def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_r
         launched = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - dt.timedelta(seconds=1)
         try:
             run_dbt([*flags, "build", *refresh, *variables], target=target, display=display)
+            if settings is not None:
+                build_inputs.record_inputs(warehouse_path(), settings, checked_times)
         except KzmigError:
             mark_build_failed(target_name, launched)
             raise
@@ -290,5 +314,5 @@ def mark_build_failed(target_name: str, launched: dt.datetime, status: str = "er
 
 def run(args: argparse.Namespace) -> int:
     build(args.landing_dir, args.cutoff, args.target, args.warn_error, full_refresh=args.full_refresh,
-          verbose=args.verbose, unit_tests=args.unit_tests)
+          verbose=args.verbose, unit_tests=args.unit_tests, force=args.force)
     return 0

@@ -51,8 +51,8 @@
 
 {#-
     The person's attributes a counted coupon is also counted by (sex, age in completed
-    years, citizenship, reason), in int_person_counts_evaluated and
-    int_reason_citizenship_counts_evaluated, which int_duplicate_registrations_identified
+    years, citizenship, reason), in the cell shapes `person` and `reason_citizenship` of
+    int_coupon_counts_evaluated, which int_duplicate_registrations_identified
     carries for each interval as well. Never the person hash or the birth date.
 -#}
 {% macro person_attribute_columns() -%}

@@ -1,30 +1,36 @@
 {#-
-    The counted coupons of every evaluation as counts by `cell_columns`, from knowledge
-    time, written once for int_coupon_counts_evaluated (the cell of the key tables) and
-    int_person_counts_evaluated (the people's attributes). Emits comma-separated CTE
-    definitions (interval_ends … evaluation_counts) reading three CTEs the model defines
-    first: `versions` (the coupon versions with version_outcome, valid_from_at,
-    valid_to_at and the cell columns), `duplicate_registrations` (the duplicate
-    registrations' intervals with the cell columns) and `evaluations`
-    (int_evaluations_selected). The model goes on with `, final as (... from
-    evaluation_counts ...)`; evaluation_counts holds release_id, the cell columns and
-    coupon_count (zero counts included: the model drops them).
+    The counted coupons of every evaluation as counts, from knowledge time, written once
+    for int_coupon_counts_evaluated: one scan of the coupon rows, every cell shape counted
+    in the same pass (GROUPING SETS). Emits comma-separated CTE definitions (interval_ends
+    … evaluation_counts) reading three CTEs the model defines first: `versions` (the coupon
+    versions with version_outcome, valid_from_at, valid_to_at and every cell column),
+    `duplicate_registrations` (the duplicate registrations' intervals with every cell
+    column) and `evaluations` (int_evaluations_selected). The model goes on with
+    `, final as (... from evaluation_counts ...)`; evaluation_counts holds release_id,
+    cell_shape_code, the common columns, every shape's columns (null outside its shape)
+    and coupon_count (zero counts included: the model drops them).
 
     A coupon enters the count when a version of it that passed the checks becomes known
     (valid_from_at) and leaves it when the next version arrives (valid_to_at); it is out
     of the count while it is a duplicate registration. Each evaluation sums the changes
     known at its cut-off (`latest`: at the build's cut-off, or all of them), over its
     period (a release: January to period_end_month of period_year; `latest`: every month).
-    The cell columns must include registration_year and registration_month.
+    The common columns must include registration_year and registration_month.
     Arguments:
-      cell_columns: list of the columns to count by.
+      common_columns: list of the columns every cell shape counts by.
+      cell_shapes: list of the cell shapes, each a mapping with `code` (cell_shape_code)
+        and `columns` (its own columns beside the common ones: at least one, and no
+        column in two shapes).
 -#}
-{% macro evaluated_coupon_count_ctes(cell_columns) -%}
+{% macro evaluated_coupon_count_ctes(common_columns, cell_shapes) -%}
 {%- set build_cutoff_at = coupon_cutoff_at() %}
-{%- set changed_cell_columns = [] %}
-{%- for column in cell_columns %}
-    {%- do changed_cell_columns.append('count_changes.' ~ column) %}
+{%- set cell_columns = [] %}
+{%- for shape in cell_shapes %}
+    {%- for column in shape.columns %}
+        {%- do cell_columns.append(column) %}
+    {%- endfor %}
 {%- endfor %}
+{%- set all_columns = common_columns + cell_columns %}
 -- the two ends of a knowledge-time interval: +1 at its start, -1 at its end
 interval_ends as (
 
@@ -39,7 +45,7 @@ interval_ends as (
 version_changes as (
 
     select
-        {%- for column in cell_columns %}
+        {%- for column in all_columns %}
             versions.{{ column }},
         {%- endfor %}
         case
@@ -59,7 +65,7 @@ version_changes as (
 duplicate_changes as (
 
     select
-        {%- for column in cell_columns %}
+        {%- for column in all_columns %}
             duplicate_registrations.{{ column }},
         {%- endfor %}
         case
@@ -115,11 +121,18 @@ knowledge_epochs as (
 
 ),
 
+-- every cell shape in one pass over the changes: a grouping set per shape, told apart by
+-- which shape's own first column is grouped (grouping() = 0)
 epoch_counts as (
 
     select
         knowledge_epochs.epoch_end_at,
-        {%- for column in cell_columns %}
+        case
+            {%- for shape in cell_shapes %}
+                when grouping(count_changes.{{ shape.columns[0] }}) = 0 then '{{ shape.code }}'
+            {%- endfor %}
+        end as cell_shape_code,
+        {%- for column in all_columns %}
             count_changes.{{ column }},
         {%- endfor %}
         sum(count_changes.coupon_count_change) as coupon_count_change
@@ -128,7 +141,16 @@ epoch_counts as (
         on
             count_changes.changed_at > knowledge_epochs.epoch_start_after_at
             and count_changes.changed_at <= knowledge_epochs.epoch_end_at
-    group by knowledge_epochs.epoch_end_at, {{ changed_cell_columns | join(', ') }}
+    group by grouping sets (
+        {%- for shape in cell_shapes %}
+            (
+                knowledge_epochs.epoch_end_at,
+                {%- for column in common_columns + shape.columns %}
+                    count_changes.{{ column }}{{ ',' if not loop.last }}
+                {%- endfor %}
+            ){{ ',' if not loop.last }}
+        {%- endfor %}
+    )
 
 ),
 
@@ -137,7 +159,8 @@ release_changes as (
 
     select
         evaluations.release_id,
-        {%- for column in cell_columns %}
+        epoch_counts.cell_shape_code,
+        {%- for column in all_columns %}
             epoch_counts.{{ column }},
         {%- endfor %}
         epoch_counts.coupon_count_change
@@ -155,10 +178,11 @@ release_counts as (
 
     select
         release_id,
-        {{ cell_columns | join(', ') }},
+        cell_shape_code,
+        {{ all_columns | join(', ') }},
         sum(coupon_count_change) as coupon_count
     from release_changes
-    group by release_id, {{ cell_columns | join(', ') }}
+    group by release_id, cell_shape_code, {{ all_columns | join(', ') }}
 
 ),
 
@@ -166,13 +190,14 @@ latest_counts as (
 
     select
         'latest' as release_id,
-        {{ cell_columns | join(', ') }},
+        cell_shape_code,
+        {{ all_columns | join(', ') }},
         sum(coupon_count_change) as coupon_count
     from epoch_counts
     {%- if build_cutoff_at is not none %}
         where epoch_end_at <= {{ build_cutoff_at }}
     {%- endif %}
-    group by {{ cell_columns | join(', ') }}
+    group by cell_shape_code, {{ all_columns | join(', ') }}
 
 ),
 

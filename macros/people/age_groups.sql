@@ -1,6 +1,6 @@
 {#-
     The age groups of a counted coupon, written once for its versions and its duplicate
-    registrations (int_person_counts_evaluated). Emits two select-list columns over
+    registrations (int_coupon_counts_evaluated, cell shape `person`). Emits two select-list columns over
     `relation` (with age_years: completed years on the registration date, null = not
     stated) joined to `bounds` (the working-age bounds of the registration year and sex:
     year, working_age_from_years, working_age_to_years, above_working_age_from_years;

@@ -35,7 +35,7 @@ final as (
         coalesce(evaluations.period_end_month, latest_period.period_end_month)
             as period_end_month,
         coalesce(evaluations.cutoff_at, latest_period.cutoff_at) as cutoff_at,
-        coalesce(latest_period.is_cutoff_build_start, false) as is_cutoff_build_start,
+        coalesce(latest_period.is_cutoff_last_submission, false) as is_cutoff_last_submission,
         evaluations.release_date,
         coalesce(
             evaluations.period_start_date,
@@ -52,7 +52,7 @@ final as (
         synthetic_mark.has_synthetic_data
     from evaluations
     cross join synthetic_mark
-    -- `latest` takes its period (and, without a build cut-off, the build's start) here,
+    -- `latest` takes its period (and, without a build cut-off, the last submission) here,
     -- downstream of the counts (doc block latest_period_rule)
     left join latest_period
         on evaluations.release_id = latest_period.release_id

@@ -7,8 +7,8 @@ with
 
 citizenship_counts as (
 
-    select * from {{ ref('int_reason_citizenship_counts_evaluated') }}
-    where flow_code = 'external'
+    select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'reason_citizenship' and flow_code = 'external'
 
 ),
 

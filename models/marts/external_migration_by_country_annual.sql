@@ -9,6 +9,7 @@ evaluation_years as (
 coupon_counts as (
 
     select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'coupon'
 
 ),
 

@@ -3,6 +3,7 @@ with
 coupon_counts as (
 
     select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'coupon'
 
 ),
 

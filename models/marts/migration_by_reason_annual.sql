@@ -6,7 +6,8 @@ with
 
 reason_counts as (
 
-    select * from {{ ref('int_reason_citizenship_counts_evaluated') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'reason_citizenship'
 
 ),
 

@@ -7,7 +7,8 @@ with
 
 person_counts as (
 
-    select * from {{ ref('int_person_counts_evaluated') }}
+    select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'person'
 
 ),
 

@@ -320,7 +320,7 @@ def test_world_is_realistic(calibrated_warehouse):
                coalesce(sum(coupon_count) filter (where flow_code = 'interregional'), 0),
                count(distinct registration_month)
         from intermediate.int_coupon_counts_evaluated
-        where release_id = 'latest' and registration_year between 2021 and 2025
+        where cell_shape_code = 'coupon' and release_id = 'latest' and registration_year between 2021 and 2025
         group by 1 order by 1""")
     internal = {year: (moves, interregional, months) for year, moves, interregional, months in rows}
     for year in (2021, 2022):
@@ -330,7 +330,7 @@ def test_world_is_realistic(calibrated_warehouse):
     assert 1.05 <= internal[2025][0] / internal[2024][0] <= 1.30
     departures = dict(query(calibrated_warehouse, """
         select registration_year, sum(coupon_count) from intermediate.int_coupon_counts_evaluated
-        where release_id = 'latest' and flow_code = 'external' and coupon_type_code = 'D'
+        where cell_shape_code = 'coupon' and release_id = 'latest' and flow_code = 'external' and coupon_type_code = 'D'
         group by 1"""))
     assert departures[2021] > departures[2022] > departures[2023] > departures[2024] > departures[2025]
     assert 0.5 <= departures[2025] / departures[2024] <= 0.7
@@ -339,7 +339,7 @@ def test_world_is_realistic(calibrated_warehouse):
         assert months == 12
     top = query(calibrated_warehouse, """
         select region_code from intermediate.int_coupon_counts_evaluated
-        where release_id = 'latest' and flow_code = 'interregional' and registration_year = 2023
+        where cell_shape_code = 'coupon' and release_id = 'latest' and flow_code = 'interregional' and registration_year = 2023
         group by 1 order by sum(coupon_count) desc limit 2""")
     assert {row[0] for row in top} == {"71", "75"}
     top_other = query(calibrated_warehouse, """

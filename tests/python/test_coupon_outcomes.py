@@ -122,7 +122,7 @@ def coupon_counts(database: Path, release_id: str, where: str = "true") -> dict[
     rows = query(database, f"""
         select {', '.join(COUNT_DIMENSIONS)}, coupon_count
         from intermediate.int_coupon_counts_evaluated
-        where release_id = ? and {where}""", [release_id])
+        where cell_shape_code = 'coupon' and release_id = ? and {where}""", [release_id])
     counts = {tuple(row[:-1]): row[-1] for row in rows}
     assert len(counts) == len(rows), release_id  # one row per combination of dimensions
     return counts

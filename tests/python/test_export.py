@@ -1347,18 +1347,21 @@ def test_export_latest_takes_the_greatest_period_revised_first(fixture_warehouse
 def test_export_release_latest_writes_the_latest_rows_of_the_marts(fixture_warehouse, tmp_path):
     """`kzmig export --release latest` on the fixture build: the evaluation `latest` with its
     period (SQL: dim_release, doc block latest_period_rule) and, the build having no cut-off,
-    the build's start as its cut-off; every figure is a `latest` row of the marts, and no
-    file says "None"."""
+    the last submission read as its cut-off; every figure is a `latest` row of the marts, and
+    no file says "None"."""
     published = published_path(fixture_warehouse)
-    [(year, month, cutoff_at, is_build_start)] = query(published, """
-        select period_year, period_end_month, cutoff_at, is_cutoff_build_start
+    [(year, month, cutoff_at, is_last_submission)] = query(published, """
+        select period_year, period_end_month, cutoff_at, is_cutoff_last_submission
         from marts.dim_release where release_id = 'latest'""")
-    # the fixtures' last counted month, never past the build's start
-    [(last_year, last_month)] = query(published, """
+    [(last_submission,)] = query(fixture_warehouse, """
+        select max(valid_from_at) from intermediate.int_coupon_rows_checked""")
+    # the fixtures' last counted month, never past the last submission
+    [(last_year, last_month)] = query(published, f"""
         select year, max(month) from marts.migration_monthly
-        where release_id = 'latest' and make_date(year, month, 1) <= current_date
+        where release_id = 'latest' and make_date(year, month, 1) <= date '{last_submission.date()}'
         group by year order by year desc limit 1""")
-    assert (year, month) == (last_year, last_month) and is_build_start and cutoff_at is not None
+    assert (year, month) == (last_year, last_month) and is_last_submission
+    assert cutoff_at == last_submission
     assert cli.main(["export", "--release", "latest", "--warehouse", str(fixture_warehouse),
                      "--out", str(tmp_path), "--lang", "all"]) == 0
     for lang in release_tables.LANGUAGES:

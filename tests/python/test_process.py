@@ -68,7 +68,8 @@ def start_build(workdir: Path, landing: Path = FIXTURE_LANDING) -> subprocess.Po
     (workdir / "logs" / "kzmig-build.log").unlink(missing_ok=True)
     # A job started in the background of a non-interactive shell inherits SIGINT ignored:
     # give the command the default, as a terminal's Ctrl-C meets it.
-    return subprocess.Popen([sys.executable, "-m", "kzmig.cli", "build", "--landing-dir", str(landing)],
+    # --force: the warehouse is already built on these deliveries, and the build must run
+    return subprocess.Popen([sys.executable, "-m", "kzmig.cli", "build", "--force", "--landing-dir", str(landing)],
                             cwd=workdir, env=environment(workdir), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True,
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))

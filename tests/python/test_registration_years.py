@@ -377,7 +377,8 @@ def test_registration_years_not_covered_correction_moves_a_coupon_between_years(
     def internal_arrivals(release_id: str, year: int) -> int:
         rows = mixed_duckdb.query(
             "select coalesce(sum(coupon_count), 0) from intermediate.int_coupon_counts_evaluated"
-            f" where release_id = '{release_id}' and registration_year = {year} and flow_code <> 'external'")
+            f" where cell_shape_code = 'coupon' and release_id = '{release_id}' and registration_year = {year}"
+            " and flow_code <> 'external'")
         return int(rows[0][0])
 
     assert internal_arrivals("2023-03-p", 2023) == internal_arrivals("2023-06-p", 2023) + 1

@@ -1,29 +1,38 @@
 -- The period of `latest` (doc block latest_period_rule): January to the last month with
 -- counted coupons that began on or before the evaluation's cut-off date (the build's
--- cut-off, or the build's start in Astana time when the build read everything landed),
--- so a registration typed in a future year counts in `latest` but never stretches its
--- period past what is known. Computed from the counts, downstream of them: the counts
--- do not depend on it.
+-- cut-off, or, when the build read everything landed, the last submission read: the
+-- latest submitted_at of the rows read, so that two builds of the same deliveries give
+-- the same marts), so a registration typed in a future year counts in `latest` but never
+-- stretches its period past what is known. Computed from the counts, downstream of them:
+-- the counts do not depend on it.
 {%- set build_cutoff_at = coupon_cutoff_at() %}
-{%- set astana = modules.pytz.timezone('Asia/Almaty') %}
-{%- set build_started_at_astana = run_started_at.astimezone(astana) %}
-{%- set build_started_text = build_started_at_astana.strftime('%Y-%m-%d %H:%M:%S') %}
-{%- set build_started_at = "cast('" ~ build_started_text ~ "' as timestamp)" %}
 
 with
 
 coupon_counts as (
 
     select * from {{ ref('int_coupon_counts_evaluated') }}
+    where cell_shape_code = 'coupon'
 
 ),
 
+checked_rows as (
+
+    select * from {{ ref('int_coupon_rows_checked') }}
+
+),
+
+-- the build's cut-off, or else the latest valid submitted_at (valid_from_at) of every row
+-- read, whatever its outcome
 known_until as (
 
     select
-        {{ build_cutoff_at if build_cutoff_at is not none else build_started_at }}
-            as cutoff_at,
-        {{ 'false' if build_cutoff_at is not none else 'true' }} as is_cutoff_build_start
+        coalesce(
+            {{ build_cutoff_at if build_cutoff_at is not none else 'cast(null as timestamp)' }},
+            max(checked_rows.valid_from_at)
+        ) as cutoff_at,
+        {{ 'false' if build_cutoff_at is not none else 'true' }} as is_cutoff_last_submission
+    from checked_rows
 
 ),
 
@@ -61,7 +70,7 @@ final as (
         cast(last_month.registration_year as integer) as period_year,
         cast(last_month.registration_month as integer) as period_end_month,
         cast(known_until.cutoff_at as timestamp) as cutoff_at,
-        cast(known_until.is_cutoff_build_start as boolean) as is_cutoff_build_start
+        cast(known_until.is_cutoff_last_submission as boolean) as is_cutoff_last_submission
     from known_until
     left join last_month on true
 
