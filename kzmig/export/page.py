@@ -25,9 +25,12 @@ from babel import numbers as babel_numbers
 
 from kzmig.export import charts
 from kzmig.export.formatting import (LOCALES, MINUS, format_decimal, format_integer,
-                                     month_name, period_label, round_half_away_from_zero)
+                                     format_percent, month_name, period_label,
+                                     round_half_away_from_zero)
 from kzmig.export.tables import SUPPRESSED
-from kzmig.export.texts import KeyPoints, synthetic_banner, synthetic_note
+from kzmig.export.texts import (KeyPoints, key_point_sentences, synthetic_banner,
+                                synthetic_note)
+from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
@@ -106,23 +109,23 @@ class HtmlTable:
     kind: str = ""
 
 
-def header_rows(headers: list[tuple[str, bool]]) -> list[list[tuple[str, int, int, bool]]]:
-    """Headers 'External: arrivals', 'External: departures' as two rows: 'External' over
-    'arrivals' and 'departures' (the others span both rows)."""
+def header_rows(headers: list[tuple[str | None, str, bool]]
+                ) -> list[list[tuple[str, int, int, bool]]]:
+    """Headers (group, header, numeric) as header rows: a group over its run of columns
+    (the others span both rows), or one row when no header has a group."""
+    two = any(group for group, _, _ in headers)
     top: list[list] = []
-    bottom = []
-    for text, numeric in headers:
-        group, _, sub = text.rpartition(": ")
+    for group, header, numeric in headers:
         if group and top and top[-1][0] == group and top[-1][2] == 1:
             top[-1][1] += 1
         else:
-            top.append([group, 1, 1, True] if group else [sub, 1, 2, numeric])
-        bottom += [(sub[:1].upper() + sub[1:], 1, 1, numeric)] if group else []
-    return [[(text, span, min(rows, 1 + bool(bottom)), numeric)
-             for text, span, rows, numeric in top]] + ([bottom] if bottom else [])
+            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
+    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
+    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
 
 
-def _build(data: TableData, caption: str, headers: list[tuple[str, bool]], rows, lang: str,
+def _build(data: TableData, caption: str, headers: list[tuple[str | None, str, bool]], rows,
+           lang: str,
            kind: str = "", notes: list[str] | None = None, key: str = "") -> HtmlTable:
     return HtmlTable(key or f"table-{data.table.name}", caption, header_rows(headers), rows,
                      f"{data.table.name}.csv", notes or [],
@@ -150,7 +153,8 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     texts = [[cell_text(row[at], column.kind, lang, column.key) for at, column in shown]
              for row in data.rows]
     if table.dynamic and len(shown) > 10 and len(data.rows) <= 8:  # transposed: years across
-        return [_grid(data, caption, shown[0][1].header(lang), [row[0] for row in texts], [
+        return [_grid(data, caption, shown[0][1].header(lang),
+                      [(None, row[0]) for row in texts], [
             ("item", column.header(lang), [row[index] for row in texts], column.kind in NUMBERS)
             for index, (_, column) in enumerate(shown) if index], "text", lang, notes=notes)]
     lead = next((index for index, (_, column) in enumerate(shown)
@@ -158,20 +162,21 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
             for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
-    return [_build(data, caption, [(column.header(lang), column.kind in NUMBERS)
-                                   for _, column in shown], rows, lang, notes=notes)]
+    return [_build(data, caption, [(column.group(lang), column.header(lang),
+                                    column.kind in NUMBERS) for _, column in shown],
+                   rows, lang, notes=notes)]
 
 
-def _grid(data: TableData, caption: str, corner: str, heads: list[str], lines, of: str,
-          lang: str, **build) -> HtmlTable:
-    """A table of labelled rows (level, label, values[, numeric]) under `heads`, the values
-    of kind `of` (or shown already)."""
+def _grid(data: TableData, caption: str, corner: str, heads: list[tuple[str | None, str]],
+          lines, of: str, lang: str, **build) -> HtmlTable:
+    """A table of labelled rows (level, label, values[, numeric]) under `heads` (group,
+    header), the values of kind `of` (or shown already)."""
     rows = [(level, [(label, True, False)] + [
         (value if isinstance(value, str) else cell_text(value, of, lang), False,
          (numeric or [True])[0])
         for value in values]) for level, label, values, *numeric in lines]
-    return _build(data, caption, [(corner, False)] + [(head, True) for head in heads], rows,
-                  lang, **build)
+    return _build(data, caption, [(None, corner, False)] + [(*head, True) for head in heads],
+                  rows, lang, **build)
 
 
 def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
@@ -194,9 +199,10 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
         for chunk in (heads[start:start + size] for start in range(0, len(heads), size)):
             result.append(_grid(
                 data, f"{caption}, {part}" if split else caption,
-                column[table.label].header(lang), [cell_text(head, column[across].kind, lang)
-                + (f": {column[value].header(lang)}" if len(values) > 1 else "")
-                for head in chunk for value in values],
+                column[table.label].header(lang),
+                [(cell_text(head, column[across].kind, lang), column[value].header(lang))
+                 if len(values) > 1 else (None, cell_text(head, column[across].kind, lang))
+                 for head in chunk for value in values],
                 [(level, label, [cells[head][at[value]] if head in cells else None
                                  for head in chunk for value in values])
                  for label, (level, cells) in lines.items()], column[values[0]].kind, lang,
@@ -219,7 +225,8 @@ def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> Html
                                        values.get((origin, destination), 0)
                                        for destination, _ in axis])
         for (origin, name), departures in zip(axis, totals.rows)]
-    return _grid(data, caption, words["from_to"], [totals.label] + [name for _, name in axis],
+    return _grid(data, caption, words["from_to"],
+                 [(None, name) for name in [totals.label] + [name for _, name in axis]],
                  lines, data.table.columns[at[2]].kind, lang, kind="matrix")
 
 
@@ -236,24 +243,28 @@ def detail_summary(data: TableData, lang: str, period: str) -> dict:
             for header, names in holds]}
 
 
-# The key points: the one place that reads key_points.md.
-def key_points_content(markdown: str) -> tuple[list[str], list[list[str]]]:
-    """The sentences of the key points (the list under the first '## ' heading) and the
-    rows of the first table (the key figures: name, value) of key_points.md."""
-    sections = re.split(r"^#.*$", markdown, flags=re.M)  # 1: key points, 2: figures
-    return (re.findall(r"^- (.*)$", sections[2], re.M), [
-        [cell.strip() for cell in line.strip("| ").split("|")]
-        for line in re.findall(r"^\|.*$", sections[3], re.M)[2:]])
+def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
+    """The rows of the key figures table (name, value) as shown: a change signed, no
+    value as the key points say it."""
+    at = {column.key: index for index, column in enumerate(data.table.columns)}
+
+    def shown(row: tuple) -> str | None:
+        value = row[at["figure_value"]]
+        if value is None or row[at["unit_code"]] == "pct":
+            return format_percent(value, lang, signed=bool(row[at["comparison_release_id"]]))
+        return format_integer(int(value), lang)
+
+    return [(row[at["figure_name"]], shown(row) or export_words(lang)["not_available"])
+            for row in data.rows]
 
 
-def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: list[TableData],
+def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
               period: str, built: dt.datetime, years: list[dict],
               glossary: list[tuple[str, str | None]], synthetic: bool) -> str:
     """The page as a string (ValueError for a language other than en, ru, kk). data: the
-    release's tables in the order of tables.TABLES; built: when the figures were built
+    release's tables in order, the key figures first; built: when the figures were built
     (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
     words = labels(lang)
-    sentences, figures = key_points_content(key_points_markdown)
     about = [(words["release"], points.release_id), (words["period"], period),
              (words["vintage"], words["vintages"][points.vintage]),
              (words["cutoff"], date_text(points.cutoff_at, lang)),
@@ -263,6 +274,7 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
                  + ("" if year["months_covered"] == 12 else
                     f" ({words['months'].format(n=year['months_covered'])})")
                  for year in years))]
+    figures, *data = data
     main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]
     dynamic = [item for item in data if item.table.dynamic]
     monthly = [item for item in dynamic if any(c.key == "month" for c in item.table.columns)]
@@ -274,7 +286,7 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
     ).get_template("release_page.html.j2").render(
         lang=lang, words=words, title=words["title"].format(period=period), about=about,
         banner=f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None,
-        sentences=sentences, figures=figures,
+        sentences=key_point_sentences(points, lang), figures=key_figures(figures, lang),
         charts=charts.release_charts(points, {item.table.name: item for item in data}, lang,
                                      words, period),
         release_tables=[t for item in main for t in html_tables(item, lang, period, words)],

@@ -335,12 +335,8 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
     writers.write_workbook(folder / "release.xlsx", data, lang, f"{period} ({points.release_id})",
                            (words["sheet"], about, glossary),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
-    # the page: the tables after the key figures; the key points without their banner
-    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
-                    key_points_markdown=texts.key_points_markdown(
-                        points, lang, build["finished_at"], with_banner=False),
-                    data=[item for item in data if item.table.name != "key_figures"],
-                    period=period, built=build["finished_at"], years=years, glossary=glossary,
+    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points, data=data, period=period,
+                    built=build["finished_at"], years=years, glossary=glossary,
                     synthetic=points.is_synthetic)
     writers.write_json(folder / "release.json", _release_document(points, data, years, build, lang))
 

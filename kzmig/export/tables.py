@@ -12,13 +12,11 @@ pivot of the origin–destination cells into a matrix (`MATRICES`).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 
 import duckdb
 
 from kzmig.export.formatting import in_language
-from kzmig.project import PROJECT_DIR
 
 LANGUAGES = ("en", "ru", "kk")
 SUPPRESSED = "x"  # a withheld count (its status not F)
@@ -90,7 +88,8 @@ def _by_language(row: dict, name: str) -> dict:
     return {lang: row[f"{name}_{lang}"] for lang in LANGUAGES if row.get(f"{name}_{lang}")}
 
 
-def _tables(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
+def from_rows(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
+    """The tables from the rows of release_table_titles and release_table_headers."""
     tables = []
     for row in sorted(titles, key=lambda row: int(row["table_position"])):
         columns = tuple(
@@ -115,36 +114,5 @@ def records(relation: duckdb.DuckDBPyRelation) -> list[dict]:
 
 def read_tables(connection: duckdb.DuckDBPyConnection) -> tuple[Table, ...]:
     """Every table of a release, in order (key_figures first), from the published marts."""
-    return _tables(records(connection.table("marts.release_table_titles")),
-                   records(connection.table("marts.release_table_headers")))
-
-
-def seed_tables() -> tuple[Table, ...]:
-    """The same tables read from the seeds (the models' sources), for code without a
-    warehouse at hand (tests)."""
-    folder = PROJECT_DIR / "seeds" / "labels"
-
-    def rows(name: str) -> list[dict]:
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    words = {lang: {row["label_code"]: row["label"] for row in rows(f"release_labels_{lang}")}
-             for lang in LANGUAGES}
-
-    def label(code: str, name: str) -> dict:
-        return {f"{name}_{lang}": words[lang].get(code) for lang in LANGUAGES}
-
-    titles = [{**row, **label(f"sheet.{row['table_name']}", "sheet_name"),
-               **label(f"title.{row['table_name']}", "title"),
-               **label(f"corner.{row['table_name']}", "corner_label")}
-              for row in rows("release_table_layout")]
-    headers = [{**row, **label(row["header_label_code"], "header"),
-                **label(row["header_group_label_code"], "header_group")}
-               for row in rows("release_column_layout")]
-    return _tables(titles, headers)
-
-
-def __getattr__(name: str):
-    if name == "TABLES":  # the release's tables without the key figures, from the seeds
-        return tuple(table for table in seed_tables() if table.name != "key_figures")
-    raise AttributeError(name)
+    return from_rows(records(connection.table("marts.release_table_titles")),
+                     records(connection.table("marts.release_table_headers")))

@@ -111,13 +111,12 @@ def _template(lang: str) -> jinja2.Template:
     return _environment(lang).get_template(f"key_points_{lang}.md.j2")
 
 
-def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object,
-                        with_banner: bool = True) -> str:
+def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object) -> str:
     """The key points as Markdown in lang: sentences, the figures, the regions with a
-    positive interregional net, notes; a synthetic release's first line is the banner
-    (unless with_banner=False). KzmigError for a language without key points."""
+    positive interregional net, notes; a synthetic release's first line is the banner.
+    KzmigError for a language without key points."""
     text = _template(lang).render(_context(points, lang, build_finished_at))
-    if points.is_synthetic and with_banner:
+    if points.is_synthetic:
         text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
     return text
 
