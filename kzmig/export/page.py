@@ -1,13 +1,7 @@
-"""The release web page, index.html, laid out as BNS's web release: 1. key points (the
-sentences and figures, the charts, the main tables; the people's tables summed up, in full
-in the workbook and the CSVs), 2. dynamic tables, 3. glossary, 4. methodological
-explanations, 5. useful links. No network: no script, no resource from elsewhere; the
-charts are inline SVG (kzmig.export.charts). Labels only: code columns and the releases
-the dynamic tables' years come from stay in the CSVs, a column with one value in every row
-is said once under its table. To fit a 1,280-px window and A4: headers "Group: column"
-become two header rows, a wide dynamic table of a few years is transposed, a long one
-pivoted (PIVOTS). Numbers and dates in the language's format (Babel); nothing computed
-here. Jinja2 escapes every text; only the charts' SVG (escaped by vl-convert) is markup.
+"""The release web page, index.html, laid out as BNS's web release: key points, charts,
+main tables (the people's tables summed up), dynamic tables, glossary, methodology, links.
+Labels only, numbers and dates per language (Babel), inline SVG charts, nothing computed;
+to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS).
 """
 
 from __future__ import annotations
@@ -20,16 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import jinja2
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 
 from kzmig.export import charts
-from kzmig.export.formatting import (LOCALES, MINUS, format_decimal, format_integer,
-                                     format_percent, month_name, period_label,
-                                     round_half_away_from_zero)
+from kzmig.export.formatting import (MINUS, format_date, format_datetime, format_decimal,
+                                     format_integer, format_percent, month_name,
+                                     period_label, round_half_away_from_zero)
 from kzmig.export.tables import SUPPRESSED
 from kzmig.export.texts import (KeyPoints, key_point_sentences, synthetic_banner,
-                                synthetic_note)
+                                synthetic_note, vintage_name)
 from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
@@ -64,12 +56,10 @@ def labels(lang: str) -> dict:
 
 
 def date_text(value: object, lang: str) -> str:
-    """A date or a time as the language writes it (Babel, long form): 1 января 2023 г."""
+    """A date (or an ISO text of one) in the language's long form, a time with it."""
     value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    text = babel_dates.format_date(value, "long", locale=LOCALES[lang])
-    if isinstance(value, dt.datetime) and value.time() != dt.time():
-        text += ", " + babel_dates.format_time(value, "medium", locale=LOCALES[lang])
-    return text
+    timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+    return (format_datetime if timed else format_date)(value, lang)
 
 
 def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
@@ -80,18 +70,16 @@ def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
     if value is None:
         return "–"
     if kind == "int" and isinstance(value, (int, float, Decimal)):
-        return format_integer(int(value), lang) if value == int(value) else (
-            (MINUS if value < 0 else "") + babel_numbers.format_decimal(
-                abs(Decimal(str(value))), format="#,##0.#", locale=LOCALES[lang]))
+        return format_integer(value, lang)
     if kind == "pct" and isinstance(value, (int, float, Decimal)):
         rounded = round_half_away_from_zero(value, 1)
         return (MINUS if rounded < 0 else "") + format_decimal(rounded, lang)
     if kind == "month" and isinstance(value, int):
         return month_name(value, lang)
-    if key.endswith(("_date", "_at")) and value != SUPPRESSED:
+    if kind == "date" and value != SUPPRESSED:
         return date_text(value, lang)
     if key.endswith("release_id") and (match := RELEASE_ID.fullmatch(str(value))):
-        vintage = labels(lang)["vintages"]["preliminary" if match[3] == "p" else "revised"]
+        vintage = vintage_name("preliminary" if match[3] == "p" else "revised", lang)
         return f"{period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
     return str(value)
 
@@ -212,22 +200,12 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
 
 
 def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> HtmlTable:
-    """Origins down, destinations across, the totals first as in the workbook: arrivals
-    from the other regions (the total row), departures to them (the total column); the
-    diagonal empty, a pair without moves 0."""
-    matrix, totals, axis = data.table.matrix, data.axis_totals, data.axis
-    assert matrix is not None and axis is not None and totals is not None
-    keys = [column.key for column in data.table.columns]
-    at = [keys.index(key) for key in (matrix.row_key, matrix.column_key, matrix.value)]
-    values = {(row[at[0]], row[at[1]]): row[at[2]] for row in data.rows}
-    lines = [("total", totals.label, [totals.grand, *totals.columns])] + [
-        ("item", name, [departures] + ["" if origin == destination else
-                                       values.get((origin, destination), 0)
-                                       for destination, _ in axis])
-        for (origin, name), departures in zip(axis, totals.rows)]
-    return _grid(data, caption, words["from_to"],
-                 [(None, name) for name in [totals.label] + [name for _, name in axis]],
-                 lines, data.table.columns[at[2]].kind, lang, kind="matrix")
+    """Origins down, destinations across, the totals first as in the workbook (data.grid);
+    the diagonal empty."""
+    heads, grid = data.grid
+    return _grid(data, caption, words["from_to"], [(None, head) for head in heads],
+                 [(level, label, ["" if value is None else value for value in values])
+                  for level, _, label, values in grid], "int", lang, kind="matrix")
 
 
 def detail_summary(data: TableData, lang: str, period: str) -> dict:
@@ -252,10 +230,26 @@ def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
         value = row[at["figure_value"]]
         if value is None or row[at["unit_code"]] == "pct":
             return format_percent(value, lang, signed=bool(row[at["comparison_release_id"]]))
-        return format_integer(int(value), lang)
+        return format_integer(value, lang)
 
     return [(row[at["figure_name"]], shown(row) or export_words(lang)["not_available"])
             for row in data.rows]
+
+
+def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[dict],
+               lang: str) -> list[tuple[str, str]]:
+    """What the release is (the page's header, the workbook's About): release, period,
+    vintage, cut-off, build, and the vintage of each year of the dynamic tables."""
+    words = labels(lang)
+    return [(words["release"], points.release_id), (words["period"], period),
+            (words["vintage"], vintage_name(points.vintage, lang)),
+            (words["cutoff"], date_text(points.cutoff_at, lang)),
+            (words["built"], date_text(built, lang)),
+            (words["years_from"], "; ".join(
+                f"{year['year']}: {vintage_name(year['source_vintage'], lang)}"
+                + ("" if year["months_covered"] == 12 else
+                   f" ({words['months'].format(n=year['months_covered'])})")
+                for year in years))]
 
 
 def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
@@ -265,15 +259,6 @@ def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
     release's tables in order, the key figures first; built: when the figures were built
     (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
     words = labels(lang)
-    about = [(words["release"], points.release_id), (words["period"], period),
-             (words["vintage"], words["vintages"][points.vintage]),
-             (words["cutoff"], date_text(points.cutoff_at, lang)),
-             (words["built"], date_text(built, lang)),
-             (words["years_from"], "; ".join(
-                 f"{year['year']}: {words['vintages'][year['source_vintage']]}"
-                 + ("" if year["months_covered"] == 12 else
-                    f" ({words['months'].format(n=year['months_covered'])})")
-                 for year in years))]
     figures, *data = data
     main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]
     dynamic = [item for item in data if item.table.dynamic]
@@ -284,7 +269,8 @@ def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     ).get_template("release_page.html.j2").render(
-        lang=lang, words=words, title=words["title"].format(period=period), about=about,
+        lang=lang, words=words, title=words["title"].format(period=period),
+        about=about_rows(points, period, built, years, lang),
         banner=f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None,
         sentences=key_point_sentences(points, lang), figures=key_figures(figures, lang),
         charts=charts.release_charts(points, {item.table.name: item for item in data}, lang,

@@ -1,13 +1,6 @@
-"""The tables of a release: which release table each one shows, under which headers.
-
-Every table is a dbt model published with the marts as `marts.release_<name>`
-(models/release): its rows in `row_order`, `row_level`, labels in each language
-(`<column>_<lang>`), values and each protected count's status. Which tables a release
-shows, in which order, and their words (sheet names, titles, headers and header groups)
-are the models `marts.release_table_titles` and `marts.release_table_headers` (seeds
-`seeds/labels/release_table_layout.csv`, `release_column_layout.csv` and the words of
-`release_labels_<lang>.csv`): `read_tables` reads them. The one step on top is the
-pivot of the origin–destination cells into a matrix (`MATRICES`).
+"""The tables of a release (`marts.release_<name>`, models/release), and under which words:
+read from `marts.release_table_titles` and `marts.release_table_headers` (the labels
+seeds). The one step on top is the origin–destination matrix (`MATRICES`).
 """
 
 from __future__ import annotations
@@ -40,12 +33,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Matrix:
-    """Pivot of a long table: one row per row_key, one column per column_key."""
+    """A long table pivoted: a row per row_key (labelled row_label), a column per column_key."""
 
     row_key: str
     row_label: str
     column_key: str
-    column_label: str
     value: str
     corners: dict = field(default_factory=dict)
 
@@ -55,8 +47,7 @@ class Matrix:
 
 MATRICES = {"interregional_flows": dict(
     row_key="origin_region_code", row_label="origin_region_name",
-    column_key="destination_region_code", column_label="destination_region_name",
-    value="migrants")}
+    column_key="destination_region_code", value="migrants")}
 
 
 @dataclass(frozen=True)
@@ -106,6 +97,15 @@ def from_rows(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
             dynamic=row["is_dynamic"] in (True, "true"),
             matrix=Matrix(**matrix, corners=_by_language(row, "corner_label")) if matrix else None))
     return tuple(tables)
+
+
+def relation(connection: duckdb.DuckDBPyConnection, name: str, **equal
+             ) -> duckdb.DuckDBPyRelation:
+    """marts.<name>: its rows whose columns equal the values given."""
+    rows = connection.table(f"marts.{name}")
+    for column, value in equal.items():
+        rows = rows.filter(duckdb.ColumnExpression(column) == duckdb.ConstantExpression(value))
+    return rows
 
 
 def records(relation: duckdb.DuckDBPyRelation) -> list[dict]:

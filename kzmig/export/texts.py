@@ -1,9 +1,6 @@
-"""The words of the release for its readers, one home per language, all package data in
-templates/: the key points (`key_points_<lang>.md.j2`, Jinja2, fed by one row of
-marts.release_key_points and the regions with a positive interregional net), the export's
-own words (`words_<lang>.toml`: the synthetic banner, vintages, the About rows) and the
-glossary (`glossary_<lang>.toml`). Numbers and dates are formatted by
-kzmig.export.formatting (Babel); nothing here computes a figure.
+"""The words of the release for its readers, one home per language in templates/: the key
+points (`key_points_<lang>.md.j2`), the export's words (`words_<lang>.toml`) and the
+glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
 """
 
 from __future__ import annotations

@@ -345,7 +345,7 @@ def test_the_page_shows_labels_and_formatted_numbers_only(request, release, lang
     assert NOT_FORMATTED[lang].findall(body) == []
     # the vintage agrees with its noun (ru: «Редакция: предварительная»)
     assert re.search(rf"{page.labels(lang)['vintage']}\s+"
-                     rf"{page.labels(lang)['vintages']['preliminary']}\n", body)
+                     rf"{texts.vintage_name('preliminary', lang)}\n", body)
     assert page.labels(lang)["download_csv"] in body
 
 
@@ -564,13 +564,13 @@ def test_the_page_has_its_words_in_english_russian_and_kazakh():
     assert set(page.LABELS) == {"en", "ru", "kk"}
     for lang in page.LABELS:
         assert page.labels(lang).keys() == page.labels("en").keys(), lang
-        words = [*page.labels(lang).values(), *page.labels(lang)["vintages"].values()]
+        words = [*page.labels(lang).values(), *texts.words(lang)["vintages"].values()]
         assert all(text.strip() for text in words if isinstance(text, str)), lang
-        assert page.labels(lang)["vintages"].keys() == texts.words("en")["vintages"].keys()
+        assert texts.words(lang)["vintages"].keys() == texts.words("en")["vintages"].keys()
     assert page.labels("kk")["key_points"] == "Негізгі қорытындылар"  # as key_points.md
     # «Редакция» is feminine; Kazakh puts the object first: «CSV жүктеп алу»
-    assert (page.labels("ru")["vintage"], page.labels("ru")["vintages"]["preliminary"],
-            page.labels("ru")["vintages"]["revised"]) == ("Редакция", "предварительная",
+    assert (page.labels("ru")["vintage"], texts.vintage_name("preliminary", "ru"),
+            texts.vintage_name("revised", "ru")) == ("Редакция", "предварительная",
                                                           "уточнённая")
     assert page.labels("kk")["download_csv"] == "CSV жүктеп алу"
     with pytest.raises(ValueError, match="de"):
@@ -658,9 +658,9 @@ def test_cells_are_in_the_language_format():
     assert page.cell_text(-2500.0, "int", "kk") == f"{formatting.MINUS}2{nbsp}500"
     assert page.cell_text(-0.04, "pct", "en") == "0.0"  # no minus before a zero
     assert page.cell_text(-0.05, "pct", "en") == f"{formatting.MINUS}0.1"
-    assert page.cell_text("2023-01-01", "text", "ru", "population_start_date") == \
+    assert page.cell_text("2023-01-01", "date", "ru") == \
         "1 января 2023\u202fг."
-    assert page.cell_text(dt.date(2023, 1, 1), "text", "kk", "population_end_date") == \
+    assert page.cell_text(dt.date(2023, 1, 1), "date", "kk") == \
         "2023\u202fж. 1 қаңтар"
     assert page.date_text(dt.datetime(2024, 1, 31, 23, 59, 59), "ru") == \
         "31 января 2024\u202fг., 23:59:59"  # CLDR: narrow no-break space
