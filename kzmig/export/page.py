@@ -7,7 +7,6 @@ to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,10 +17,10 @@ import jinja2
 from kzmig.export import charts
 from kzmig.export.formatting import (MINUS, format_date, format_datetime, format_decimal,
                                      format_integer, format_percent, month_name,
-                                     period_label, round_half_away_from_zero)
+                                     round_half_away_from_zero)
 from kzmig.export.tables import SUPPRESSED
-from kzmig.export.texts import (KeyPoints, key_point_sentences, synthetic_banner,
-                                synthetic_note, vintage_name)
+from kzmig.export.texts import (KeyPoints, key_point_sentences, release_label,
+                                synthetic_banner, synthetic_note, vintage_name)
 from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
@@ -45,7 +44,6 @@ PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
           "net_migration_by_region_monthly": ("month", ("net_migration",), "year")}
 HIDDEN = ("source_release_id", "country_group")  # said by the page otherwise
 NUMBERS = ("int", "pct")
-RELEASE_ID = re.compile(r"(\d{4})-(\d{2})-([pr])")
 
 
 def labels(lang: str) -> dict:
@@ -78,10 +76,7 @@ def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
         return month_name(value, lang)
     if kind == "date" and value != SUPPRESSED:
         return date_text(value, lang)
-    if key.endswith("release_id") and (match := RELEASE_ID.fullmatch(str(value))):
-        vintage = vintage_name("preliminary" if match[3] == "p" else "revised", lang)
-        return f"{period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
-    return str(value)
+    return release_label(value, lang) if key.endswith("release_id") else str(value)
 
 
 @dataclass(frozen=True)

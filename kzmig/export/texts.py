@@ -6,6 +6,7 @@ glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import make_dataclass
 from pathlib import Path
@@ -69,6 +70,15 @@ def vintage_name(vintage: str, lang: str) -> str:
     if vintage not in names:
         raise KzmigError(f"no name for the vintage {vintage!r} in language {lang!r}")
     return names[vintage]
+
+
+def release_label(release_id: str, lang: str) -> str:
+    """A release by its period and vintage: '2022-12-r' -> 'January–December 2022, revised'."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-([pr])", str(release_id))
+    if match is None:
+        return str(release_id)
+    vintage = vintage_name("preliminary" if match[3] == "p" else "revised", lang)
+    return f"{formatting.period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
 
 
 def _environment(lang: str) -> jinja2.Environment:

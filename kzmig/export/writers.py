@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from kzmig.export.formatting import month_name
 from kzmig.export.tables import Table
+from kzmig.export.texts import release_label
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
 INTEGER_FORMAT = "#,##0"
@@ -171,32 +172,28 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                     banner: str | None = None) -> None:
     """The title, the header rows (frozen), then one row per release table row."""
     table = data.table
-    shown = [index for index, column in enumerate(table.columns) if column.kind != "code"]
-    columns = [table.columns[index] for index in shown]
-    units = [column.key for column in table.columns].index("unit_code") \
-        if any(column.key == "unit_code" for column in table.columns) else None
+    keys = [column.key for column in table.columns]
+    columns = [column for column in table.columns if column.kind != "code"]
+    units = [row[keys.index("unit_code")] if "unit_code" in keys else "" for row in data.rows]
+    rows = [[release_label(row[keys.index(column.key)], lang)  # a release by its period
+             if column.key.endswith("release_id") and row[keys.index(column.key)]
+             else row[keys.index(column.key)] for column in columns] for row in data.rows]
     sheet = workbook.create_sheet(title=table.sheet(lang))
     top = 2 if banner else 1
-    widths = [0.0] * len(columns)
-    for row in data.rows:
-        for position, index in enumerate(shown):
-            widths[position] = max(widths[position], _shown_width(row[index], columns[position].kind))
-    widths = [min(max(width, min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang),
-                      8) + 3, MAX_WIDTH) for width, column in zip(widths, columns)]
+    widths = [min(max(*(_shown_width(row[at], column.kind) for row in rows), 0,
+                      min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang), 8)
+                  + 3, MAX_WIDTH) for at, column in enumerate(columns)]
     header_rows = _headers(sheet, top + 1, [(column.group(lang), column.header(lang))
                                             for column in columns], widths)
     first = top + 1 + header_rows
-    for offset, row in enumerate(data.rows):
+    for offset, (row, unit) in enumerate(zip(rows, units)):
         level = data.level(offset)
-        lines = max([_lines(row[index], widths[position]) for position, index in enumerate(shown)
-                     if columns[position].kind == "text" and row[index]
-                     and widths[position] >= MAX_WIDTH] + [1])
+        lines = max([_lines(value, width) for value, width, column in zip(row, widths, columns)
+                     if column.kind == "text" and value and width >= MAX_WIDTH] + [1])
         if lines > 1:  # a long label wraps: the row as high as its lines
             sheet.row_dimensions[first + offset].height = LINE_HEIGHT * lines + 2
-        for position, index in enumerate(shown, start=1):
-            column = columns[position - 1]
-            cell = _cell(sheet, first + offset, position, row[index], column.kind, lang,
-                         row[units] if units is not None else "")
+        for position, (value, column) in enumerate(zip(row, columns), start=1):
+            cell = _cell(sheet, first + offset, position, value, column.kind, lang, unit)
             if level != "item":
                 cell.font = BOLD
             text = column.kind in ("text", "month")
