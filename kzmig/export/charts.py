@@ -1,8 +1,6 @@
-"""The charts of the release page: Vega-Altair specifications rendered to inline SVG by
-vl-convert at export time (no network). Data: the item rows of the release's tables
-(Vega-Lite sums a country group itself); chosen here only what drawing needs (the top
-countries, round axis ticks with zero). Each SVG is an accessible image (role, title, desc);
-numbers are in the language's format."""
+"""The page's charts: Vega-Altair rendered to accessible inline SVG by vl-convert (no
+network), from the item rows of the release tables; numbers in the language's format.
+"""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""How figures are shown: numbers, percentages, dates and months per locale by Babel
-(CLDR: en, ru, kk), rounding for display (halves away from zero, only when shown: the
-extract spec), the release's typographic minus. Nothing here derives one figure from
-another. Every language-keyed lookup goes through in_language(), which refuses
-(KzmigError) a language it has no text for, or an empty text: never another language's.
+"""How figures are shown per locale (Babel: en, ru, kk): numbers, percentages, dates,
+months and periods; rounding for display only. in_language() refuses a missing text.
 """
 
 from __future__ import annotations
@@ -67,10 +64,12 @@ def format_date(value, lang: str) -> str:
 
 
 def format_datetime(value, lang: str) -> str:
-    """A timestamp, the locale's medium format (no time zone conversion); a text stays."""
+    """A timestamp: its day as format_date, its time in the locale's medium format (no
+    time zone conversion): '31 января 2024 г., 23:59:59'; a text stays."""
     if not isinstance(value, datetime.date):
         return str(value)
-    return babel_dates.format_datetime(value, "medium", tzinfo=None, locale=_locale(lang))
+    return (f"{format_date(value, lang)}, "
+            f"{babel_dates.format_time(value, 'medium', locale=_locale(lang))}")
 
 
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
@@ -87,9 +86,11 @@ def _signed(value, digits: str, signed: bool = False) -> str:
     return f"+{digits}" if signed and value > 0 else digits
 
 
-def format_integer(value: int, lang: str) -> str:
-    """25399 -> '25,399' (en), '25 399' with a no-break space (ru, kk); the minus sign."""
-    return _signed(value, babel_numbers.format_decimal(abs(int(value)), locale=_locale(lang)))
+def format_integer(value: int | float | Decimal, lang: str) -> str:
+    """25399 -> '25,399' (en), '25 399' with a no-break space (ru, kk); the minus sign; an
+    average population keeps its decimal (19,634,081.5)."""
+    return _signed(value, babel_numbers.format_decimal(
+        abs(Decimal(str(value))), format="#,##0.#", locale=_locale(lang)))
 
 
 def format_decimal(value: Decimal, lang: str) -> str:

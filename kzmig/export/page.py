@@ -1,33 +1,27 @@
-"""The release web page, index.html, laid out as BNS's web release: 1. key points (the
-sentences and figures, the charts, the main tables; the people's tables summed up, in full
-in the workbook and the CSVs), 2. dynamic tables, 3. glossary, 4. methodological
-explanations, 5. useful links. No network: no script, no resource from elsewhere; the
-charts are inline SVG (kzmig.export.charts). Labels only: code columns and the releases
-the dynamic tables' years come from stay in the CSVs, a column with one value in every row
-is said once under its table. To fit a 1,280-px window and A4: headers "Group: column"
-become two header rows, a wide dynamic table of a few years is transposed, a long one
-pivoted (PIVOTS). Numbers and dates in the language's format (Babel); nothing computed
-here. Jinja2 escapes every text; only the charts' SVG (escaped by vl-convert) is markup.
+"""The release web page, index.html, laid out as BNS's web release: key points, charts,
+main tables (the people's tables summed up), dynamic tables, glossary, methodology, links.
+Labels only, numbers and dates per language (Babel), inline SVG charts, nothing computed;
+to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 import jinja2
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 
 from kzmig.export import charts
-from kzmig.export.formatting import (LOCALES, MINUS, format_decimal, format_integer,
-                                     month_name, period_label, round_half_away_from_zero)
+from kzmig.export.formatting import (MINUS, format_date, format_datetime, format_decimal,
+                                     format_integer, format_percent, month_name,
+                                     round_half_away_from_zero)
 from kzmig.export.tables import SUPPRESSED
-from kzmig.export.texts import KeyPoints, synthetic_banner, synthetic_note
+from kzmig.export.texts import (KeyPoints, key_point_sentences, release_label,
+                                synthetic_banner, synthetic_note, vintage_name)
+from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
@@ -50,7 +44,6 @@ PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
           "net_migration_by_region_monthly": ("month", ("net_migration",), "year")}
 HIDDEN = ("source_release_id", "country_group")  # said by the page otherwise
 NUMBERS = ("int", "pct")
-RELEASE_ID = re.compile(r"(\d{4})-(\d{2})-([pr])")
 
 
 def labels(lang: str) -> dict:
@@ -61,12 +54,10 @@ def labels(lang: str) -> dict:
 
 
 def date_text(value: object, lang: str) -> str:
-    """A date or a time as the language writes it (Babel, long form): 1 января 2023 г."""
+    """A date (or an ISO text of one) in the language's long form, a time with it."""
     value = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    text = babel_dates.format_date(value, "long", locale=LOCALES[lang])
-    if isinstance(value, dt.datetime) and value.time() != dt.time():
-        text += ", " + babel_dates.format_time(value, "medium", locale=LOCALES[lang])
-    return text
+    timed = isinstance(value, dt.datetime) and value.time() != dt.time()
+    return (format_datetime if timed else format_date)(value, lang)
 
 
 def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
@@ -77,20 +68,15 @@ def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
     if value is None:
         return "–"
     if kind == "int" and isinstance(value, (int, float, Decimal)):
-        return format_integer(int(value), lang) if value == int(value) else (
-            (MINUS if value < 0 else "") + babel_numbers.format_decimal(
-                abs(Decimal(str(value))), format="#,##0.#", locale=LOCALES[lang]))
+        return format_integer(value, lang)
     if kind == "pct" and isinstance(value, (int, float, Decimal)):
         rounded = round_half_away_from_zero(value, 1)
         return (MINUS if rounded < 0 else "") + format_decimal(rounded, lang)
     if kind == "month" and isinstance(value, int):
         return month_name(value, lang)
-    if key.endswith(("_date", "_at")) and value != SUPPRESSED:
+    if kind == "date" and value != SUPPRESSED:
         return date_text(value, lang)
-    if key.endswith("release_id") and (match := RELEASE_ID.fullmatch(str(value))):
-        vintage = labels(lang)["vintages"]["preliminary" if match[3] == "p" else "revised"]
-        return f"{period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
-    return str(value)
+    return release_label(value, lang) if key.endswith("release_id") else str(value)
 
 
 @dataclass(frozen=True)
@@ -106,23 +92,23 @@ class HtmlTable:
     kind: str = ""
 
 
-def header_rows(headers: list[tuple[str, bool]]) -> list[list[tuple[str, int, int, bool]]]:
-    """Headers 'External: arrivals', 'External: departures' as two rows: 'External' over
-    'arrivals' and 'departures' (the others span both rows)."""
+def header_rows(headers: list[tuple[str | None, str, bool]]
+                ) -> list[list[tuple[str, int, int, bool]]]:
+    """Headers (group, header, numeric) as header rows: a group over its run of columns
+    (the others span both rows), or one row when no header has a group."""
+    two = any(group for group, _, _ in headers)
     top: list[list] = []
-    bottom = []
-    for text, numeric in headers:
-        group, _, sub = text.rpartition(": ")
+    for group, header, numeric in headers:
         if group and top and top[-1][0] == group and top[-1][2] == 1:
             top[-1][1] += 1
         else:
-            top.append([group, 1, 1, True] if group else [sub, 1, 2, numeric])
-        bottom += [(sub[:1].upper() + sub[1:], 1, 1, numeric)] if group else []
-    return [[(text, span, min(rows, 1 + bool(bottom)), numeric)
-             for text, span, rows, numeric in top]] + ([bottom] if bottom else [])
+            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
+    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
+    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
 
 
-def _build(data: TableData, caption: str, headers: list[tuple[str, bool]], rows, lang: str,
+def _build(data: TableData, caption: str, headers: list[tuple[str | None, str, bool]], rows,
+           lang: str,
            kind: str = "", notes: list[str] | None = None, key: str = "") -> HtmlTable:
     return HtmlTable(key or f"table-{data.table.name}", caption, header_rows(headers), rows,
                      f"{data.table.name}.csv", notes or [],
@@ -150,7 +136,8 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     texts = [[cell_text(row[at], column.kind, lang, column.key) for at, column in shown]
              for row in data.rows]
     if table.dynamic and len(shown) > 10 and len(data.rows) <= 8:  # transposed: years across
-        return [_grid(data, caption, shown[0][1].header(lang), [row[0] for row in texts], [
+        return [_grid(data, caption, shown[0][1].header(lang),
+                      [(None, row[0]) for row in texts], [
             ("item", column.header(lang), [row[index] for row in texts], column.kind in NUMBERS)
             for index, (_, column) in enumerate(shown) if index], "text", lang, notes=notes)]
     lead = next((index for index, (_, column) in enumerate(shown)
@@ -158,20 +145,21 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
             for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
-    return [_build(data, caption, [(column.header(lang), column.kind in NUMBERS)
-                                   for _, column in shown], rows, lang, notes=notes)]
+    return [_build(data, caption, [(column.group(lang), column.header(lang),
+                                    column.kind in NUMBERS) for _, column in shown],
+                   rows, lang, notes=notes)]
 
 
-def _grid(data: TableData, caption: str, corner: str, heads: list[str], lines, of: str,
-          lang: str, **build) -> HtmlTable:
-    """A table of labelled rows (level, label, values[, numeric]) under `heads`, the values
-    of kind `of` (or shown already)."""
+def _grid(data: TableData, caption: str, corner: str, heads: list[tuple[str | None, str]],
+          lines, of: str, lang: str, **build) -> HtmlTable:
+    """A table of labelled rows (level, label, values[, numeric]) under `heads` (group,
+    header), the values of kind `of` (or shown already)."""
     rows = [(level, [(label, True, False)] + [
         (value if isinstance(value, str) else cell_text(value, of, lang), False,
          (numeric or [True])[0])
         for value in values]) for level, label, values, *numeric in lines]
-    return _build(data, caption, [(corner, False)] + [(head, True) for head in heads], rows,
-                  lang, **build)
+    return _build(data, caption, [(None, corner, False)] + [(*head, True) for head in heads],
+                  rows, lang, **build)
 
 
 def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
@@ -194,9 +182,10 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
         for chunk in (heads[start:start + size] for start in range(0, len(heads), size)):
             result.append(_grid(
                 data, f"{caption}, {part}" if split else caption,
-                column[table.label].header(lang), [cell_text(head, column[across].kind, lang)
-                + (f": {column[value].header(lang)}" if len(values) > 1 else "")
-                for head in chunk for value in values],
+                column[table.label].header(lang),
+                [(cell_text(head, column[across].kind, lang), column[value].header(lang))
+                 if len(values) > 1 else (None, cell_text(head, column[across].kind, lang))
+                 for head in chunk for value in values],
                 [(level, label, [cells[head][at[value]] if head in cells else None
                                  for head in chunk for value in values])
                  for label, (level, cells) in lines.items()], column[values[0]].kind, lang,
@@ -206,21 +195,12 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
 
 
 def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> HtmlTable:
-    """Origins down, destinations across, the totals first as in the workbook: arrivals
-    from the other regions (the total row), departures to them (the total column); the
-    diagonal empty, a pair without moves 0."""
-    matrix, totals, axis = data.table.matrix, data.axis_totals, data.axis
-    assert matrix is not None and axis is not None and totals is not None
-    keys = [column.key for column in data.table.columns]
-    at = [keys.index(key) for key in (matrix.row_key, matrix.column_key, matrix.value)]
-    values = {(row[at[0]], row[at[1]]): row[at[2]] for row in data.rows}
-    lines = [("total", totals.label, [totals.grand, *totals.columns])] + [
-        ("item", name, [departures] + ["" if origin == destination else
-                                       values.get((origin, destination), 0)
-                                       for destination, _ in axis])
-        for (origin, name), departures in zip(axis, totals.rows)]
-    return _grid(data, caption, words["from_to"], [totals.label] + [name for _, name in axis],
-                 lines, data.table.columns[at[2]].kind, lang, kind="matrix")
+    """Origins down, destinations across, the totals first as in the workbook (data.grid);
+    the diagonal empty."""
+    heads, grid = data.grid
+    return _grid(data, caption, words["from_to"], [(None, head) for head in heads],
+                 [(level, label, ["" if value is None else value for value in values])
+                  for level, _, label, values in grid], "int", lang, kind="matrix")
 
 
 def detail_summary(data: TableData, lang: str, period: str) -> dict:
@@ -236,33 +216,45 @@ def detail_summary(data: TableData, lang: str, period: str) -> dict:
             for header, names in holds]}
 
 
-# The key points: the one place that reads key_points.md.
-def key_points_content(markdown: str) -> tuple[list[str], list[list[str]]]:
-    """The sentences of the key points (the list under the first '## ' heading) and the
-    rows of the first table (the key figures: name, value) of key_points.md."""
-    sections = re.split(r"^#.*$", markdown, flags=re.M)  # 1: key points, 2: figures
-    return (re.findall(r"^- (.*)$", sections[2], re.M), [
-        [cell.strip() for cell in line.strip("| ").split("|")]
-        for line in re.findall(r"^\|.*$", sections[3], re.M)[2:]])
+def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
+    """The rows of the key figures table (name, value) as shown: a change signed, no
+    value as the key points say it."""
+    at = {column.key: index for index, column in enumerate(data.table.columns)}
+
+    def shown(row: tuple) -> str | None:
+        value = row[at["figure_value"]]
+        if value is None or row[at["unit_code"]] == "pct":
+            return format_percent(value, lang, signed=bool(row[at["comparison_release_id"]]))
+        return format_integer(value, lang)
+
+    return [(row[at["figure_name"]], shown(row) or export_words(lang)["not_available"])
+            for row in data.rows]
 
 
-def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: list[TableData],
+def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[dict],
+               lang: str) -> list[tuple[str, str]]:
+    """What the release is (the page's header, the workbook's About): release, period,
+    vintage, cut-off, build, and the vintage of each year of the dynamic tables."""
+    words = labels(lang)
+    return [(words["release"], points.release_id), (words["period"], period),
+            (words["vintage"], vintage_name(points.vintage, lang)),
+            (words["cutoff"], date_text(points.cutoff_at, lang)),
+            (words["built"], date_text(built, lang)),
+            (words["years_from"], "; ".join(
+                f"{year['year']}: {vintage_name(year['source_vintage'], lang)}"
+                + ("" if year["months_covered"] == 12 else
+                   f" ({words['months'].format(n=year['months_covered'])})")
+                for year in years))]
+
+
+def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
               period: str, built: dt.datetime, years: list[dict],
               glossary: list[tuple[str, str | None]], synthetic: bool) -> str:
     """The page as a string (ValueError for a language other than en, ru, kk). data: the
-    release's tables in the order of tables.TABLES; built: when the figures were built
+    release's tables in order, the key figures first; built: when the figures were built
     (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
     words = labels(lang)
-    sentences, figures = key_points_content(key_points_markdown)
-    about = [(words["release"], points.release_id), (words["period"], period),
-             (words["vintage"], words["vintages"][points.vintage]),
-             (words["cutoff"], date_text(points.cutoff_at, lang)),
-             (words["built"], date_text(built, lang)),
-             (words["years_from"], "; ".join(
-                 f"{year['year']}: {words['vintages'][year['source_vintage']]}"
-                 + ("" if year["months_covered"] == 12 else
-                    f" ({words['months'].format(n=year['months_covered'])})")
-                 for year in years))]
+    figures, *data = data
     main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]
     dynamic = [item for item in data if item.table.dynamic]
     monthly = [item for item in dynamic if any(c.key == "month" for c in item.table.columns)]
@@ -272,9 +264,10 @@ def page_html(*, lang: str, points: KeyPoints, key_points_markdown: str, data: l
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
         undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     ).get_template("release_page.html.j2").render(
-        lang=lang, words=words, title=words["title"].format(period=period), about=about,
+        lang=lang, words=words, title=words["title"].format(period=period),
+        about=about_rows(points, period, built, years, lang),
         banner=f"{synthetic_banner(lang)} {synthetic_note(lang)}" if synthetic else None,
-        sentences=sentences, figures=figures,
+        sentences=key_point_sentences(points, lang), figures=key_figures(figures, lang),
         charts=charts.release_charts(points, {item.table.name: item for item in data}, lang,
                                      words, period),
         release_tables=[t for item in main for t in html_tables(item, lang, period, words)],

@@ -1,10 +1,7 @@
-"""`kzmig export`: a release as its readers get it, into DIR/RELEASE_ID/: index.html
-(kzmig.export.page), key_points.md, release.xlsx, one CSV per table and release.json
-(--format sdmx: kzmig.export.sdmx). It opens the last publication of the marts
-(kzmig.publish), reads tables by name and writes files: every figure, row, order, total,
-label, header and protection status is a dbt model (models/release). A synthetic release
-(release_list.has_synthetic_data) says so in every file. A release folder is written into a
-temporary folder renamed into place: never partial.
+"""`kzmig export`: a release as its readers get it, into DIR/RELEASE_ID/ (index.html,
+key_points.md, release.xlsx, a CSV per table, release.json; --format sdmx: SDMX). It reads
+the release tables (models/release) of the last publication by name and writes files; a
+release folder is written into a temporary folder renamed into place: never partial.
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ import duckdb
 
 from kzmig.export import page, texts, writers
 from kzmig.export import tables as release_tables
-from kzmig.export.formatting import format_datetime, period_label
+from kzmig.export.formatting import period_label
 from kzmig.project import PROJECT_DIR, KzmigError, naming_path
 from kzmig.publish import describe, published_path, read_publication
 
@@ -131,10 +128,9 @@ def connect(warehouse: Path | None = None) -> duckdb.DuckDBPyConnection:
 def _rows(connection, name: str, release_id: str | None = None, order: str | None = None,
           **equal) -> list[dict]:
     """The rows of marts.<name> (of one release; columns equal to values), in order."""
-    relation = connection.table(f"marts.{name}")
-    for column, value in (({"release_id": release_id} if release_id else {}) | equal).items():
-        relation = relation.filter(duckdb.ColumnExpression(column) == duckdb.ConstantExpression(value))
-    return release_tables.records(relation.order(order) if order else relation)
+    rows = release_tables.relation(
+        connection, name, **({"release_id": release_id} if release_id else {}), **equal)
+    return release_tables.records(rows.order(order) if order else rows)
 
 
 def _require_marts(connection) -> tuple[release_tables.Table, ...]:
@@ -208,20 +204,20 @@ def _table_data(connection, table: release_tables.Table, lang: str, release_id: 
     # the axis: every region of the release's own year, as the region table lists them
     axis = [(row["region_code"], row[f"region_name_{lang}"]) for row in _rows(
         connection, "release_migration_by_region", release_id, order="row_order", row_level="item")]
-    matrix = table.matrix
+    m = table.matrix
+    value = {(row[m.row_key] if row["row_level"] == "item" else None,
+              row[m.column_key] if row["column_level"] == "item" else None): row[m.value]
+             for row in rows}
+    total = next((row[f"{m.row_label}_{lang}"] for row in rows if row["row_level"] == "total"), "")
+    grid = [("total", None, total, [value.get((None, None), 0), *(
+        value.get((None, code), 0) for code, _ in axis)])] + [
+        ("item", origin, name, [value.get((origin, None), 0), *(
+            None if origin == code else value.get((origin, code), 0) for code, _ in axis)])
+        for origin, name in axis]
     cells = [row for row in rows if row["row_level"] == row["column_level"] == "item"]
-    departures = {row[matrix.row_key]: row[matrix.value] for row in rows
-                  if row["row_level"] == "item" and row["column_level"] == "total"}
-    arrivals = {row[matrix.column_key]: row[matrix.value] for row in rows
-                if row["row_level"] == "total" and row["column_level"] == "item"}
-    grand = next((row for row in rows if row["row_level"] == row["column_level"] == "total"), None)
-    totals = writers.MatrixTotals(
-        label=grand[f"{matrix.row_label}_{lang}"] if grand else "",
-        rows=[departures.get(code, 0) for code, _ in axis],
-        columns=[arrivals.get(code, 0) for code, _ in axis],
-        grand=grand[matrix.value] if grand else 0)
     return writers.TableData(table=table, rows=[_shown_row(table, row, lang) for row in cells],
-                             levels=["item"] * len(cells), axis=axis, axis_totals=totals)
+                             levels=["item"] * len(cells),
+                             grid=([total, *(name for _, name in axis)], grid))
 
 
 def _shown_row(table: release_tables.Table, row: dict, lang: str) -> tuple:
@@ -321,26 +317,14 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
         texts.key_points_markdown(points, lang, build["finished_at"]), encoding="utf-8")
     for item in data:
         writers.write_csv(folder / f"{item.table.name}.csv", item)
-    words = texts.words(lang)["about"]
-    sources = "; ".join(  # e.g. "2021: 2021-12-p; 2023: 2023-09-p (9 months)"
-        f"{year['year']}: {year['source_release_id']}"
-        + ("" if year["months_covered"] == 12 else f" ({year['months_covered']} {words['months']})")
-        for year in years)
-    about = [(words["heading"], None), (words["release"], points.release_id),
-             (words["period"], period), (words["vintage"], texts.vintage_name(points.vintage, lang)),
-             (words["cutoff"], format_datetime(points.cutoff_at, lang)),
-             (words["built"], format_datetime(build["finished_at"], lang)),
-             (words["sources"], sources)]
+    about = [(page.labels(lang)["about"], None),
+             *page.about_rows(points, period, build["finished_at"], years, lang)]
     glossary = texts.GLOSSARY[lang]
     writers.write_workbook(folder / "release.xlsx", data, lang, f"{period} ({points.release_id})",
-                           (words["sheet"], about, glossary),
+                           (texts.words(lang)["sheet"], about, glossary),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
-    # the page: the tables after the key figures; the key points without their banner
-    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points,
-                    key_points_markdown=texts.key_points_markdown(
-                        points, lang, build["finished_at"], with_banner=False),
-                    data=[item for item in data if item.table.name != "key_figures"],
-                    period=period, built=build["finished_at"], years=years, glossary=glossary,
+    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points, data=data, period=period,
+                    built=build["finished_at"], years=years, glossary=glossary,
                     synthetic=points.is_synthetic)
     writers.write_json(folder / "release.json", _release_document(points, data, years, build, lang))
 

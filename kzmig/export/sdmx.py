@@ -1,21 +1,15 @@
-"""`kzmig export --format sdmx`: the main tables of a release as SDMX-CSV 2.0, with their
-data structure, written and read back with the SDMX library sdmx1.
-
-DIR/RELEASE_ID-sdmx/ holds KZ_MIGRATION.csv (SDMX-CSV 2.0.0, one observation per cell of the
-release's own period, a withheld cell with OBS_VALUE NaN) and structure.xml (the SDMX-ML 2.1
-structure message: the data structure DSD_MIGRATION of agency KZ_MIG, version 1.0, the
-dataflow DF_MIGRATION, concepts and code lists). Dimensions: DIMENSIONS and TIME_PERIOD
-(`2023`, or `2023-01-01/P9M` for January–September); measure OBS_VALUE (people); attribute
-CONF_STATUS (SDMX CL_CONF_STATUS: F free, C confidential, D secondary). The observations and
-the code lists are the dbt models `marts.release_sdmx_observations` and
-`marts.release_sdmx_codes` (every key value in its list: a data test of the build); this
-module reads them by name and builds the SDMX objects.
+"""`kzmig export --format sdmx`: DIR/RELEASE_ID-sdmx/ with KZ_MIGRATION.csv (SDMX-CSV 2.0,
+a withheld cell's OBS_VALUE NaN, CONF_STATUS F/C/D) and structure.xml (DSD_MIGRATION of
+KZ_MIG, dataflow DF_MIGRATION), built with sdmx1 from the models release_sdmx_observations
+and release_sdmx_codes, and read back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+from kzmig.export.tables import relation
 
 AGENCY = "KZ_MIG"
 VERSION = "1.0"
@@ -44,13 +38,6 @@ class SdmxRelease:
     structure_message: object  # sdmx.message.StructureMessage
     dataflow: object  # sdmx.model.v21.DataflowDefinition
     dataset: object  # sdmx.model.v21.DataSet
-
-
-def _by_release(connection, name: str, release_id: str):
-    import duckdb
-
-    return connection.table(f"marts.{name}").filter(
-        duckdb.ColumnExpression("release_id") == duckdb.ConstantExpression(release_id))
 
 
 def build(connection, release_id: str) -> SdmxRelease:
@@ -87,7 +74,7 @@ def build(connection, release_id: str) -> SdmxRelease:
         id=DATAFLOW_ID, name="Migration of the population of Kazakhstan", structure=structure,
         **maintainable)
 
-    rows = _by_release(connection, "release_sdmx_observations", release_id).order(
+    rows = relation(connection, "release_sdmx_observations", release_id=release_id).order(
         ", ".join(KEY_COLUMNS)).select(", ".join((*KEY_COLUMNS, "time_period", "obs_value",
                                                  "conf_status"))).fetchall()
     measure = structure.measures[0]

@@ -1,24 +1,15 @@
-"""The tables of a release: which release table each one shows, under which headers.
-
-Every table is a dbt model published with the marts as `marts.release_<name>`
-(models/release): its rows in `row_order`, `row_level`, labels in each language
-(`<column>_<lang>`), values and each protected count's status. Which tables a release
-shows, in which order, and their words (sheet names, titles, headers and header groups)
-are the models `marts.release_table_titles` and `marts.release_table_headers` (seeds
-`seeds/labels/release_table_layout.csv`, `release_column_layout.csv` and the words of
-`release_labels_<lang>.csv`): `read_tables` reads them. The one step on top is the
-pivot of the origin–destination cells into a matrix (`MATRICES`).
+"""The tables of a release (`marts.release_<name>`, models/release), and under which words:
+read from `marts.release_table_titles` and `marts.release_table_headers` (the labels
+seeds). The one step on top is the origin–destination matrix (`MATRICES`).
 """
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 
 import duckdb
 
 from kzmig.export.formatting import in_language
-from kzmig.project import PROJECT_DIR
 
 LANGUAGES = ("en", "ru", "kk")
 SUPPRESSED = "x"  # a withheld count (its status not F)
@@ -42,12 +33,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Matrix:
-    """Pivot of a long table: one row per row_key, one column per column_key."""
+    """A long table pivoted: a row per row_key (labelled row_label), a column per column_key."""
 
     row_key: str
     row_label: str
     column_key: str
-    column_label: str
     value: str
     corners: dict = field(default_factory=dict)
 
@@ -57,8 +47,7 @@ class Matrix:
 
 MATRICES = {"interregional_flows": dict(
     row_key="origin_region_code", row_label="origin_region_name",
-    column_key="destination_region_code", column_label="destination_region_name",
-    value="migrants")}
+    column_key="destination_region_code", value="migrants")}
 
 
 @dataclass(frozen=True)
@@ -90,7 +79,8 @@ def _by_language(row: dict, name: str) -> dict:
     return {lang: row[f"{name}_{lang}"] for lang in LANGUAGES if row.get(f"{name}_{lang}")}
 
 
-def _tables(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
+def from_rows(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
+    """The tables from the rows of release_table_titles and release_table_headers."""
     tables = []
     for row in sorted(titles, key=lambda row: int(row["table_position"])):
         columns = tuple(
@@ -109,42 +99,20 @@ def _tables(titles: list[dict], headers: list[dict]) -> tuple[Table, ...]:
     return tuple(tables)
 
 
+def relation(connection: duckdb.DuckDBPyConnection, name: str, **equal
+             ) -> duckdb.DuckDBPyRelation:
+    """marts.<name>: its rows whose columns equal the values given."""
+    rows = connection.table(f"marts.{name}")
+    for column, value in equal.items():
+        rows = rows.filter(duckdb.ColumnExpression(column) == duckdb.ConstantExpression(value))
+    return rows
+
+
 def records(relation: duckdb.DuckDBPyRelation) -> list[dict]:
     return [dict(zip(relation.columns, row)) for row in relation.fetchall()]
 
 
 def read_tables(connection: duckdb.DuckDBPyConnection) -> tuple[Table, ...]:
     """Every table of a release, in order (key_figures first), from the published marts."""
-    return _tables(records(connection.table("marts.release_table_titles")),
-                   records(connection.table("marts.release_table_headers")))
-
-
-def seed_tables() -> tuple[Table, ...]:
-    """The same tables read from the seeds (the models' sources), for code without a
-    warehouse at hand (tests)."""
-    folder = PROJECT_DIR / "seeds" / "labels"
-
-    def rows(name: str) -> list[dict]:
-        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
-            return list(csv.DictReader(handle))
-
-    words = {lang: {row["label_code"]: row["label"] for row in rows(f"release_labels_{lang}")}
-             for lang in LANGUAGES}
-
-    def label(code: str, name: str) -> dict:
-        return {f"{name}_{lang}": words[lang].get(code) for lang in LANGUAGES}
-
-    titles = [{**row, **label(f"sheet.{row['table_name']}", "sheet_name"),
-               **label(f"title.{row['table_name']}", "title"),
-               **label(f"corner.{row['table_name']}", "corner_label")}
-              for row in rows("release_table_layout")]
-    headers = [{**row, **label(row["header_label_code"], "header"),
-                **label(row["header_group_label_code"], "header_group")}
-               for row in rows("release_column_layout")]
-    return _tables(titles, headers)
-
-
-def __getattr__(name: str):
-    if name == "TABLES":  # the release's tables without the key figures, from the seeds
-        return tuple(table for table in seed_tables() if table.name != "key_figures")
-    raise AttributeError(name)
+    return from_rows(records(connection.table("marts.release_table_titles")),
+                     records(connection.table("marts.release_table_headers")))

@@ -1,14 +1,12 @@
-"""The words of the release for its readers, one home per language, all package data in
-templates/: the key points (`key_points_<lang>.md.j2`, Jinja2, fed by one row of
-marts.release_key_points and the regions with a positive interregional net), the export's
-own words (`words_<lang>.toml`: the synthetic banner, vintages, the About rows) and the
-glossary (`glossary_<lang>.toml`). Numbers and dates are formatted by
-kzmig.export.formatting (Babel); nothing here computes a figure.
+"""The words of the release for its readers, one home per language in templates/: the key
+points (`key_points_<lang>.md.j2`), the export's words (`words_<lang>.toml`) and the
+glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import make_dataclass
 from pathlib import Path
@@ -74,6 +72,15 @@ def vintage_name(vintage: str, lang: str) -> str:
     return names[vintage]
 
 
+def release_label(release_id: str, lang: str) -> str:
+    """A release by its period and vintage: '2022-12-r' -> 'January–December 2022, revised'."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-([pr])", str(release_id))
+    if match is None:
+        return str(release_id)
+    vintage = vintage_name("preliminary" if match[3] == "p" else "revised", lang)
+    return f"{formatting.period_label(int(match[1]), int(match[2]), lang)}, {vintage}"
+
+
 def _environment(lang: str) -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=False, trim_blocks=True,
@@ -111,13 +118,12 @@ def _template(lang: str) -> jinja2.Template:
     return _environment(lang).get_template(f"key_points_{lang}.md.j2")
 
 
-def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object,
-                        with_banner: bool = True) -> str:
+def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object) -> str:
     """The key points as Markdown in lang: sentences, the figures, the regions with a
-    positive interregional net, notes; a synthetic release's first line is the banner
-    (unless with_banner=False). KzmigError for a language without key points."""
+    positive interregional net, notes; a synthetic release's first line is the banner.
+    KzmigError for a language without key points."""
     text = _template(lang).render(_context(points, lang, build_finished_at))
-    if points.is_synthetic and with_banner:
+    if points.is_synthetic:
         text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
     return text
 

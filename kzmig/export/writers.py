@@ -1,11 +1,6 @@
-"""Writing the files of a release: CSV, the workbook and release.json. Shaping only.
-
-The workbook is laid out as BNS's spreadsheets: the key figures first, a sheet per table
-with its title, two-level headers (a group cell merged over its columns, a header without
-a group merged over both rows), labels only (a code column is in the CSV alone), dates as
-dates, and a print set-up on every sheet (A4 landscape, fit to the page width, the title
-and header rows repeated on every page); row heights and column widths from the texts, so
-that nothing overlaps when LibreOffice or Excel draws it.
+"""Writing a release's CSV files, workbook and release.json. The workbook as BNS's
+spreadsheets: key figures first, a sheet per table with two-level headers, labels only,
+dates as dates, row heights and widths from the texts, a print set-up on every sheet.
 """
 
 from __future__ import annotations
@@ -25,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from kzmig.export.formatting import month_name
 from kzmig.export.tables import Table
+from kzmig.export.texts import release_label
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
 INTEGER_FORMAT = "#,##0"
@@ -41,22 +37,13 @@ BANNER_FONT = Font(bold=True, color="FFFFFF", size=12)
 
 
 @dataclass
-class MatrixTotals:
-    """The totals of an origin-destination matrix, as its release table holds them."""
-
-    label: str  # the label of the total row and column, in the release's language
-    rows: list[int]  # per origin (the axis order): its departures to the other regions
-    columns: list[int]  # per destination: its arrivals from the other regions
-    grand: int  # all moves between regions
-
-
-@dataclass
 class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
-    axis: list[tuple[str, str]] | None = None  # (code, name) of a matrix's rows and columns
     levels: list[str] | None = None  # per row: 'total', 'subtotal' or 'item'
-    axis_totals: MatrixTotals | None = None  # a matrix's row, column and grand totals
+    # a matrix: its heads (the total, then the regions) and rows (level, code, label,
+    # values: the total first, None on the diagonal)
+    grid: tuple[list[str], list[tuple[str, str | None, str, list]]] | None = None
 
     def level(self, index: int) -> str:
         return self.levels[index] if self.levels is not None else "item"
@@ -185,32 +172,28 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                     banner: str | None = None) -> None:
     """The title, the header rows (frozen), then one row per release table row."""
     table = data.table
-    shown = [index for index, column in enumerate(table.columns) if column.kind != "code"]
-    columns = [table.columns[index] for index in shown]
-    units = [column.key for column in table.columns].index("unit_code") \
-        if any(column.key == "unit_code" for column in table.columns) else None
+    keys = [column.key for column in table.columns]
+    columns = [column for column in table.columns if column.kind != "code"]
+    units = [row[keys.index("unit_code")] if "unit_code" in keys else "" for row in data.rows]
+    rows = [[release_label(row[keys.index(column.key)], lang)  # a release by its period
+             if column.key.endswith("release_id") and row[keys.index(column.key)]
+             else row[keys.index(column.key)] for column in columns] for row in data.rows]
     sheet = workbook.create_sheet(title=table.sheet(lang))
     top = 2 if banner else 1
-    widths = [0.0] * len(columns)
-    for row in data.rows:
-        for position, index in enumerate(shown):
-            widths[position] = max(widths[position], _shown_width(row[index], columns[position].kind))
-    widths = [min(max(width, min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang),
-                      8) + 3, MAX_WIDTH) for width, column in zip(widths, columns)]
+    widths = [min(max(*(_shown_width(row[at], column.kind) for row in rows), 0,
+                      min(len(column.header(lang)), HEADER_WIDTH), _longest_word(column, lang), 8)
+                  + 3, MAX_WIDTH) for at, column in enumerate(columns)]
     header_rows = _headers(sheet, top + 1, [(column.group(lang), column.header(lang))
                                             for column in columns], widths)
     first = top + 1 + header_rows
-    for offset, row in enumerate(data.rows):
+    for offset, (row, unit) in enumerate(zip(rows, units)):
         level = data.level(offset)
-        lines = max([_lines(row[index], widths[position]) for position, index in enumerate(shown)
-                     if columns[position].kind == "text" and row[index]
-                     and widths[position] >= MAX_WIDTH] + [1])
+        lines = max([_lines(value, width) for value, width, column in zip(row, widths, columns)
+                     if column.kind == "text" and value and width >= MAX_WIDTH] + [1])
         if lines > 1:  # a long label wraps: the row as high as its lines
             sheet.row_dimensions[first + offset].height = LINE_HEIGHT * lines + 2
-        for position, index in enumerate(shown, start=1):
-            column = columns[position - 1]
-            cell = _cell(sheet, first + offset, position, row[index], column.kind, lang,
-                         row[units] if units is not None else "")
+        for position, (value, column) in enumerate(zip(row, columns), start=1):
+            cell = _cell(sheet, first + offset, position, value, column.kind, lang, unit)
             if level != "item":
                 cell.font = BOLD
             text = column.kind in ("text", "month")
@@ -224,36 +207,26 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
 
 def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                      banner: str | None = None) -> None:
-    """Origin regions down, destination regions across, the totals first (the total row:
-    each destination's arrivals; the total column: each origin's departures; all moves in
-    the corner). A pair without moves shows 0; the diagonal stays empty."""
-    table, matrix, totals = data.table, data.table.matrix, data.axis_totals
-    assert matrix is not None and data.axis is not None and totals is not None
-    keys = [column.key for column in table.columns]
-    row_at, column_at, value_at = (keys.index(matrix.row_key), keys.index(matrix.column_key),
-                                   keys.index(matrix.value))
-    values = {(row[row_at], row[column_at]): row[value_at] for row in data.rows}
+    """Origin regions down, destination regions across, the totals first (data.grid);
+    the diagonal empty."""
+    table, (heads, grid) = data.table, data.grid
     sheet = workbook.create_sheet(title=table.sheet(lang))
     top = 2 if banner else 1
-    names = [name for _, name in data.axis]
-    widths = [10.0, float(min(max(len(name) for name in [matrix.corner(lang), totals.label, *names]) + 2,
-                              MAX_WIDTH))] + [12.0] * (len(names) + 1)
-    headers = [table.columns[row_at].header(lang), matrix.corner(lang), totals.label, *names]
-    _headers(sheet, top + 1, [(None, header) for header in headers], widths)
-    for column in range(3, len(headers) + 1):  # the regions across, written upwards
+    corner, code = table.matrix.corner(lang), table.columns[0].header(lang)
+    widths = [10.0, float(min(max(map(len, [corner, *heads])) + 2, MAX_WIDTH))
+              ] + [12.0] * len(heads)
+    _headers(sheet, top + 1, [(None, head) for head in [code, corner, *heads]], widths)
+    for column in range(3, len(heads) + 3):  # the regions across, written upwards
         sheet.cell(row=top + 1, column=column).alignment = Alignment(
             text_rotation=90, wrap_text=True, vertical="bottom", horizontal="center")
-    sheet.row_dimensions[top + 1].height = 6.5 * min(max(map(len, headers[2:])), 40) + 10
-    first = top + 2
-    for column, value in enumerate([None, totals.label, totals.grand, *totals.columns], start=1):
-        _cell(sheet, first, column, value, "int", lang).font = BOLD
-    for row, ((origin, name), departures) in enumerate(zip(data.axis, totals.rows), start=first + 1):
-        sheet.cell(row=row, column=1, value=origin)
-        sheet.cell(row=row, column=2, value=name).alignment = Alignment(indent=1)
-        _cell(sheet, row, 3, departures, "int", lang).font = BOLD
-        for column, (destination, _) in enumerate(data.axis, start=4):
-            if origin != destination:
-                _cell(sheet, row, column, values.get((origin, destination), 0), "int", lang)
+    sheet.row_dimensions[top + 1].height = 6.5 * min(max(map(len, heads)), 40) + 10
+    for row, (level, code, label, values) in enumerate(grid, start=top + 2):
+        sheet.cell(row=row, column=1, value=code)
+        sheet.cell(row=row, column=2, value=label).alignment = Alignment(indent=level == "item")
+        for column, value in enumerate(values, start=3):
+            cell = _cell(sheet, row, column, value, "int", lang)
+            if level == "total" or column == 3:  # the totals
+                cell.font = BOLD
     _frame(sheet, top, table.title(lang, period), widths, 1, 2, banner)
 
 

@@ -7,6 +7,7 @@ touch the user's warehouse and several builds can coexist.
 from __future__ import annotations
 
 import contextlib
+import csv
 import os
 import shutil
 import time
@@ -16,6 +17,7 @@ from unittest import mock
 import duckdb
 import pytest
 
+from kzmig.export import tables
 from kzmig.project import PROJECT_DIR
 
 FIXTURES_DIR = PROJECT_DIR / "tests" / "fixtures"
@@ -60,6 +62,35 @@ def copy_warehouse(source: Path, workdir: Path) -> Path:
     shutil.copyfile(source, target)
     shutil.copyfile(published_path(source), published_path(target))
     return target
+
+
+def seed_tables() -> tuple[tables.Table, ...]:
+    """The release's tables as the seeds define them (the sources of
+    marts.release_table_titles and release_table_headers), for tests without a warehouse."""
+    folder = PROJECT_DIR / "seeds" / "labels"
+
+    def rows(name: str) -> list[dict]:
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    words = {lang: {row["label_code"]: row["label"] for row in rows(f"release_labels_{lang}")}
+             for lang in tables.LANGUAGES}
+
+    def label(code: str, name: str) -> dict:
+        return {f"{name}_{lang}": words[lang].get(code) for lang in tables.LANGUAGES}
+
+    titles = [{**row, **label(f"sheet.{row['table_name']}", "sheet_name"),
+               **label(f"title.{row['table_name']}", "title"),
+               **label(f"corner.{row['table_name']}", "corner_label")}
+              for row in rows("release_table_layout")]
+    headers = [{**row, **label(row["header_label_code"], "header"),
+                **label(row["header_group_label_code"], "header_group")}
+               for row in rows("release_column_layout")]
+    return tables.from_rows(titles, headers)
+
+
+# the release's tables after the key figures, as the seeds define them
+RELEASE_TABLES = tuple(table for table in seed_tables() if table.name != "key_figures")
 
 
 def query(database: Path, sql: str, parameters: list | None = None) -> list[tuple]:

@@ -43,7 +43,7 @@ from kzmig.export import tables as release_tables
 from kzmig.project import PROJECT_DIR, KzmigError
 from kzmig.publish import published_path
 
-from conftest import FIXTURES_DIR, build_warehouse, copy_warehouse, query
+from conftest import RELEASE_TABLES, FIXTURES_DIR, build_warehouse, copy_warehouse, query, seed_tables
 
 RELEASE = "2023-12-p"
 FIXTURE_LANDING = FIXTURES_DIR / "landing_csv"
@@ -515,6 +515,9 @@ SHEET_QUERIES = {
 }
 
 
+RELEASE_ID = re.compile(r"\d{4}-\d{2}-[pr]")
+
+
 def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str) -> None:
     assert len(sheet_rows) == len(mart_rows), sheet
     for index, (got, want) in enumerate(zip(sheet_rows, mart_rows)):
@@ -526,13 +529,17 @@ def assert_same_rows(sheet_rows: list[tuple], mart_rows: list[tuple], sheet: str
                 # a stored 0.0 reads back as the integer 0
                 assert isinstance(cell, (int, float)) and cell == pytest.approx(value, rel=1e-12), \
                     (sheet, index, column)
+            elif isinstance(value, str) and RELEASE_ID.fullmatch(value):
+                # a release by its period and vintage (the CSV and the mart keep its id)
+                assert cell in {texts.release_label(value, lang) for lang in tables.LANGUAGES}, \
+                    (sheet, index, column, cell, value)
             else:
                 assert cell == value, (sheet, index, column, cell, value)
 
 
 PEOPLE_TABLE_NAMES = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
                       "migration_by_reason", "external_migration_by_citizenship")
-SHEET_TABLES = {table.sheet("en"): table.name for table in release_tables.TABLES}
+SHEET_TABLES = {table.sheet("en"): table.name for table in RELEASE_TABLES}
 
 
 def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_warehouse):
@@ -561,7 +568,7 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
             assert len(rows) == len(row_levels), sheet_name
             # the rows of the marts: all of them in a table without summed totals (the
             # intensity table's Republic row is the mart's own)
-            summed = bool(release_tables.TABLES[[t.name for t in release_tables.TABLES].index(
+            summed = bool(RELEASE_TABLES[[t.name for t in RELEASE_TABLES].index(
                 SHEET_TABLES[sheet_name])].label)
             items = [row for row, level in zip(rows, row_levels) if level == "item" or not summed]
             assert items, sheet_name
@@ -597,7 +604,7 @@ def test_every_sheet_of_the_workbook_equals_the_marts(exported, calibrated_wareh
         checked.add("Interregional flows")
 
     # the people's tables, with their withheld cells: tests/python/test_people.py
-    checked |= {table.sheet("en") for table in release_tables.TABLES
+    checked |= {table.sheet("en") for table in RELEASE_TABLES
                 if table.name in PEOPLE_TABLE_NAMES}
 
     # the key figures first: marts.release_key_figures, figure by figure
@@ -647,7 +654,7 @@ def test_a_query_of_a_published_release_table_gives_what_the_workbook_shows(
     workbook = openpyxl.load_workbook(exported[lang] / "release.xlsx")
     published = published_path(calibrated_warehouse)
     for name, columns in RELEASE_TABLE_COLUMNS.items():
-        table = next(table for table in release_tables.TABLES if table.name == name)
+        table = next(table for table in RELEASE_TABLES if table.name == name)
         with duckdb.connect(str(published), read_only=True) as connection:
             cursor = connection.execute(
                 f"select * from marts.release_{name} where release_id = ? order by row_order",
@@ -689,8 +696,8 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
                  for lang in ("en", "ru", "kk")}
     counts = {lang: len(workbook.sheetnames) for lang, workbook in workbooks.items()}
     # the key figures, every table, the glossary
-    assert counts["en"] == counts["ru"] == counts["kk"] == len(tables.TABLES) + 2, counts
-    for position, table in enumerate(tables.TABLES, start=1):
+    assert counts["en"] == counts["ru"] == counts["kk"] == len(RELEASE_TABLES) + 2, counts
+    for position, table in enumerate(RELEASE_TABLES, start=1):
         sheets = {lang: workbook.worksheets[position] for lang, workbook in workbooks.items()}
         assert {lang: sheet.title for lang, sheet in sheets.items()} == {
             lang: table.sheet(lang) for lang in sheets}
@@ -708,13 +715,13 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
     # the total row each language's label of the Republic
     for lang, workbook in workbooks.items():
         names = region_names_in_force(calibrated_warehouse, "2023-12-31", lang)
-        rows = sheet_rows(workbook[tables.TABLES[0].sheet(lang)])
-        row_levels = levels(exported[lang], tables.TABLES[0].name)
+        rows = sheet_rows(workbook[RELEASE_TABLES[0].sheet(lang)])
+        row_levels = levels(exported[lang], RELEASE_TABLES[0].name)
         items = [row for row, level in zip(rows, row_levels) if level == "item"]
         assert items and all(row[1] == names[row[0]] for row in items), lang
         assert [row[1] for row, level in zip(rows, row_levels) if level == "total"] == [
             release_labels(lang)["republic"]]
-    kazakh = sheet_rows(workbooks["kk"][tables.TABLES[0].sheet("kk")])
+    kazakh = sheet_rows(workbooks["kk"][RELEASE_TABLES[0].sheet("kk")])
     assert [row[1] for row in kazakh[:2]] == ["Қазақстан Республикасы", "Абай облысы"]
 
     # the key points tables: the same values, written the way of each language
@@ -725,7 +732,7 @@ def test_the_three_languages_show_the_same_figures(exported, calibrated_warehous
     assert len(figures["en"]) == 10
 
     # the CSV files: the same rows but for the words in the language (names, labels)
-    for table in tables.TABLES:
+    for table in RELEASE_TABLES:
         csv_rows = {lang: read_csv(exported[lang] / f"{table.name}.csv") for lang in exported}
         name_columns = {index for index, key in enumerate(csv_rows["en"][0])
                         if key.endswith("_name") or key in ("country_group", "population_basis")}
@@ -749,7 +756,7 @@ def valid_sheet_name(name: str) -> bool:
 
 
 def test_every_header_sheet_name_and_title_has_a_kazakh_text():
-    for table in tables.seed_tables():
+    for table in seed_tables():
         assert table.sheet("kk") and table.title("kk", "{period}"), table.name
         assert valid_sheet_name(table.sheet("kk")), table.sheet("kk")
         # {period} where the English title has it, and nowhere else
@@ -767,7 +774,7 @@ def test_every_header_sheet_name_and_title_has_a_kazakh_text():
         if table.matrix is not None:
             assert table.matrix.corner("kk") == "Қайдан \\ қайда"
     for lang in tables.LANGUAGES:
-        names = [table.sheet(lang) for table in tables.TABLES]
+        names = [table.sheet(lang) for table in RELEASE_TABLES]
         assert len(set(names)) == len(names), lang
         assert all(valid_sheet_name(name) for name in names), lang
     assert tables.LANGUAGES == ("en", "ru", "kk")
@@ -795,7 +802,7 @@ def test_the_kazakh_workbook_names_its_sheets_validly_and_carries_the_glossary(e
     assert "Шығарылым туралы" in cells and RELEASE in cells and "алдын ала" in cells
     assert "2023\u00a0жылғы қаңтар–желтоқсан" in cells
     assert "Көші-қон сальдосы" in cells and "Халықтың көші-қоны" in cells
-    sheet = workbook[tables.TABLES[0].sheet("kk")]
+    sheet = workbook[RELEASE_TABLES[0].sheet("kk")]
     title = sheet.cell(row=2, column=1).value  # below the synthetic banner
     assert title == ("Халықтың өңірлер бойынша көші-қоны, 2023\u00a0жылғы қаңтар–желтоқсан "
                      f"({RELEASE}), адам")
@@ -849,7 +856,7 @@ def test_every_total_and_subtotal_row_is_the_sum_of_its_parts(exported):
     for lang, folder in exported.items():
         workbook = openpyxl.load_workbook(folder / "release.xlsx")
         for sheet_name, (keys, counts, shares) in TOTALLED.items():
-            table = next(table for table in release_tables.TABLES if table.sheet("en") == sheet_name)
+            table = next(table for table in RELEASE_TABLES if table.sheet("en") == sheet_name)
             rows = sheet_rows(workbook[table.sheet(lang)])
             row_levels = levels(folder, table.name)
             found = blocks(rows, row_levels, keys)
@@ -946,7 +953,7 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
     annual = {row[0]: row for row in sheet_rows(workbook["Annual external"])}
     assert annual[2023][1:4] == (key_points["arrivals"], key_points["departures"],
                                  key_points["net_migration"])
-    assert annual[2023][-1] == RELEASE
+    assert annual[2023][-1] == texts.release_label(RELEASE, "en")
     header, *rows = read_csv(exported["en"] / "external_migration_annual.csv")
     own_year = next(dict(zip(header, row)) for row in rows if row[1] == "2023")
     assert [int(own_year[name]) for name in key_points] == list(key_points.values())
@@ -960,7 +967,9 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
     for year, row in annual.items():
         if year == 2023:
             continue
-        source = row[-1]
+        source = next(dict(zip(header, line)) for line in rows
+                      if line[1] == str(year))["source_release_id"]
+        assert row[-1] == texts.release_label(source, "en")  # the workbook names it
         source_year, source_cutoff, arrivals, departures = query(calibrated_warehouse, """
             select period_year, cutoff_at, arrivals, departures from marts.release_key_points
             where release_id = ? and period_end_month = 12""", [source])[0]
@@ -968,7 +977,7 @@ def test_the_dynamic_tables_agree_with_the_key_points_of_the_release(exported, c
             select cutoff_at from marts.release_key_points where release_id = ?""", [RELEASE])[0][0]
         assert (source_year, row[1], row[2]) == (year, arrivals, departures)
         assert source_cutoff <= release_cutoff
-    assert annual[2022][-1] == "2022-12-r"  # the revised 2022 was out by January 2024
+    assert annual[2022][-1] == "January–December 2022, revised"  # out by January 2024
 
 
 # --- intensity per 1,000 population: one basis per table, the figures of the seed --------
@@ -1101,8 +1110,8 @@ def test_the_release_shows_intensity_with_its_basis(exported, calibrated_warehou
             assert row[7] == datetime.datetime(2023, 1, 1)  # a date, stored as a date
 
         annual = {row[0]: row for row in sheet_rows(workbook[annual_sheet])}
-        columns = [column.key for column in release_tables.TABLES[
-            [table.name for table in release_tables.TABLES].index("external_migration_annual")].columns]
+        columns = [column.key for column in RELEASE_TABLES[
+            [table.name for table in RELEASE_TABLES].index("external_migration_annual")].columns]
         year_2022 = dict(zip(columns, annual[2022]))
         assert isinstance(year_2022["external_net_migration_per_1000_average_population"], float)
         assert year_2022["population_basis"] == names["average_annual"]
@@ -1512,9 +1521,9 @@ def test_an_unknown_language_or_a_missing_text_is_refused_not_replaced():
                  lambda: formatting.period_label(2023, 12, "de"),
                  lambda: formatting.period_label(2023, 12, "en", case="locative"),
                  lambda: formatting.period_label(2023, 12, "kk", case="prepositional"),
-                 lambda: tables.TABLES[0].sheet("de"),
-                 lambda: tables.TABLES[0].title("de", "P"),
-                 lambda: tables.TABLES[0].columns[0].header("de"),
+                 lambda: RELEASE_TABLES[0].sheet("de"),
+                 lambda: RELEASE_TABLES[0].title("de", "P"),
+                 lambda: RELEASE_TABLES[0].columns[0].header("de"),
                  lambda: texts.vintage_name("preliminary", "de"),
                  lambda: texts.vintage_name("final", "kk")):
         with pytest.raises(KzmigError):

@@ -18,12 +18,12 @@ from kzmig.export import tables as release_tables
 from kzmig.export import writers
 from kzmig.project import PROJECT_DIR
 
-from conftest import query
+from conftest import RELEASE_TABLES, query
 
 RELEASE = "2023-12-p"
 PEOPLE_MARTS = ("migration_by_sex_and_age_annual", "migration_by_reason_annual",
                 "external_migration_by_citizenship_annual")
-PROTECTED = {table.name: table for table in release_tables.TABLES if table.name in (
+PROTECTED = {table.name: table for table in RELEASE_TABLES if table.name in (
     "migration_by_sex_and_age", "migration_by_sex_and_working_age", "migration_by_reason",
     "external_migration_by_citizenship")}
 # the words the release tables show in English (the seed release_labels_en)

@@ -42,7 +42,7 @@ from kzmig.export import charts, formatting, page, tables, texts, writers
 from kzmig.project import PROJECT_DIR
 from kzmig.publish import published_path
 
-from conftest import query
+from conftest import RELEASE_TABLES, query, seed_tables
 from headless_chromium import CONSOLE_EVENTS, REQUEST_EVENT, Browser, find_chromium
 
 RELEASE = "2023-12-p"
@@ -345,7 +345,7 @@ def test_the_page_shows_labels_and_formatted_numbers_only(request, release, lang
     assert NOT_FORMATTED[lang].findall(body) == []
     # the vintage agrees with its noun (ru: «Редакция: предварительная»)
     assert re.search(rf"{page.labels(lang)['vintage']}\s+"
-                     rf"{page.labels(lang)['vintages']['preliminary']}\n", body)
+                     rf"{texts.vintage_name('preliminary', lang)}\n", body)
     assert page.labels(lang)["download_csv"] in body
 
 
@@ -382,7 +382,7 @@ def test_the_page_loads_offline_without_console_messages(rendered, lang):
     assert external == [page.labels(lang)["bns_url"]]
     linked = {link["url"] for link in shown_page["links"]}
     assert {"release.xlsx", "key_points.md", "release.json",
-            *(f"{table.name}.csv" for table in tables.TABLES)} <= linked
+            *(f"{table.name}.csv" for table in RELEASE_TABLES)} <= linked
 
 
 @pytest.mark.parametrize("lang", languages())
@@ -416,10 +416,11 @@ def test_the_page_is_accessible_and_prints(rendered, lang):
         assert all(len(row["cells"]) == len(table["columnHeaders"]) for row in table["rows"])
         assert all(row["rowHeaders"] and set(row["rowHeaders"]) == {"row"}
                    for row in table["rows"]), table["id"]
-    # the region table's headers in two rows: "External" over its arrivals, departures, net
+    # the region table's headers in two rows, the groups of the seeds: all moves, external
+    # and interregional each over its arrivals, departures, net (intraregional: one column)
     region = next(table for table in shown_page["tables"]
                   if table["id"] == "table-migration_by_region")
-    assert region["groupScopes"] == ["colgroup"] * 2
+    assert region["groupScopes"] == ["colgroup"] * 3
     # printed: no navigation, headers repeated on every page, tables, charts kept whole,
     # each part of the release from a new page
     assert shown_page["print"] == {"nav": "none", "thead": "table-header-group",
@@ -465,11 +466,11 @@ def test_every_table_of_the_page_shows_its_csv(request, release, lang):
     shown_page = pages(request, release)[lang]
     folder = shown_page["folder"]
     by_id = {table["id"]: table for table in shown_page["tables"]}
-    for table in (table for table in tables.TABLES if table.name in page.DETAIL):
+    for table in (table for table in RELEASE_TABLES if table.name in page.DETAIL):
         assert not any(key.startswith(f"table-{table.name}") for key in by_id), table.name
         assert f"«{table.sheet(lang)}»" in shown_page["body"] or \
             f"“{table.sheet(lang)}”" in shown_page["body"], table.name  # summed up, linked
-    for table in tables.TABLES:
+    for table in RELEASE_TABLES:
         if table.name in page.DETAIL:
             continue
         rows = csv_rows(folder, table)
@@ -563,13 +564,13 @@ def test_the_page_has_its_words_in_english_russian_and_kazakh():
     assert set(page.LABELS) == {"en", "ru", "kk"}
     for lang in page.LABELS:
         assert page.labels(lang).keys() == page.labels("en").keys(), lang
-        words = [*page.labels(lang).values(), *page.labels(lang)["vintages"].values()]
+        words = [*page.labels(lang).values(), *texts.words(lang)["vintages"].values()]
         assert all(text.strip() for text in words if isinstance(text, str)), lang
-        assert page.labels(lang)["vintages"].keys() == texts.VINTAGE_NAMES["en"].keys()
+        assert texts.words(lang)["vintages"].keys() == texts.words("en")["vintages"].keys()
     assert page.labels("kk")["key_points"] == "Негізгі қорытындылар"  # as key_points.md
     # «Редакция» is feminine; Kazakh puts the object first: «CSV жүктеп алу»
-    assert (page.labels("ru")["vintage"], page.labels("ru")["vintages"]["preliminary"],
-            page.labels("ru")["vintages"]["revised"]) == ("Редакция", "предварительная",
+    assert (page.labels("ru")["vintage"], texts.vintage_name("preliminary", "ru"),
+            texts.vintage_name("revised", "ru")) == ("Редакция", "предварительная",
                                                           "уточнённая")
     assert page.labels("kk")["download_csv"] == "CSV жүктеп алу"
     with pytest.raises(ValueError, match="de"):
@@ -594,8 +595,10 @@ def test_every_text_on_the_page_is_escaped(lang):
     """Hand-made tables and key points (a name with markup in every place a text goes), in
     each language of the page's words (the key points in the export's nearest language)."""
     evil = '<script>alert("x")</script> & <b>Co</b>'
-    by_name = {table.name: table for table in tables.TABLES}
+    by_name = {table.name: table for table in seed_tables()}
     data = [
+        writers.TableData(by_name["key_figures"], [
+            (evil, 14.0, "people", None), ("Arrivals, change", 1.0, "pct", "2022-12-p")]),
         writers.TableData(by_name["migration_by_region"],
                           _rows(by_name["migration_by_region"], 2, region_code=["10", "11"],
                                 region_name=[evil, "Akmola"], net_migration=[-5, 9])),
@@ -620,10 +623,7 @@ def test_every_text_on_the_page_is_escaped(lang):
         regions_with_positive_interregional_net=1, comparison_release_id=None,
         comparison_period_year=None, positive_regions=((evil, 9),))
     html = page.page_html(
-        lang=lang, points=points,
-        key_points_markdown=texts.key_points_markdown(points, lang if lang in tables.LANGUAGES
-                                                      else "en", "now"),
-        data=data, period="January–December 2023", built=dt.datetime(2024, 2, 1, 8, 30),
+        lang=lang, points=points, data=data, period="January–December 2023", built=dt.datetime(2024, 2, 1, 8, 30),
         years=[{"year": 2023, "source_vintage": "preliminary", "months_covered": 12}],
         glossary=[("Glossary", None), (evil, evil), ("Notes", None), ("Source", evil)],
         synthetic=False)
@@ -638,16 +638,16 @@ def test_every_text_on_the_page_is_escaped(lang):
             f'{by_name["external_migration_annual"].title(lang, "")}</strong>: '
             f'{page.labels(lang)["no_rows"]}.</p>') in html
     # the chart of the top countries leaves the total row out
-    top = charts.top_country_rows(data[1])
+    top = charts.top_country_rows(data[2])
     assert [row["country_code"] for row in top] == ["RUS", "EVL"]
 
 
 def test_wide_headers_become_two_rows():
-    assert page.header_rows([("Region", False), ("External: arrivals", True),
-                             ("External: departures", True), ("Net", True)]) == [
+    assert page.header_rows([(None, "Region", False), ("External", "Arrivals", True),
+                             ("External", "Departures", True), (None, "Net", True)]) == [
         [("Region", 1, 2, False), ("External", 2, 1, True), ("Net", 1, 2, True)],
         [("Arrivals", 1, 1, True), ("Departures", 1, 1, True)]]
-    assert page.header_rows([("Region", False), ("Net", True)]) == [
+    assert page.header_rows([(None, "Region", False), (None, "Net", True)]) == [
         [("Region", 1, 1, False), ("Net", 1, 1, True)]]
 
 
@@ -658,9 +658,9 @@ def test_cells_are_in_the_language_format():
     assert page.cell_text(-2500.0, "int", "kk") == f"{formatting.MINUS}2{nbsp}500"
     assert page.cell_text(-0.04, "pct", "en") == "0.0"  # no minus before a zero
     assert page.cell_text(-0.05, "pct", "en") == f"{formatting.MINUS}0.1"
-    assert page.cell_text("2023-01-01", "text", "ru", "population_start_date") == \
+    assert page.cell_text("2023-01-01", "date", "ru") == \
         "1 января 2023\u202fг."
-    assert page.cell_text(dt.date(2023, 1, 1), "text", "kk", "population_end_date") == \
+    assert page.cell_text(dt.date(2023, 1, 1), "date", "kk") == \
         "2023\u202fж. 1 қаңтар"
     assert page.date_text(dt.datetime(2024, 1, 31, 23, 59, 59), "ru") == \
         "31 января 2024\u202fг., 23:59:59"  # CLDR: narrow no-break space

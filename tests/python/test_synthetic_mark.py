@@ -32,7 +32,7 @@ from kzmig.landing import SYNTHETIC_MANIFEST, ManifestEntry, synthetic_manifest_
 from kzmig.project import KzmigError
 from kzmig.publish import published_path
 
-from conftest import FIXTURES_DIR, build_warehouse, query
+from conftest import RELEASE_TABLES, FIXTURES_DIR, build_warehouse, query
 
 EDITED = "coupons_2021_02.csv"
 ADDED = "coupons_2023_05.csv"  # a hand-written (real) fixture delivery
@@ -204,8 +204,8 @@ def test_every_output_of_a_synthetic_release_says_so(synthetic_warehouse, tmp_pa
             assert sheet.freeze_panes[-1] in "45", sheet.title
             assert sheet["A2"].font.bold and sheet["A2"].value, sheet.title
     # the key figures, every table's sheet, and the glossary
-    assert len(workbook.worksheets) == len(release_tables.TABLES) + 2
-    assert sum(sheet.freeze_panes is not None for sheet in workbook.worksheets) == len(release_tables.TABLES) + 1
+    assert len(workbook.worksheets) == len(RELEASE_TABLES) + 2
+    assert sum(sheet.freeze_panes is not None for sheet in workbook.worksheets) == len(RELEASE_TABLES) + 1
 
     # the release page shows its banner (kzmig.export.page), with no argument but the marts'
     assert 'id="synthetic-banner"' in (folder / "index.html").read_text(encoding="utf-8")
