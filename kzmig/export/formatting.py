@@ -5,8 +5,11 @@ months and periods; rounding for display only. in_language() refuses a missing t
 from __future__ import annotations
 
 import datetime
+import functools
+import tomllib
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TypeVar
 
 from babel import Locale
@@ -18,6 +21,7 @@ from kzmig.project import KzmigError
 MINUS = "\u2212"  # CLDR's minus for these locales is the hyphen, which a line break may cut off
 NBSP = "\u00a0"  # keeps a number and its unit (or a Russian or Kazakh number's groups) together
 LOCALES = {"en": "en", "ru": "ru", "kk": "kk"}
+TEMPLATES = Path(__file__).parent / "templates"
 
 T = TypeVar("T")
 
@@ -36,16 +40,17 @@ def _locale(lang: str) -> str:
     return in_language(LOCALES, lang, "number format")
 
 
-# The names of the months as the locale writes them alone (CLDR stand-alone: 'January',
-# 'январь', 'қаңтар'), and the case forms CLDR does not hold: Russian prepositional
-# ("в январе–декабре") and Kazakh locative ("қаңтар–желтоқсанда": -да/-де/-та/-те after the
-# last sound of the month).
+# The names of the months as the locale writes them alone (CLDR stand-alone); the case
+# forms CLDR does not hold are in templates/words_<lang>.toml ([period]).
 MONTHS = {lang: [name.lower() if lang == "kk" else name for name in babel_dates.get_month_names(
     "wide", context="stand-alone", locale=locale).values()] for lang, locale in LOCALES.items()}
-MONTHS["ru_prepositional"] = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле",
-                              "августе", "сентябре", "октябре", "ноябре", "декабре"]
-MONTHS["kk_locative"] = ["қаңтарда", "ақпанда", "наурызда", "сәуірде", "мамырда", "маусымда",
-                         "шілдеде", "тамызда", "қыркүйекте", "қазанда", "қарашада", "желтоқсанда"]
+
+
+@functools.cache
+def words(lang: str) -> dict:
+    """templates/words_<lang>.toml; KzmigError for a language without one."""
+    in_language(LOCALES, lang, "words of the export")
+    return tomllib.loads((TEMPLATES / f"words_{lang}.toml").read_text(encoding="utf-8"))
 
 
 def month_name(month: int, lang: str) -> str:
@@ -111,42 +116,26 @@ def format_percent(value: float | None, lang: str, signed: bool = False) -> str 
     return _signed(rounded, shown, signed)
 
 
-# Per language and case: the names of a span's first month, of its last (the one that takes
-# the case ending), the label's pattern (the year and its word joined by a no-break space).
-PERIOD_FORMS = {
-    "en": {"nominative": (MONTHS["en"], MONTHS["en"], "{span} {year}")},
-    "ru": {"nominative": (MONTHS["ru"], MONTHS["ru"], "{span} {year}\u00a0года"),
-           "prepositional": (MONTHS["ru_prepositional"], MONTHS["ru_prepositional"],
-                             "{span} {year}\u00a0года")},
-    "kk": {"nominative": (MONTHS["kk"], MONTHS["kk"], "{year}\u00a0жылғы {span}"),
-           "locative": (MONTHS["kk"], MONTHS["kk_locative"], "{year}\u00a0жылғы {span}")},
-}
-
-
 def period_label(year: int, end_month: int, lang: str, case: str = "nominative") -> str:
     """January to end_month of year: 'January–December 2023', 'январь–декабрь 2023 года'
     ('январе–декабре …', prepositional), '2023 жылғы қаңтар–желтоқсан' ('…желтоқсанда',
     locative); January alone names January. KzmigError for an unknown language or case."""
-    forms = in_language(PERIOD_FORMS, lang, "period label")
+    forms = words(lang)["period"]
     if case not in forms:
         raise KzmigError(f"no {case!r} period label in language {lang!r} (there is: "
                          f"{', '.join(forms)})")
-    firsts, lasts, pattern = forms[case]
-    span = lasts[end_month - 1] if end_month == 1 else f"{firsts[0]}–{lasts[end_month - 1]}"
-    return pattern.format(span=span, year=year)
+    firsts = forms[case].get("months", MONTHS[lang])
+    lasts = forms[case].get("last_months", firsts)  # the month that takes the case ending
+    span = lasts[0] if end_month == 1 else f"{firsts[0]}–{lasts[end_month - 1]}"
+    return forms[case]["pattern"].format(span=span, year=year)
 
 
 def people(count: int, lang: str) -> str:
-    """'9,344 people' / '9 344 человека' / '9 344 адам' (Kazakh: no plural after a numeral)."""
-    word = in_language({"en": "person" if abs(count) == 1 else "people",
-                        "ru": russian_plural(count, ("человек", "человека", "человек")),
-                        "kk": "адам"}, lang, "word for people")
+    """'9,344 people' / '9 344 человека' / '9 344 адам': the word in the CLDR plural form."""
+    word = words(lang)["people"][Locale.parse(_locale(lang)).plural_form(abs(count))]
     return f"{format_integer(count, lang)}{NBSP}{word}"
 
 
 def russian_plural(count: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: forms for 1 (21, 31…), for 2–4 (22–24…), and for 5–20 and 0."""
-    tail = abs(int(count)) % 100
-    if 11 <= tail <= 14:
-        return forms[2]
-    return forms[0] if tail % 10 == 1 else forms[1] if 2 <= tail % 10 <= 4 else forms[2]
+    """Russian plural (CLDR): forms for one (1, 21…), few (2–4, 22–24…), many (0, 5–20…)."""
+    return forms[("one", "few", "many").index(Locale.parse("ru").plural_form(abs(int(count))))]

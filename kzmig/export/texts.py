@@ -5,7 +5,6 @@ glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
 
 from __future__ import annotations
 
-import functools
 import re
 import tomllib
 from dataclasses import make_dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from kzmig.export import formatting
-from kzmig.export.formatting import in_language
+from kzmig.export.formatting import in_language, words
 from kzmig.project import KzmigError
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -31,13 +30,6 @@ KeyPoints = make_dataclass("KeyPoints", [
         "regions_with_positive_interregional_net comparison_release_id comparison_period_year "
         "positive_regions").split()),
     ("is_synthetic", bool, False)], frozen=True)
-
-
-@functools.cache
-def words(lang: str) -> dict:
-    """templates/words_<lang>.toml; KzmigError for a language without one."""
-    in_language({code: code for code in LANGUAGES}, lang, "words of the export")
-    return tomllib.loads((TEMPLATES / f"words_{lang}.toml").read_text(encoding="utf-8"))
 
 
 SYNTHETIC_BANNERS = {lang: words(lang)["synthetic_banner"] for lang in LANGUAGES}
