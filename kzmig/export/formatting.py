@@ -1,6 +1,4 @@
-"""How figures are shown per locale (Babel: en, ru, kk): numbers, percentages, dates,
-months and periods; rounding for display only. in_language() refuses a missing text.
-"""
+"""How figures are shown per locale (Babel: en, ru, kk); in_language() refuses a missing text."""
 
 from __future__ import annotations
 
@@ -61,16 +59,14 @@ def month_name(month: int, lang: str) -> str:
 
 
 def format_date(value, lang: str) -> str:
-    """A date (or a timestamp's day), the locale's long format: 'January 31, 2024',
-    '31 января 2024 г.', '2024 ж. 31 қаңтар'; a text stays as it is."""
+    """A date (or a timestamp's day) in the locale's long format; a text stays as it is."""
     if not isinstance(value, datetime.date):
         return str(value)
     return babel_dates.format_date(value, "long", locale=_locale(lang))
 
 
 def format_datetime(value, lang: str) -> str:
-    """A timestamp: its day as format_date, its time in the locale's medium format (no
-    time zone conversion): '31 января 2024 г., 23:59:59'; a text stays."""
+    """A timestamp: its day as format_date, its time in the locale's medium format."""
     if not isinstance(value, datetime.date):
         return str(value)
     return (f"{format_date(value, lang)}, "
@@ -78,8 +74,7 @@ def format_datetime(value, lang: str) -> str:
 
 
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
-    """Round for display, halves away from zero, after removing a double's binary noise
-    (9 places first): the two steps of the marts' macro round_half_away_from_zero."""
+    """Round for display as the marts' macro round_half_away_from_zero (9 places first)."""
     exact = Decimal(repr(float(value))) if not isinstance(value, Decimal) else value
     cleaned = exact.quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
     return cleaned.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
@@ -92,8 +87,7 @@ def _signed(value, digits: str, signed: bool = False) -> str:
 
 
 def format_integer(value: int | float | Decimal, lang: str) -> str:
-    """25399 -> '25,399' (en), '25 399' with a no-break space (ru, kk); the minus sign; an
-    average population keeps its decimal (19,634,081.5)."""
+    """25399 -> '25,399' (en), '25 399' (ru, kk); an average keeps its decimal."""
     return _signed(value, babel_numbers.format_decimal(
         abs(Decimal(str(value))), format="#,##0.#", locale=_locale(lang)))
 
@@ -105,8 +99,7 @@ def format_decimal(value: Decimal, lang: str) -> str:
 
 
 def format_percent(value: float | None, lang: str, signed: bool = False) -> str | None:
-    """The locale's percent with one decimal (rounded here): '86.3%' (en), '86,3 %' (ru),
-    '86,3%' (kk); signed=True: '+46.9%' / '−33.8%'. None stays None."""
+    """The locale's percent with one decimal: '86,3 %' (ru); signed: '+46.9%'. None stays."""
     if value is None:
         return None
     locale = _locale(lang)
@@ -117,9 +110,7 @@ def format_percent(value: float | None, lang: str, signed: bool = False) -> str 
 
 
 def period_label(year: int, end_month: int, lang: str, case: str = "nominative") -> str:
-    """January to end_month of year: 'January–December 2023', 'январь–декабрь 2023 года'
-    ('январе–декабре …', prepositional), '2023 жылғы қаңтар–желтоқсан' ('…желтоқсанда',
-    locative); January alone names January. KzmigError for an unknown language or case."""
+    """January to end_month of year in a case of words_<lang>.toml: 'January–December 2023'."""
     forms = words(lang)["period"]
     if case not in forms:
         raise KzmigError(f"no {case!r} period label in language {lang!r} (there is: "

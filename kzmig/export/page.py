@@ -1,8 +1,5 @@
-"""The release web page, index.html, laid out as BNS's web release: key points, charts,
-main tables (the people's tables summed up), dynamic tables, glossary, methodology, links.
-Labels only, numbers and dates per language (Babel), inline SVG charts, nothing computed;
-to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS).
-"""
+"""The release web page, index.html, laid out as BNS's web release (DEVELOPERS.md): nothing
+computed; to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS)."""
 
 from __future__ import annotations
 
@@ -35,8 +32,7 @@ LABELS: dict[str, dict] = {
 # The people's tables: summed up on the page, in full in the workbook and the CSV files.
 DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
           "migration_by_reason", "external_migration_by_citizenship")
-# Long dynamic tables, pivoted: table -> (the column across, the values shown, the column
-# that splits it into a table each); the other columns are in the CSV and the workbook.
+# Long dynamic tables pivoted: table -> (the column across, the values shown, split by).
 FLOWS, NETS = ("arrivals", "departures", "net_migration"), ("net_migration", "external_net_migration",
                                                             "interregional_net")
 PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
@@ -61,10 +57,8 @@ def date_text(value: object, lang: str) -> str:
 
 
 def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
-    """A cell as shown: counts grouped per language (25,399 / 25 399), an average
-    population with its decimal, percentages with one decimal (halves away from zero),
-    the typographic minus, months by name, dates in words, a release by its period and
-    vintage ('2022-12-p': 'January–December 2022, preliminary'); '–' for no value."""
+    """A cell as shown per language (numbers, months, dates, a release by its period and
+    vintage); '–' for no value."""
     if value is None:
         return "–"
     if kind == "int" and isinstance(value, (int, float, Decimal)):
@@ -81,8 +75,7 @@ def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
 
 @dataclass(frozen=True)
 class HtmlTable:
-    """What the template draws: header rows of (text, colspan, rowspan, numeric), rows of
-    (level, [(text, is_row_header, numeric)]), notes under it; kind 'matrix', 'wide' or ''."""
+    """What the template draws; kind 'matrix', 'wide' or ''."""
     key: str
     caption: str
     header_rows: list[list[tuple[str, int, int, bool]]]
@@ -94,8 +87,7 @@ class HtmlTable:
 
 def header_rows(headers: list[tuple[str | None, str, bool]]
                 ) -> list[list[tuple[str, int, int, bool]]]:
-    """Headers (group, header, numeric) as header rows: a group over its run of columns
-    (the others span both rows), or one row when no header has a group."""
+    """Headers (group, header, numeric) as header rows of (text, colspan, rowspan, numeric)."""
     two = any(group for group, _, _ in headers)
     top: list[list] = []
     for group, header, numeric in headers:
@@ -108,7 +100,6 @@ def header_rows(headers: list[tuple[str | None, str, bool]]
 
 
 def _build(data: TableData, caption: str, headers: list[tuple[str | None, str, bool]], rows,
-           lang: str,
            kind: str = "", notes: list[str] | None = None, key: str = "") -> HtmlTable:
     return HtmlTable(key or f"table-{data.table.name}", caption, header_rows(headers), rows,
                      f"{data.table.name}.csv", notes or [],
@@ -121,7 +112,7 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     caption = table.title(lang, period)
     if not data.rows or table.matrix is not None:  # a table without rows: its caption, a note
         return [_matrix_table(data, lang, caption, words) if data.rows else
-                _build(data, caption, [], [], lang, notes=[words["no_rows"]])]
+                _build(data, caption, [], [], notes=[words["no_rows"]])]
     shown = [(at, column) for at, column in enumerate(table.columns)
              if not column.key.endswith("_code") and column.key not in HIDDEN]
     if table.name in PIVOTS:
@@ -145,26 +136,24 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
             for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
-    return [_build(data, caption, [(column.group(lang), column.header(lang),
-                                    column.kind in NUMBERS) for _, column in shown],
-                   rows, lang, notes=notes)]
+    headers = [(column.group(lang), column.header(lang), column.kind in NUMBERS)
+               for _, column in shown]
+    return [_build(data, caption, headers, rows, notes=notes)]
 
 
 def _grid(data: TableData, caption: str, corner: str, heads: list[tuple[str | None, str]],
           lines, of: str, lang: str, **build) -> HtmlTable:
-    """A table of labelled rows (level, label, values[, numeric]) under `heads` (group,
-    header), the values of kind `of` (or shown already)."""
+    """Rows (level, label, values[, numeric]) under `heads` (group, header), values of kind `of`."""
     rows = [(level, [(label, True, False)] + [
         (value if isinstance(value, str) else cell_text(value, of, lang), False,
          (numeric or [True])[0])
         for value in values]) for level, label, values, *numeric in lines]
     return _build(data, caption, [(None, corner, False)] + [(*head, True) for head in heads],
-                  rows, lang, **build)
+                  rows, **build)
 
 
 def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
-    """PIVOTS: rows by the table's label column, the values of each `across` value side by
-    side ('2023: Arrivals'), one table per value of `split`."""
+    """PIVOTS: a row per label, the values of each `across` side by side, a table per `split`."""
     table = data.table
     across, values, split = PIVOTS[table.name]
     at = {column.key: index for index, column in enumerate(table.columns)}
@@ -195,8 +184,7 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
 
 
 def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> HtmlTable:
-    """Origins down, destinations across, the totals first as in the workbook (data.grid);
-    the diagonal empty."""
+    """Origins down, destinations across, the totals first as in the workbook (data.grid)."""
     heads, grid = data.grid
     return _grid(data, caption, words["from_to"], [(None, head) for head in heads],
                  [(level, label, ["" if value is None else value for value in values])
@@ -204,8 +192,7 @@ def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> Html
 
 
 def detail_summary(data: TableData, lang: str, period: str) -> dict:
-    """A people's table on the page: its title, sheet, CSV and what it holds (the labels of
-    its text columns but the region, or how many there are)."""
+    """A people's table on the page: its title, sheet, CSV and what it holds."""
     holds = [(column.header(lang), list(dict.fromkeys(row[at] for row in data.rows
                                                       if row[at] is not None)))
              for at, column in enumerate(data.table.columns) if column.kind == "text"
@@ -217,8 +204,7 @@ def detail_summary(data: TableData, lang: str, period: str) -> dict:
 
 
 def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
-    """The rows of the key figures table (name, value) as shown: a change signed, no
-    value as the key points say it."""
+    """The key figures table's rows (name, value) as shown: a change signed."""
     at = {column.key: index for index, column in enumerate(data.table.columns)}
 
     def shown(row: tuple) -> str | None:
@@ -233,8 +219,7 @@ def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
 
 def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[dict],
                lang: str) -> list[tuple[str, str]]:
-    """What the release is (the page's header, the workbook's About): release, period,
-    vintage, cut-off, build, and the vintage of each year of the dynamic tables."""
+    """What the release is (the page's header, the workbook's About sheet)."""
     words = labels(lang)
     return [(words["release"], points.release_id), (words["period"], period),
             (words["vintage"], vintage_name(points.vintage, lang)),
@@ -250,9 +235,7 @@ def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[d
 def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
               period: str, built: dt.datetime, years: list[dict],
               glossary: list[tuple[str, str | None]], synthetic: bool) -> str:
-    """The page as a string (ValueError for a language other than en, ru, kk). data: the
-    release's tables in order, the key figures first; built: when the figures were built
-    (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
+    """The page as a string; data: the release's tables, the key figures first."""
     words = labels(lang)
     figures, *data = data
     main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]

@@ -1,8 +1,5 @@
-"""`kzmig export --format sdmx`: DIR/RELEASE_ID-sdmx/ with KZ_MIGRATION.csv (SDMX-CSV 2.0,
-a withheld cell's OBS_VALUE NaN, CONF_STATUS F/C/D) and structure.xml (DSD_MIGRATION of
-KZ_MIG, dataflow DF_MIGRATION), built with sdmx1 from the models release_sdmx_observations
-and release_sdmx_codes, and read back.
-"""
+"""`kzmig export --format sdmx`: SDMX-CSV 2.0 and its structure, built with sdmx1 from
+release_sdmx_observations and release_sdmx_codes, and read back."""
 
 from __future__ import annotations
 
@@ -98,8 +95,7 @@ def build(connection, release_id: str) -> SdmxRelease:
 
 
 def write(folder: Path, release: SdmxRelease) -> None:
-    """SDMX-CSV 2.0 and the SDMX-ML structure message into `folder`; then read both back
-    with sdmx1 and check them (KzmigError otherwise)."""
+    """SDMX-CSV 2.0 and the SDMX-ML structure into `folder`, read back (KzmigError if unequal)."""
     import pandas as pd
     import sdmx
 

@@ -1,7 +1,5 @@
-"""The tables of a release (`marts.release_<name>`, models/release), and under which words:
-read from `marts.release_table_titles` and `marts.release_table_headers` (the labels
-seeds). The one step on top is the origin–destination matrix (`MATRICES`).
-"""
+"""The tables of a release (`marts.release_<name>`) and their words, read from
+`marts.release_table_titles` and `release_table_headers`; the matrix's axes (`MATRICES`)."""
 
 from __future__ import annotations
 

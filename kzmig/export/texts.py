@@ -1,7 +1,5 @@
-"""The words of the release for its readers, one home per language in templates/: the key
-points (`key_points_<lang>.md.j2`), the export's words (`words_<lang>.toml`) and the
-glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
-"""
+"""The release's words for its readers, one home per language in templates/ (key points,
+words, glossary). Nothing here computes a figure."""
 
 from __future__ import annotations
 
@@ -111,9 +109,7 @@ def _template(lang: str) -> jinja2.Template:
 
 
 def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object) -> str:
-    """The key points as Markdown in lang: sentences, the figures, the regions with a
-    positive interregional net, notes; a synthetic release's first line is the banner.
-    KzmigError for a language without key points."""
+    """The key points as Markdown in lang (a synthetic release's first line: the banner)."""
     text = _template(lang).render(_context(points, lang, build_finished_at))
     if points.is_synthetic:
         text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
@@ -121,7 +117,6 @@ def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object)
 
 
 def key_point_sentences(points: KeyPoints, lang: str) -> list[str]:
-    """The key points' sentences in lang, one string each (no Markdown), as the key points
-    state them: the page renders these."""
+    """The key points' sentences in lang, one plain string each: the page renders these."""
     module = _template(lang).make_module(_context(points, lang, None))
     return [line.strip() for line in str(module.sentences()).splitlines() if line.strip()]

@@ -1,7 +1,5 @@
-"""Writing a release's CSV files, workbook and release.json. The workbook as BNS's
-spreadsheets: key figures first, a sheet per table with two-level headers, labels only,
-dates as dates, row heights and widths from the texts, a print set-up on every sheet.
-"""
+"""Writing a release's CSV files, workbook (as BNS's spreadsheets; DEVELOPERS.md) and
+release.json."""
 
 from __future__ import annotations
 
@@ -41,8 +39,7 @@ class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
     levels: list[str] | None = None  # per row: 'total', 'subtotal' or 'item'
-    # a matrix: its heads (the total, then the regions) and rows (level, code, label,
-    # values: the total first, None on the diagonal)
+    # a matrix: heads (total, regions), rows (level, code, label, values: None on the diagonal)
     grid: tuple[list[str], list[tuple[str, str | None, str, list]]] | None = None
 
     def level(self, index: int) -> str:
@@ -75,8 +72,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, unit: str = ""):
-    """Write a value as the sheet shows it: a month by its name, a date as a date, numbers
-    with their format."""
+    """Write a value as the sheet shows it: a month by name, a date as a date, number formats."""
     if isinstance(value, Decimal):
         value = float(value)
     if kind == "month" and isinstance(value, int):
@@ -96,8 +92,7 @@ def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, uni
 
 
 def _longest_word(column, lang: str) -> int:
-    """A header wraps between words, never within one: its column is as wide as its
-    longest word (and a one-column group's)."""
+    """A header wraps between words: its column is as wide as its (or its group's) longest word."""
     return max(len(word) for word in f"{column.header(lang)} {column.group(lang) or ''}".split())
 
 
@@ -110,9 +105,7 @@ def _shown_width(value: object, kind: str) -> int:
 
 
 def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: list[float]) -> int:
-    """The header rows from row `top`: one row, or two when a header has a group (the group
-    merged over its columns, a header without one merged over both rows). Returns the
-    number of header rows."""
+    """The header rows from row `top` (two when a header has a group); returns how many."""
     two = any(group for group, _ in headers)
     for index, (group, header) in enumerate(headers, start=1):
         for row, text in ((top, group or header), (top + 1, header)) if two else ((top, header),):
@@ -141,8 +134,7 @@ def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: lis
 
 def _frame(sheet, top: int, title: str, widths: list[float], header_rows: int, frozen: int,
            banner: str | None) -> None:
-    """Title row (merged across the table, wrapped), column widths, frozen panes, the
-    banner of a synthetic release and the print set-up."""
+    """Title row, column widths, frozen panes, a synthetic release's banner, print set-up."""
     if banner:
         for column in range(1, len(widths) + 1):
             sheet.cell(row=1, column=column).fill = BANNER_FILL
@@ -207,8 +199,7 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
 
 def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                      banner: str | None = None) -> None:
-    """Origin regions down, destination regions across, the totals first (data.grid);
-    the diagonal empty."""
+    """Origin regions down, destination regions across, the totals first (data.grid)."""
     table, (heads, grid) = data.table, data.grid
     sheet = workbook.create_sheet(title=table.sheet(lang))
     top = 2 if banner else 1
@@ -252,8 +243,7 @@ def add_text_sheet(workbook: Workbook, title: str, about: list[tuple[str, str]],
 def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
                    text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]],
                    banner: str | None = None) -> None:
-    """One sheet per table (the key figures first), then the text sheet; with `banner` (a
-    synthetic release) every sheet's first row is the banner, bold white on red."""
+    """One sheet per table, then the text sheet; `banner`: every sheet's first row."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for data in tables:
