@@ -45,10 +45,10 @@ MONTHS = {lang: [name.lower() if lang == "kk" else name for name in babel_dates.
 
 
 @functools.cache
-def words(lang: str) -> dict:
-    """templates/words_<lang>.toml; KzmigError for a language without one."""
+def words(lang: str, kind: str = "words") -> dict:
+    """templates/<kind>_<lang>.toml (words, page, glossary); KzmigError for another language."""
     in_language(LOCALES, lang, "words of the export")
-    return tomllib.loads((TEMPLATES / f"words_{lang}.toml").read_text(encoding="utf-8"))
+    return tomllib.loads((TEMPLATES / f"{kind}_{lang}.toml").read_text(encoding="utf-8"))
 
 
 def month_name(month: int, lang: str) -> str:

@@ -4,17 +4,15 @@ computed; to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import jinja2
 
 from kzmig.export import charts
-from kzmig.export.formatting import (MINUS, format_date, format_datetime, format_decimal,
-                                     format_integer, format_percent, month_name,
-                                     round_half_away_from_zero)
+from kzmig.export.formatting import (MINUS, TEMPLATES, format_date, format_datetime,
+                                     format_decimal, format_integer, format_percent,
+                                     month_name, round_half_away_from_zero)
 from kzmig.export.tables import SUPPRESSED
 from kzmig.export.texts import (KeyPoints, key_point_sentences, release_label,
                                 synthetic_banner, synthetic_note, vintage_name)
@@ -22,13 +20,9 @@ from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
-TEMPLATES = Path(__file__).parent / "templates"
 
 # The page's own words: one file per language, templates/page_<lang>.toml.
-LABELS: dict[str, dict] = {
-    lang: tomllib.loads((TEMPLATES / f"page_{lang}.toml").read_text(encoding="utf-8"))
-    for lang in ("en", "ru", "kk")
-}
+LABELS: dict[str, dict] = {lang: export_words(lang, "page") for lang in ("en", "ru", "kk")}
 # The people's tables: summed up on the page, in full in the workbook and the CSV files.
 DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
           "migration_by_reason", "external_migration_by_citizenship")
@@ -265,8 +259,3 @@ def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
                (words["file_key_points"], "key_points.md"),
                (words["file_json"], "release.json"),
                *[(item.table.title(lang, period), f"{item.table.name}.csv") for item in data]])
-
-
-def write_page(path: Path, **arguments) -> None:
-    """Write page_html(**arguments) to path (UTF-8)."""
-    path.write_text(page_html(**arguments), encoding="utf-8")

@@ -81,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- reading the publication -------------------------------------------------------------
-
 class PublishedFile(os.PathLike):
     """A path known to be a published file (not a build file whose publication is read)."""
 
@@ -222,8 +220,6 @@ def _shown_row(table: release_tables.Table, row: dict, lang: str) -> tuple:
     return tuple(values)
 
 
-# --- writing the release folder ----------------------------------------------------------
-
 def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
                   quiet: bool = False) -> Path:
     """Export the latest release (release_list.is_latest_release); return its folder."""
@@ -271,34 +267,33 @@ def export_sdmx(release_id: str | None, out_dir: Path, warehouse: Path | None = 
         build = last_build(connection)
         release_id = release_id or latest_release_id(connection)
         points = _key_points(connection, release_id, "en")
-        built = release_sdmx.build(connection, release_id)
+        structures, dataset = release_sdmx.build(connection, release_id)
 
     def write(folder: Path) -> None:
-        if points.is_synthetic:
-            (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(release_id), encoding="utf-8")
-        release_sdmx.write(folder, built)
+        _mark_synthetic(folder, points)
+        release_sdmx.write(folder, structures, dataset)
 
     target = _write_atomically(Path(out_dir), f"{release_id}-sdmx", write)
     if not quiet:
-        _report(points, build, target, f"as SDMX-CSV 2.0 ({len(built.dataset.obs)} observations)")
+        _report(points, build, target, f"as SDMX-CSV 2.0 ({len(dataset.obs)} observations)")
     return target
 
 
-def synthetic_note_text(release_id: str) -> str:
-    """The text of SYNTHETIC-DATA.txt: the banner and its note in every language."""
-    lines = [f"Release {release_id}: SYNTHETIC DATA", ""]
-    for lang in texts.SYNTHETIC_BANNERS:
-        lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
-    lines.append(texts.words("en")["release_json"]["synthetic_note_file"])
-    return "\n".join(lines) + "\n"
+def _mark_synthetic(folder: Path, points: texts.KeyPoints) -> None:
+    """A synthetic release's SYNTHETIC-DATA.txt (the CSVs stay plain): the banner and its note
+    in every language."""
+    if points.is_synthetic:
+        lines = [f"Release {points.release_id}: SYNTHETIC DATA", ""]
+        for lang in texts.SYNTHETIC_BANNERS:
+            lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
+        lines.append(texts.words("en")["release_json"]["synthetic_note_file"])
+        (folder / SYNTHETIC_NOTE_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
                    years: list[dict], build: dict, lang: str) -> None:
     period = period_label(points.period_year, points.period_end_month, lang)
-    if points.is_synthetic:  # the CSVs stay plain: the mark beside them
-        (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(points.release_id),
-                                                  encoding="utf-8")
+    _mark_synthetic(folder, points)
     (folder / "key_points.md").write_text(
         texts.key_points_markdown(points, lang, build["finished_at"]), encoding="utf-8")
     for item in data:
@@ -309,9 +304,9 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
     writers.write_workbook(folder / "release.xlsx", data, lang, f"{period} ({points.release_id})",
                            (texts.words(lang)["sheet"], about, glossary),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
-    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points, data=data, period=period,
-                    built=build["finished_at"], years=years, glossary=glossary,
-                    synthetic=points.is_synthetic)
+    (folder / page.PAGE_NAME).write_text(page.page_html(
+        lang=lang, points=points, data=data, period=period, built=build["finished_at"],
+        years=years, glossary=glossary, synthetic=points.is_synthetic), encoding="utf-8")
     writers.write_json(folder / "release.json", _release_document(points, data, years, build, lang))
 
 

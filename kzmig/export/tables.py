@@ -68,10 +68,6 @@ class Table:
     def relation(self) -> str:
         return f"marts.release_{self.name}"
 
-    def shown_columns(self) -> tuple[Column, ...]:
-        """The columns a reader sees (the workbook, the page): codes only in the CSV."""
-        return tuple(column for column in self.columns if column.kind != "code")
-
 
 def _by_language(row: dict, name: str) -> dict:
     return {lang: row[f"{name}_{lang}"] for lang in LANGUAGES if row.get(f"{name}_{lang}")}

@@ -4,22 +4,18 @@ words, glossary). Nothing here computes a figure."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import make_dataclass
-from pathlib import Path
 
 import jinja2
 
 from kzmig.export import formatting
-from kzmig.export.formatting import in_language, words
+from kzmig.export.formatting import TEMPLATES, in_language, words
 from kzmig.project import KzmigError
 
-TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "ru", "kk")
 
 
-# One row of marts.release_key_points, the regions with a positive interregional net (name,
-# net; largest first) and whether the figures are synthetic.
+# A row of marts.release_key_points, the regions with a positive interregional net, is_synthetic.
 KeyPoints = make_dataclass("KeyPoints", [
     *(name for name in (
         "release_id period_year period_end_month vintage cutoff_at arrivals departures "
@@ -33,10 +29,8 @@ KeyPoints = make_dataclass("KeyPoints", [
 SYNTHETIC_BANNERS = {lang: words(lang)["synthetic_banner"] for lang in LANGUAGES}
 SYNTHETIC_NOTES = {lang: words(lang)["synthetic_note"] for lang in LANGUAGES}
 GLOSSARY = {  # [[entry]] term, text; a heading has no text
-    lang: [(entry["term"], entry.get("text")) for entry in tomllib.loads(
-        (TEMPLATES / f"glossary_{lang}.toml").read_text(encoding="utf-8"))["entry"]]
-    for lang in LANGUAGES
-}
+    lang: [(entry["term"], entry.get("text")) for entry in words(lang, "glossary")["entry"]]
+    for lang in LANGUAGES}
 
 
 def synthetic_banner(lang: str) -> str:
@@ -96,9 +90,7 @@ def _context(points: KeyPoints, lang: str, built: object) -> dict:
     year, month = points.period_year, points.period_end_month
     return {"p": points, "built": built, "vintage": vintage_name(points.vintage, lang),
             "period": formatting.period_label(year, month, lang),
-            "in_period": formatting.period_label(
-                year, month, lang, {"en": "nominative", "ru": "prepositional",
-                                    "kk": "locative"}[lang]),
+            "in_period": formatting.period_label(year, month, lang, words(lang)["sentence_case"]),
             "ru_plural": (vintage_name(points.vintage, "ru_plural") if lang == "ru" else ""),
             "nbsp": formatting.NBSP}
 
