@@ -38,8 +38,7 @@ def _locale(lang: str) -> str:
     return in_language(LOCALES, lang, "number format")
 
 
-# The names of the months as the locale writes them alone (CLDR stand-alone); the case
-# forms CLDR does not hold are in templates/words_<lang>.toml ([period]).
+# CLDR's stand-alone month names; the case forms it lacks: templates/words_<lang>.toml
 MONTHS = {lang: [name.lower() if lang == "kk" else name for name in babel_dates.get_month_names(
     "wide", context="stand-alone", locale=locale).values()] for lang, locale in LOCALES.items()}
 

@@ -13,7 +13,7 @@ from kzmig.export import charts
 from kzmig.export.formatting import (MINUS, TEMPLATES, format_date, format_datetime,
                                      format_decimal, format_integer, format_percent,
                                      month_name, round_half_away_from_zero)
-from kzmig.export.tables import SUPPRESSED
+from kzmig.export.tables import SUPPRESSED, header_rows
 from kzmig.export.texts import (KeyPoints, key_point_sentences, release_label,
                                 synthetic_banner, synthetic_note, vintage_name)
 from kzmig.export.texts import words as export_words
@@ -21,7 +21,6 @@ from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
 
-# The page's own words: one file per language, templates/page_<lang>.toml.
 LABELS: dict[str, dict] = {lang: export_words(lang, "page") for lang in ("en", "ru", "kk")}
 # The people's tables: summed up on the page, in full in the workbook and the CSV files.
 DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
@@ -77,20 +76,6 @@ class HtmlTable:
     csv: str | None = None
     notes: list[str] = field(default_factory=list)
     kind: str = ""
-
-
-def header_rows(headers: list[tuple[str | None, str, bool]]
-                ) -> list[list[tuple[str, int, int, bool]]]:
-    """Headers (group, header, numeric) as header rows of (text, colspan, rowspan, numeric)."""
-    two = any(group for group, _, _ in headers)
-    top: list[list] = []
-    for group, header, numeric in headers:
-        if group and top and top[-1][0] == group and top[-1][2] == 1:
-            top[-1][1] += 1
-        else:
-            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
-    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
-    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
 
 
 def _build(data: TableData, caption: str, headers: list[tuple[str | None, str, bool]], rows,

@@ -74,10 +74,7 @@ def run(args: argparse.Namespace) -> int:
     targets = ([(lang, Path(args.out) / lang) for lang in release_tables.LANGUAGES]
                if args.lang == ALL_LANGUAGES else [(args.lang, Path(args.out))])
     for lang, out in targets:
-        if args.latest:
-            export_latest(out, lang=lang, warehouse=warehouse)
-        else:
-            export_release(args.release, out, lang=lang, warehouse=warehouse)
+        export_release(None if args.latest else args.release, out, lang=lang, warehouse=warehouse)
     return 0
 
 
@@ -125,18 +122,11 @@ def _rows(connection, name: str, release_id: str | None = None, order: str | Non
 
 def _require_marts(connection) -> tuple[release_tables.Table, ...]:
     """The release's tables (marts.release_table_titles), once every table read is there."""
-    def missing(names: list[str]) -> list[str]:
-        absent = []
-        for name in names:
-            try:
-                connection.table(name)
-            except duckdb.CatalogException:
-                absent.append(name)
-        return absent
-
-    absent = missing([f"marts.{name}" for name in MARTS_READ])
+    present = {".".join(row) for row in connection.table("information_schema.tables").select(
+        "table_schema, table_name").fetchall()}
+    absent = [f"marts.{name}" for name in MARTS_READ if f"marts.{name}" not in present]
     tables = () if absent else release_tables.read_tables(connection)
-    absent += missing([table.relation for table in tables])
+    absent += [table.relation for table in tables if table.relation not in present]
     if absent:
         raise KzmigError(f"the warehouse has no {', '.join(absent)}: it was built by an older "
                          "version; rebuild it (kzmig build)")

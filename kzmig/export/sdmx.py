@@ -39,9 +39,8 @@ def build(connection, release_id: str) -> tuple[object, object]:
     structure = v21.DataStructureDefinition(
         id="DSD_MIGRATION", name="Migration of the population of Kazakhstan", **maintainable)
     codes = connection.table("marts.release_sdmx_codes").order("dimension_code, code_position")
-    codelists = {}  # in key order, CONF_STATUS last
-    for dimension, name in (*DIMENSIONS, (CONF_STATUS, "Confidentiality status")):
-        codelists[dimension] = common.Codelist(id=f"CL_{dimension}", name=name, **maintainable)
+    codelists = {dimension: common.Codelist(id=f"CL_{dimension}", name=name, **maintainable)
+                 for dimension, name in (*DIMENSIONS, (CONF_STATUS, "Confidentiality status"))}
     for dimension, code, code_name in codes.select("dimension_code, code, code_name").fetchall():
         codelists[dimension].setdefault(id=code, name=code_name)
     for dimension, name in DIMENSIONS:

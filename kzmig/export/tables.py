@@ -69,6 +69,20 @@ class Table:
         return f"marts.release_{self.name}"
 
 
+def header_rows(headers: list[tuple[str | None, str, bool]]
+                ) -> list[list[tuple[str, int, int, bool]]]:
+    """Headers (group, header, numeric) as header rows of (text, colspan, rowspan, numeric)."""
+    two = any(group for group, _, _ in headers)
+    top: list[list] = []
+    for group, header, numeric in headers:
+        if group and top and top[-1][0] == group and top[-1][2] == 1:
+            top[-1][1] += 1
+        else:
+            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
+    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
+    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
+
+
 def _by_language(row: dict, name: str) -> dict:
     return {lang: row[f"{name}_{lang}"] for lang in LANGUAGES if row.get(f"{name}_{lang}")}
 

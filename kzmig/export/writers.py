@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kzmig.export.formatting import month_name
-from kzmig.export.tables import Table
+from kzmig.export.tables import Table, header_rows
 from kzmig.export.texts import release_label
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
@@ -105,21 +104,18 @@ def _shown_width(value: object, kind: str) -> int:
 
 
 def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: list[float]) -> int:
-    """The header rows from row `top` (two when a header has a group); returns how many."""
+    """The header rows from row `top`, merged as the page's (header_rows); returns how many."""
     two = any(group for group, _ in headers)
     for index, (group, header) in enumerate(headers, start=1):
         for row, text in ((top, group or header), (top + 1, header)) if two else ((top, header),):
             cell = sheet.cell(row=row, column=index, value=text)
             cell.font, cell.alignment = BOLD, WRAPPED
-        if two and not group:
-            sheet.merge_cells(start_row=top, start_column=index, end_row=top + 1, end_column=index)
-    start = 1  # a group merged over its run of adjacent columns
-    for group, run in itertools.groupby(group for group, _ in headers):
-        length = len(list(run))
-        if group and length > 1:
-            sheet.merge_cells(start_row=top, start_column=start, end_row=top,
-                              end_column=start + length - 1)
-        start += length
+    start = 1
+    for _, columns, rows, _ in header_rows([(*head, False) for head in headers])[0]:
+        if columns > 1 or rows > 1:
+            sheet.merge_cells(start_row=top, start_column=start, end_row=top + rows - 1,
+                              end_column=start + columns - 1)
+        start += columns
     # the lines of each row's texts (a header merged over both rows: half in each)
     span = {group: sum(width for (other, _), width in zip(headers, widths) if other == group)
             for group, _ in headers}
