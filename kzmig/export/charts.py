@@ -1,6 +1,4 @@
-"""The page's charts: Vega-Altair rendered to accessible inline SVG by vl-convert (no
-network), from the item rows of the release tables; numbers in the language's format.
-"""
+"""The page's charts: Vega-Altair rendered to accessible inline SVG by vl-convert."""
 
 from __future__ import annotations
 
@@ -47,8 +45,7 @@ def top_country_rows(data: TableData) -> list[dict]:
 
 
 def ticks(values: list[float], most: int = 6) -> list[float]:
-    """At most `most` round tick values (1, 2 or 5 times a power of ten apart) covering
-    the values and zero, zero among them: labels that cannot collide, zero labelled."""
+    """At most `most` round ticks (1, 2 or 5 times a power of ten apart) covering values and 0."""
     low, high = min([0, *values]), max([0, *values])
     step = 1.0
     while (high - low) / step > most - 1:
@@ -75,9 +72,7 @@ def render(chart: alt.TopLevelMixin, lang: str, key: str, title: str, descriptio
 
 def bars(rows: list[dict], category: str, series: tuple[tuple[str, str], ...],
          colours: list[str], title: str, step: int, share: bool = False) -> alt.Chart:
-    """Horizontal bars of two series (key in the row, label) per category, in the rows'
-    order; a withheld or missing value draws no bar. The axis: people (round ticks with
-    zero) or, with share, a percentage."""
+    """Horizontal bars of two series (key, label) per category; a withheld value draws none."""
     values = [{"category": row[category], "series": label, "value": row[key]}
               for row in rows for key, label in series if isinstance(row[key], (int, float))]
     order, marks = [label for _, label in series], ticks([value["value"] for value in values])
@@ -93,9 +88,7 @@ def bars(rows: list[dict], category: str, series: tuple[tuple[str, str], ...],
 
 def release_charts(points, by_name: dict[str, TableData], lang: str, words: dict,
                    period: str) -> list[Chart]:
-    """The five charts of the page from the release's tables (by name) and key points:
-    arrivals and departures by month, net and interregional net by region, CIS and other
-    countries, the top countries, the ethnic structure."""
+    """The five charts of the page from the release's tables (by name) and key points."""
     def title(name: str) -> str:
         return by_name[name].table.title(lang, period)
 

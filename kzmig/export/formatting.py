@@ -1,12 +1,13 @@
-"""How figures are shown per locale (Babel: en, ru, kk): numbers, percentages, dates,
-months and periods; rounding for display only. in_language() refuses a missing text.
-"""
+"""How figures are shown per locale (Babel: en, ru, kk); in_language() refuses a missing text."""
 
 from __future__ import annotations
 
 import datetime
+import functools
+import tomllib
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 from typing import TypeVar
 
 from babel import Locale
@@ -18,6 +19,7 @@ from kzmig.project import KzmigError
 MINUS = "\u2212"  # CLDR's minus for these locales is the hyphen, which a line break may cut off
 NBSP = "\u00a0"  # keeps a number and its unit (or a Russian or Kazakh number's groups) together
 LOCALES = {"en": "en", "ru": "ru", "kk": "kk"}
+TEMPLATES = Path(__file__).parent / "templates"
 
 T = TypeVar("T")
 
@@ -36,16 +38,16 @@ def _locale(lang: str) -> str:
     return in_language(LOCALES, lang, "number format")
 
 
-# The names of the months as the locale writes them alone (CLDR stand-alone: 'January',
-# 'январь', 'қаңтар'), and the case forms CLDR does not hold: Russian prepositional
-# ("в январе–декабре") and Kazakh locative ("қаңтар–желтоқсанда": -да/-де/-та/-те after the
-# last sound of the month).
+# CLDR's stand-alone month names; the case forms it lacks: templates/words_<lang>.toml
 MONTHS = {lang: [name.lower() if lang == "kk" else name for name in babel_dates.get_month_names(
     "wide", context="stand-alone", locale=locale).values()] for lang, locale in LOCALES.items()}
-MONTHS["ru_prepositional"] = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле",
-                              "августе", "сентябре", "октябре", "ноябре", "декабре"]
-MONTHS["kk_locative"] = ["қаңтарда", "ақпанда", "наурызда", "сәуірде", "мамырда", "маусымда",
-                         "шілдеде", "тамызда", "қыркүйекте", "қазанда", "қарашада", "желтоқсанда"]
+
+
+@functools.cache
+def words(lang: str, kind: str = "words") -> dict:
+    """templates/<kind>_<lang>.toml (words, page, glossary); KzmigError for another language."""
+    in_language(LOCALES, lang, "words of the export")
+    return tomllib.loads((TEMPLATES / f"{kind}_{lang}.toml").read_text(encoding="utf-8"))
 
 
 def month_name(month: int, lang: str) -> str:
@@ -56,16 +58,14 @@ def month_name(month: int, lang: str) -> str:
 
 
 def format_date(value, lang: str) -> str:
-    """A date (or a timestamp's day), the locale's long format: 'January 31, 2024',
-    '31 января 2024 г.', '2024 ж. 31 қаңтар'; a text stays as it is."""
+    """A date (or a timestamp's day) in the locale's long format; a text stays as it is."""
     if not isinstance(value, datetime.date):
         return str(value)
     return babel_dates.format_date(value, "long", locale=_locale(lang))
 
 
 def format_datetime(value, lang: str) -> str:
-    """A timestamp: its day as format_date, its time in the locale's medium format (no
-    time zone conversion): '31 января 2024 г., 23:59:59'; a text stays."""
+    """A timestamp: its day as format_date, its time in the locale's medium format."""
     if not isinstance(value, datetime.date):
         return str(value)
     return (f"{format_date(value, lang)}, "
@@ -73,8 +73,7 @@ def format_datetime(value, lang: str) -> str:
 
 
 def round_half_away_from_zero(value: float | int | Decimal, decimals: int = 1) -> Decimal:
-    """Round for display, halves away from zero, after removing a double's binary noise
-    (9 places first): the two steps of the marts' macro round_half_away_from_zero."""
+    """Round for display as the marts' macro round_half_away_from_zero (9 places first)."""
     exact = Decimal(repr(float(value))) if not isinstance(value, Decimal) else value
     cleaned = exact.quantize(Decimal("1e-9"), rounding=ROUND_HALF_UP)
     return cleaned.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
@@ -87,8 +86,7 @@ def _signed(value, digits: str, signed: bool = False) -> str:
 
 
 def format_integer(value: int | float | Decimal, lang: str) -> str:
-    """25399 -> '25,399' (en), '25 399' with a no-break space (ru, kk); the minus sign; an
-    average population keeps its decimal (19,634,081.5)."""
+    """25399 -> '25,399' (en), '25 399' (ru, kk); an average keeps its decimal."""
     return _signed(value, babel_numbers.format_decimal(
         abs(Decimal(str(value))), format="#,##0.#", locale=_locale(lang)))
 
@@ -100,8 +98,7 @@ def format_decimal(value: Decimal, lang: str) -> str:
 
 
 def format_percent(value: float | None, lang: str, signed: bool = False) -> str | None:
-    """The locale's percent with one decimal (rounded here): '86.3%' (en), '86,3 %' (ru),
-    '86,3%' (kk); signed=True: '+46.9%' / '−33.8%'. None stays None."""
+    """The locale's percent with one decimal: '86,3 %' (ru); signed: '+46.9%'. None stays."""
     if value is None:
         return None
     locale = _locale(lang)
@@ -111,42 +108,24 @@ def format_percent(value: float | None, lang: str, signed: bool = False) -> str 
     return _signed(rounded, shown, signed)
 
 
-# Per language and case: the names of a span's first month, of its last (the one that takes
-# the case ending), the label's pattern (the year and its word joined by a no-break space).
-PERIOD_FORMS = {
-    "en": {"nominative": (MONTHS["en"], MONTHS["en"], "{span} {year}")},
-    "ru": {"nominative": (MONTHS["ru"], MONTHS["ru"], "{span} {year}\u00a0года"),
-           "prepositional": (MONTHS["ru_prepositional"], MONTHS["ru_prepositional"],
-                             "{span} {year}\u00a0года")},
-    "kk": {"nominative": (MONTHS["kk"], MONTHS["kk"], "{year}\u00a0жылғы {span}"),
-           "locative": (MONTHS["kk"], MONTHS["kk_locative"], "{year}\u00a0жылғы {span}")},
-}
-
-
 def period_label(year: int, end_month: int, lang: str, case: str = "nominative") -> str:
-    """January to end_month of year: 'January–December 2023', 'январь–декабрь 2023 года'
-    ('январе–декабре …', prepositional), '2023 жылғы қаңтар–желтоқсан' ('…желтоқсанда',
-    locative); January alone names January. KzmigError for an unknown language or case."""
-    forms = in_language(PERIOD_FORMS, lang, "period label")
+    """January to end_month of year in a case of words_<lang>.toml: 'January–December 2023'."""
+    forms = words(lang)["period"]
     if case not in forms:
         raise KzmigError(f"no {case!r} period label in language {lang!r} (there is: "
                          f"{', '.join(forms)})")
-    firsts, lasts, pattern = forms[case]
-    span = lasts[end_month - 1] if end_month == 1 else f"{firsts[0]}–{lasts[end_month - 1]}"
-    return pattern.format(span=span, year=year)
+    firsts = forms[case].get("months", MONTHS[lang])
+    lasts = forms[case].get("last_months", firsts)  # the month that takes the case ending
+    span = lasts[0] if end_month == 1 else f"{firsts[0]}–{lasts[end_month - 1]}"
+    return forms[case]["pattern"].format(span=span, year=year)
 
 
 def people(count: int, lang: str) -> str:
-    """'9,344 people' / '9 344 человека' / '9 344 адам' (Kazakh: no plural after a numeral)."""
-    word = in_language({"en": "person" if abs(count) == 1 else "people",
-                        "ru": russian_plural(count, ("человек", "человека", "человек")),
-                        "kk": "адам"}, lang, "word for people")
+    """'9,344 people' / '9 344 человека' / '9 344 адам': the word in the CLDR plural form."""
+    word = words(lang)["people"][Locale.parse(_locale(lang)).plural_form(abs(count))]
     return f"{format_integer(count, lang)}{NBSP}{word}"
 
 
 def russian_plural(count: int, forms: tuple[str, str, str]) -> str:
-    """Russian plural: forms for 1 (21, 31…), for 2–4 (22–24…), and for 5–20 and 0."""
-    tail = abs(int(count)) % 100
-    if 11 <= tail <= 14:
-        return forms[2]
-    return forms[0] if tail % 10 == 1 else forms[1] if 2 <= tail % 10 <= 4 else forms[2]
+    """Russian plural (CLDR): forms for one (1, 21…), few (2–4, 22–24…), many (0, 5–20…)."""
+    return forms[("one", "few", "many").index(Locale.parse("ru").plural_form(abs(int(count))))]

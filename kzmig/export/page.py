@@ -1,42 +1,31 @@
-"""The release web page, index.html, laid out as BNS's web release: key points, charts,
-main tables (the people's tables summed up), dynamic tables, glossary, methodology, links.
-Labels only, numbers and dates per language (Babel), inline SVG charts, nothing computed;
-to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS).
-"""
+"""The release web page, index.html, laid out as BNS's web release (DEVELOPERS.md): nothing
+computed; to fit 1,280 px and A4 a wide dynamic table is transposed or pivoted (PIVOTS)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import jinja2
 
 from kzmig.export import charts
-from kzmig.export.formatting import (MINUS, format_date, format_datetime, format_decimal,
-                                     format_integer, format_percent, month_name,
-                                     round_half_away_from_zero)
-from kzmig.export.tables import SUPPRESSED
+from kzmig.export.formatting import (MINUS, TEMPLATES, format_date, format_datetime,
+                                     format_decimal, format_integer, format_percent,
+                                     month_name, round_half_away_from_zero)
+from kzmig.export.tables import SUPPRESSED, header_rows
 from kzmig.export.texts import (KeyPoints, key_point_sentences, release_label,
                                 synthetic_banner, synthetic_note, vintage_name)
 from kzmig.export.texts import words as export_words
 from kzmig.export.writers import TableData
 
 PAGE_NAME = "index.html"
-TEMPLATES = Path(__file__).parent / "templates"
 
-# The page's own words: one file per language, templates/page_<lang>.toml.
-LABELS: dict[str, dict] = {
-    lang: tomllib.loads((TEMPLATES / f"page_{lang}.toml").read_text(encoding="utf-8"))
-    for lang in ("en", "ru", "kk")
-}
+LABELS: dict[str, dict] = {lang: export_words(lang, "page") for lang in ("en", "ru", "kk")}
 # The people's tables: summed up on the page, in full in the workbook and the CSV files.
 DETAIL = ("migration_by_sex_and_age", "migration_by_sex_and_working_age",
           "migration_by_reason", "external_migration_by_citizenship")
-# Long dynamic tables, pivoted: table -> (the column across, the values shown, the column
-# that splits it into a table each); the other columns are in the CSV and the workbook.
+# Long dynamic tables pivoted: table -> (the column across, the values shown, split by).
 FLOWS, NETS = ("arrivals", "departures", "net_migration"), ("net_migration", "external_net_migration",
                                                             "interregional_net")
 PIVOTS = {"external_migration_by_country_annual": ("year", FLOWS, None),
@@ -61,10 +50,8 @@ def date_text(value: object, lang: str) -> str:
 
 
 def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
-    """A cell as shown: counts grouped per language (25,399 / 25 399), an average
-    population with its decimal, percentages with one decimal (halves away from zero),
-    the typographic minus, months by name, dates in words, a release by its period and
-    vintage ('2022-12-p': 'January–December 2022, preliminary'); '–' for no value."""
+    """A cell as shown per language (numbers, months, dates, a release by its period and
+    vintage); '–' for no value."""
     if value is None:
         return "–"
     if kind == "int" and isinstance(value, (int, float, Decimal)):
@@ -81,8 +68,7 @@ def cell_text(value: object, kind: str, lang: str, key: str = "") -> str:
 
 @dataclass(frozen=True)
 class HtmlTable:
-    """What the template draws: header rows of (text, colspan, rowspan, numeric), rows of
-    (level, [(text, is_row_header, numeric)]), notes under it; kind 'matrix', 'wide' or ''."""
+    """What the template draws; kind 'matrix', 'wide' or ''."""
     key: str
     caption: str
     header_rows: list[list[tuple[str, int, int, bool]]]
@@ -92,23 +78,7 @@ class HtmlTable:
     kind: str = ""
 
 
-def header_rows(headers: list[tuple[str | None, str, bool]]
-                ) -> list[list[tuple[str, int, int, bool]]]:
-    """Headers (group, header, numeric) as header rows: a group over its run of columns
-    (the others span both rows), or one row when no header has a group."""
-    two = any(group for group, _, _ in headers)
-    top: list[list] = []
-    for group, header, numeric in headers:
-        if group and top and top[-1][0] == group and top[-1][2] == 1:
-            top[-1][1] += 1
-        else:
-            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
-    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
-    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
-
-
 def _build(data: TableData, caption: str, headers: list[tuple[str | None, str, bool]], rows,
-           lang: str,
            kind: str = "", notes: list[str] | None = None, key: str = "") -> HtmlTable:
     return HtmlTable(key or f"table-{data.table.name}", caption, header_rows(headers), rows,
                      f"{data.table.name}.csv", notes or [],
@@ -121,7 +91,7 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     caption = table.title(lang, period)
     if not data.rows or table.matrix is not None:  # a table without rows: its caption, a note
         return [_matrix_table(data, lang, caption, words) if data.rows else
-                _build(data, caption, [], [], lang, notes=[words["no_rows"]])]
+                _build(data, caption, [], [], notes=[words["no_rows"]])]
     shown = [(at, column) for at, column in enumerate(table.columns)
              if not column.key.endswith("_code") and column.key not in HIDDEN]
     if table.name in PIVOTS:
@@ -145,26 +115,24 @@ def html_tables(data: TableData, lang: str, period: str, words: dict) -> list[Ht
     rows = [(level, [(text, index < lead, column.kind in NUMBERS)
                      for index, (text, (_, column)) in enumerate(zip(cells, shown))])
             for cells, level in zip(texts, data.levels or ["item"] * len(data.rows))]
-    return [_build(data, caption, [(column.group(lang), column.header(lang),
-                                    column.kind in NUMBERS) for _, column in shown],
-                   rows, lang, notes=notes)]
+    headers = [(column.group(lang), column.header(lang), column.kind in NUMBERS)
+               for _, column in shown]
+    return [_build(data, caption, headers, rows, notes=notes)]
 
 
 def _grid(data: TableData, caption: str, corner: str, heads: list[tuple[str | None, str]],
           lines, of: str, lang: str, **build) -> HtmlTable:
-    """A table of labelled rows (level, label, values[, numeric]) under `heads` (group,
-    header), the values of kind `of` (or shown already)."""
+    """Rows (level, label, values[, numeric]) under `heads` (group, header), values of kind `of`."""
     rows = [(level, [(label, True, False)] + [
         (value if isinstance(value, str) else cell_text(value, of, lang), False,
          (numeric or [True])[0])
         for value in values]) for level, label, values, *numeric in lines]
     return _build(data, caption, [(None, corner, False)] + [(*head, True) for head in heads],
-                  rows, lang, **build)
+                  rows, **build)
 
 
 def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
-    """PIVOTS: rows by the table's label column, the values of each `across` value side by
-    side ('2023: Arrivals'), one table per value of `split`."""
+    """PIVOTS: a row per label, the values of each `across` side by side, a table per `split`."""
     table = data.table
     across, values, split = PIVOTS[table.name]
     at = {column.key: index for index, column in enumerate(table.columns)}
@@ -195,8 +163,7 @@ def _pivot_tables(data: TableData, lang: str, caption: str) -> list[HtmlTable]:
 
 
 def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> HtmlTable:
-    """Origins down, destinations across, the totals first as in the workbook (data.grid);
-    the diagonal empty."""
+    """Origins down, destinations across, the totals first as in the workbook (data.grid)."""
     heads, grid = data.grid
     return _grid(data, caption, words["from_to"], [(None, head) for head in heads],
                  [(level, label, ["" if value is None else value for value in values])
@@ -204,8 +171,7 @@ def _matrix_table(data: TableData, lang: str, caption: str, words: dict) -> Html
 
 
 def detail_summary(data: TableData, lang: str, period: str) -> dict:
-    """A people's table on the page: its title, sheet, CSV and what it holds (the labels of
-    its text columns but the region, or how many there are)."""
+    """A people's table on the page: its title, sheet, CSV and what it holds."""
     holds = [(column.header(lang), list(dict.fromkeys(row[at] for row in data.rows
                                                       if row[at] is not None)))
              for at, column in enumerate(data.table.columns) if column.kind == "text"
@@ -217,8 +183,7 @@ def detail_summary(data: TableData, lang: str, period: str) -> dict:
 
 
 def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
-    """The rows of the key figures table (name, value) as shown: a change signed, no
-    value as the key points say it."""
+    """The key figures table's rows (name, value) as shown: a change signed."""
     at = {column.key: index for index, column in enumerate(data.table.columns)}
 
     def shown(row: tuple) -> str | None:
@@ -233,8 +198,7 @@ def key_figures(data: TableData, lang: str) -> list[tuple[str, str]]:
 
 def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[dict],
                lang: str) -> list[tuple[str, str]]:
-    """What the release is (the page's header, the workbook's About): release, period,
-    vintage, cut-off, build, and the vintage of each year of the dynamic tables."""
+    """What the release is (the page's header, the workbook's About sheet)."""
     words = labels(lang)
     return [(words["release"], points.release_id), (words["period"], period),
             (words["vintage"], vintage_name(points.vintage, lang)),
@@ -250,9 +214,7 @@ def about_rows(points: KeyPoints, period: str, built: dt.datetime, years: list[d
 def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
               period: str, built: dt.datetime, years: list[dict],
               glossary: list[tuple[str, str | None]], synthetic: bool) -> str:
-    """The page as a string (ValueError for a language other than en, ru, kk). data: the
-    release's tables in order, the key figures first; built: when the figures were built
-    (UTC); years: the dynamic tables' years (year, source_vintage, months_covered)."""
+    """The page as a string; data: the release's tables, the key figures first."""
     words = labels(lang)
     figures, *data = data
     main = [item for item in data if not item.table.dynamic and item.table.name not in DETAIL]
@@ -282,8 +244,3 @@ def page_html(*, lang: str, points: KeyPoints, data: list[TableData],
                (words["file_key_points"], "key_points.md"),
                (words["file_json"], "release.json"),
                *[(item.table.title(lang, period), f"{item.table.name}.csv") for item in data]])
-
-
-def write_page(path: Path, **arguments) -> None:
-    """Write page_html(**arguments) to path (UTF-8)."""
-    path.write_text(page_html(**arguments), encoding="utf-8")

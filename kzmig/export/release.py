@@ -1,8 +1,5 @@
-"""`kzmig export`: a release as its readers get it, into DIR/RELEASE_ID/ (index.html,
-key_points.md, release.xlsx, a CSV per table, release.json; --format sdmx: SDMX). It reads
-the release tables (models/release) of the last publication by name and writes files; a
-release folder is written into a temporary folder renamed into place: never partial.
-"""
+"""`kzmig export`: a release's folder (index.html, key_points.md, release.xlsx, CSV files,
+release.json; or SDMX) from the release tables of the last publication, never partial."""
 
 from __future__ import annotations
 
@@ -33,29 +30,24 @@ MARTS_READ = ("release_key_points", "release_list", "release_dynamic_years",
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "export", help="write a release (web page, key points, workbook, CSV, release.json) from "
-                       "the marts",
-        description="Write DIR/RELEASE_ID/ with index.html, key_points.md, release.xlsx, one CSV "
-                    "per table and release.json, from the marts of the warehouse.")
+        "export", help="write a release (web page, key points, workbook, CSV, release.json)",
+        description="Write DIR/RELEASE_ID/ from the marts of the warehouse.")
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--release", metavar="RELEASE_ID", type=release_argument,
                        help="the release to export, e.g. 2023-12-p")
     which.add_argument("--latest", action="store_true",
-                       help="export the latest release the warehouse holds (greatest period; "
-                            "revised before preliminary)")
+                       help="export the latest release the warehouse holds")
     which.add_argument("--list", action="store_true", help="list the releases the warehouse holds")
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR),
                         help="folder the release folder is written into (default: release/)")
     parser.add_argument("--format", choices=("release", "sdmx"), default="release",
                         help="release (default), or sdmx: SDMX-CSV 2.0 and its structure")
     parser.add_argument("--lang", choices=(*release_tables.LANGUAGES, ALL_LANGUAGES), default="en",
-                        help="language of the web page, the key points and the workbook: "
-                             "en (English), ru (Russian) or kk (Kazakh) (default: en); "
-                             f"{ALL_LANGUAGES}: each of them, into OUT/en/, OUT/ru/ and OUT/kk/")
+                        help=f"language: en, ru or kk (default: en); {ALL_LANGUAGES}: each, "
+                             "into OUT/<lang>/")
     source = parser.add_mutually_exclusive_group()
     source.add_argument("--warehouse", default=None,
-                        help="build file whose publication (<name>_marts.duckdb) is read "
-                             "(default: $KZMIG_PUBLISHED_PATH, or that of $DBT_DUCKDB_PATH)")
+                        help="build file whose publication (<name>_marts.duckdb) is read")
     source.add_argument("--published", default=None,
                         help="the published marts file to read (default: see --warehouse)")
     parser.set_defaults(run=run)
@@ -82,14 +74,9 @@ def run(args: argparse.Namespace) -> int:
     targets = ([(lang, Path(args.out) / lang) for lang in release_tables.LANGUAGES]
                if args.lang == ALL_LANGUAGES else [(args.lang, Path(args.out))])
     for lang, out in targets:
-        if args.latest:
-            export_latest(out, lang=lang, warehouse=warehouse)
-        else:
-            export_release(args.release, out, lang=lang, warehouse=warehouse)
+        export_release(None if args.latest else args.release, out, lang=lang, warehouse=warehouse)
     return 0
 
-
-# --- reading the publication -------------------------------------------------------------
 
 class PublishedFile(os.PathLike):
     """A path known to be a published file (not a build file whose publication is read)."""
@@ -135,18 +122,11 @@ def _rows(connection, name: str, release_id: str | None = None, order: str | Non
 
 def _require_marts(connection) -> tuple[release_tables.Table, ...]:
     """The release's tables (marts.release_table_titles), once every table read is there."""
-    def missing(names: list[str]) -> list[str]:
-        absent = []
-        for name in names:
-            try:
-                connection.table(name)
-            except duckdb.CatalogException:
-                absent.append(name)
-        return absent
-
-    absent = missing([f"marts.{name}" for name in MARTS_READ])
+    present = {".".join(row) for row in connection.table("information_schema.tables").select(
+        "table_schema, table_name").fetchall()}
+    absent = [f"marts.{name}" for name in MARTS_READ if f"marts.{name}" not in present]
     tables = () if absent else release_tables.read_tables(connection)
-    absent += missing([table.relation for table in tables])
+    absent += [table.relation for table in tables if table.relation not in present]
     if absent:
         raise KzmigError(f"the warehouse has no {', '.join(absent)}: it was built by an older "
                          "version; rebuild it (kzmig build)")
@@ -154,13 +134,14 @@ def _require_marts(connection) -> tuple[release_tables.Table, ...]:
 
 
 def last_build(connection) -> dict:
-    """The build the open publication came from (a successful dbt build) and published_at."""
+    """The build the open publication came from (release.json's build; data_cutoff null:
+    everything landed) and its description."""
     publication = read_publication(connection)
-    return {**{key: publication[name] for key, name in (
-        ("invocation_id", "invocation_id"), ("command", "command"), ("target_name", "target_name"),
-        ("started_at", "build_started_at"), ("finished_at", "build_finished_at"),
-        ("data_cutoff", "data_cutoff"), ("published_at", "published_at"))},
-        "status": "success", "failed_count": 0, "description": describe(publication)}
+    return {"invocation_id": publication["invocation_id"], "command": publication["command"],
+            "target": publication["target_name"], "started_at": publication["build_started_at"],
+            "finished_at": publication["build_finished_at"], "status": "success",
+            "data_cutoff": publication["data_cutoff"], "published_at": publication["published_at"],
+            "description": describe(publication)}
 
 
 def list_releases(warehouse: Path | None = None) -> list[dict]:
@@ -195,8 +176,7 @@ def _key_points(connection, release_id: str, lang: str) -> texts.KeyPoints:
 
 def _table_data(connection, table: release_tables.Table, lang: str, release_id: str
                 ) -> writers.TableData:
-    """The rows of the release table, in order: each column from the release table's column
-    (a label: `<name>_<lang>`); a withheld count (status not F) as SUPPRESSED."""
+    """The release table's rows in order (a label: `<name>_<lang>`; withheld: SUPPRESSED)."""
     rows = _rows(connection, table.relation.removeprefix("marts."), release_id, order="row_order")
     if table.matrix is None:
         return writers.TableData(table=table, rows=[_shown_row(table, row, lang) for row in rows],
@@ -230,23 +210,15 @@ def _shown_row(table: release_tables.Table, row: dict, lang: str) -> tuple:
     return tuple(values)
 
 
-# --- writing the release folder ----------------------------------------------------------
-
-def export_release(release_id: str, out_dir: Path, lang: str = "en",
-                   warehouse: Path | None = None, quiet: bool = False) -> Path:
-    """Write out_dir/release_id/ from the published marts; return that folder."""
-    return _export(release_id, out_dir, lang, warehouse, quiet)
-
-
 def export_latest(out_dir: Path, lang: str = "en", warehouse: Path | None = None,
                   quiet: bool = False) -> Path:
-    """Export the latest release (release_list.is_latest_release), chosen and read on one
-    connection; return its folder."""
-    return _export(None, out_dir, lang, warehouse, quiet)
+    """Export the latest release (release_list.is_latest_release); return its folder."""
+    return export_release(None, out_dir, lang, warehouse, quiet)
 
 
-def _export(release_id: str | None, out_dir: Path, lang: str, warehouse: Path | None,
-            quiet: bool) -> Path:
+def export_release(release_id: str | None, out_dir: Path, lang: str = "en",
+                   warehouse: Path | None = None, quiet: bool = False) -> Path:
+    """Write out_dir/release_id/ (None: the latest, chosen and read on one connection)."""
     if lang not in release_tables.LANGUAGES:
         raise KzmigError(f"unknown language {lang!r}; choose one of {', '.join(release_tables.LANGUAGES)}")
     with connect(warehouse) as connection:
@@ -285,34 +257,33 @@ def export_sdmx(release_id: str | None, out_dir: Path, warehouse: Path | None = 
         build = last_build(connection)
         release_id = release_id or latest_release_id(connection)
         points = _key_points(connection, release_id, "en")
-        built = release_sdmx.build(connection, release_id)
+        structures, dataset = release_sdmx.build(connection, release_id)
 
     def write(folder: Path) -> None:
-        if points.is_synthetic:
-            (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(release_id), encoding="utf-8")
-        release_sdmx.write(folder, built)
+        _mark_synthetic(folder, points)
+        release_sdmx.write(folder, structures, dataset)
 
     target = _write_atomically(Path(out_dir), f"{release_id}-sdmx", write)
     if not quiet:
-        _report(points, build, target, f"as SDMX-CSV 2.0 ({len(built.dataset.obs)} observations)")
+        _report(points, build, target, f"as SDMX-CSV 2.0 ({len(dataset.obs)} observations)")
     return target
 
 
-def synthetic_note_text(release_id: str) -> str:
-    """The text of SYNTHETIC-DATA.txt: the banner and its note in every language."""
-    lines = [f"Release {release_id}: SYNTHETIC DATA", ""]
-    for lang in texts.SYNTHETIC_BANNERS:
-        lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
-    lines.append(texts.words("en")["release_json"]["synthetic_note_file"])
-    return "\n".join(lines) + "\n"
+def _mark_synthetic(folder: Path, points: texts.KeyPoints) -> None:
+    """A synthetic release's SYNTHETIC-DATA.txt (the CSVs stay plain): the banner and its note
+    in every language."""
+    if points.is_synthetic:
+        lines = [f"Release {points.release_id}: SYNTHETIC DATA", ""]
+        for lang in texts.SYNTHETIC_BANNERS:
+            lines += [texts.synthetic_banner(lang), texts.synthetic_note(lang), ""]
+        lines.append(texts.words("en")["release_json"]["synthetic_note_file"])
+        (folder / SYNTHETIC_NOTE_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.TableData],
                    years: list[dict], build: dict, lang: str) -> None:
     period = period_label(points.period_year, points.period_end_month, lang)
-    if points.is_synthetic:  # the CSVs stay plain: the mark beside them
-        (folder / SYNTHETIC_NOTE_FILE).write_text(synthetic_note_text(points.release_id),
-                                                  encoding="utf-8")
+    _mark_synthetic(folder, points)
     (folder / "key_points.md").write_text(
         texts.key_points_markdown(points, lang, build["finished_at"]), encoding="utf-8")
     for item in data:
@@ -323,9 +294,9 @@ def _write_release(folder: Path, points: texts.KeyPoints, data: list[writers.Tab
     writers.write_workbook(folder / "release.xlsx", data, lang, f"{period} ({points.release_id})",
                            (texts.words(lang)["sheet"], about, glossary),
                            banner=texts.synthetic_banner(lang) if points.is_synthetic else None)
-    page.write_page(folder / page.PAGE_NAME, lang=lang, points=points, data=data, period=period,
-                    built=build["finished_at"], years=years, glossary=glossary,
-                    synthetic=points.is_synthetic)
+    (folder / page.PAGE_NAME).write_text(page.page_html(
+        lang=lang, points=points, data=data, period=period, built=build["finished_at"],
+        years=years, glossary=glossary, synthetic=points.is_synthetic), encoding="utf-8")
     writers.write_json(folder / "release.json", _release_document(points, data, years, build, lang))
 
 
@@ -340,14 +311,7 @@ def _release_document(points: texts.KeyPoints, data: list[writers.TableData], ye
         "period_end_month": points.period_end_month, "period": period_en,
         "vintage": points.vintage, "cutoff_at": points.cutoff_at,
         "comparison_release_id": points.comparison_release_id, "language": lang,
-        "build": {
-            "invocation_id": build["invocation_id"], "command": build["command"],
-            "target": build["target_name"], "started_at": build["started_at"],
-            "finished_at": build["finished_at"], "status": build["status"],
-            # the build's cut-off (null: everything landed); the tables are as of the
-            # releases' own cut-offs (cutoff_at, dynamic_tables)
-            "data_cutoff": build["data_cutoff"], "published_at": build["published_at"],
-        },
+        "build": {key: value for key, value in build.items() if key != "description"},
         "exported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0),
         "files": {"key_points": "key_points.md", "workbook": "release.xlsx", "page": page.PAGE_NAME},
         "csv_encoding": writers.CSV_ENCODING,
@@ -371,8 +335,7 @@ def _release_document(points: texts.KeyPoints, data: list[writers.TableData], ye
 
 
 def _write_atomically(out_dir: Path, name: str, write) -> Path:
-    """write() fills a temporary folder beside out_dir/name, renamed into place (an existing
-    one renamed away first, removed after, put back if the rename fails)."""
+    """write() fills a temporary folder beside out_dir/name, then renamed into place."""
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / name
     staging = Path(tempfile.mkdtemp(prefix=f".{name}.tmp-", dir=out_dir))

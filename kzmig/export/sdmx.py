@@ -1,12 +1,8 @@
-"""`kzmig export --format sdmx`: DIR/RELEASE_ID-sdmx/ with KZ_MIGRATION.csv (SDMX-CSV 2.0,
-a withheld cell's OBS_VALUE NaN, CONF_STATUS F/C/D) and structure.xml (DSD_MIGRATION of
-KZ_MIG, dataflow DF_MIGRATION), built with sdmx1 from the models release_sdmx_observations
-and release_sdmx_codes, and read back.
-"""
+"""`kzmig export --format sdmx`: SDMX-CSV 2.0 and its structure, built with sdmx1 from
+release_sdmx_observations and release_sdmx_codes, and read back."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from kzmig.export.tables import relation
@@ -33,15 +29,8 @@ KEY_COLUMNS = tuple(dimension.lower() for dimension, _ in DIMENSIONS)
 CONF_STATUS = "CONF_STATUS"  # the observation attribute (SDMX's CL_CONF_STATUS)
 
 
-@dataclass
-class SdmxRelease:
-    structure_message: object  # sdmx.message.StructureMessage
-    dataflow: object  # sdmx.model.v21.DataflowDefinition
-    dataset: object  # sdmx.model.v21.DataSet
-
-
-def build(connection, release_id: str) -> SdmxRelease:
-    """The data structure, the dataflow and the data set of a release, from the marts."""
+def build(connection, release_id: str) -> tuple[object, object]:
+    """A release's structure message (the structure, the dataflow) and data set."""
     from sdmx import message
     from sdmx.model import common, v21
 
@@ -50,9 +39,8 @@ def build(connection, release_id: str) -> SdmxRelease:
     structure = v21.DataStructureDefinition(
         id="DSD_MIGRATION", name="Migration of the population of Kazakhstan", **maintainable)
     codes = connection.table("marts.release_sdmx_codes").order("dimension_code, code_position")
-    codelists = {}  # in key order, CONF_STATUS last
-    for dimension, name in (*DIMENSIONS, (CONF_STATUS, "Confidentiality status")):
-        codelists[dimension] = common.Codelist(id=f"CL_{dimension}", name=name, **maintainable)
+    codelists = {dimension: common.Codelist(id=f"CL_{dimension}", name=name, **maintainable)
+                 for dimension, name in (*DIMENSIONS, (CONF_STATUS, "Confidentiality status"))}
     for dimension, code, code_name in codes.select("dimension_code, code, code_name").fetchall():
         codelists[dimension].setdefault(id=code, name=code_name)
     for dimension, name in DIMENSIONS:
@@ -94,39 +82,32 @@ def build(connection, release_id: str) -> SdmxRelease:
     structure_message = message.StructureMessage()
     for artefact in (concepts, *codelists.values(), structure, dataflow):
         structure_message.add(artefact)
-    return SdmxRelease(structure_message=structure_message, dataflow=dataflow, dataset=dataset)
+    return structure_message, dataset
 
 
-def write(folder: Path, release: SdmxRelease) -> None:
-    """SDMX-CSV 2.0 and the SDMX-ML structure message into `folder`; then read both back
-    with sdmx1 and check them (KzmigError otherwise)."""
+def write(folder: Path, structure_message, dataset) -> None:
+    """SDMX-CSV 2.0 and the SDMX-ML structure into `folder`, read back (KzmigError if unequal)."""
     import pandas as pd
     import sdmx
 
     from kzmig.project import KzmigError
 
-    (folder / STRUCTURE_FILE).write_bytes(sdmx.to_xml(release.structure_message, pretty_print=True))
+    (folder / STRUCTURE_FILE).write_bytes(sdmx.to_xml(structure_message, pretty_print=True))
     # A withheld cell's OBS_VALUE is NaN, SDMX's mark of a value missing on purpose (an empty
     # field reads as "not given"); pandas writes it for the missing counts of the Int64 column.
-    table = sdmx.to_csv(release.dataset, rtype=pd.DataFrame, dtype="Int64", attributes="o")
+    table = sdmx.to_csv(dataset, rtype=pd.DataFrame, dtype="Int64", attributes="o")
     table.to_csv(folder / DATA_FILE, index=False, na_rep="NaN")
-    read = read_back(folder)
-    if len(read.dataset.obs) != len(release.dataset.obs):
-        raise KzmigError(f"SDMX: {DATA_FILE} reads back {len(read.dataset.obs)} observations, "
-                         f"{len(release.dataset.obs)} written")
+    _, read = read_back(folder)
+    if len(read.obs) != len(dataset.obs):
+        raise KzmigError(f"SDMX: {DATA_FILE} reads back {len(read.obs)} observations, "
+                         f"{len(dataset.obs)} written")
 
 
-@dataclass
-class ReadBack:
-    dataflow: object
-    dataset: object
-
-
-def read_back(folder: Path) -> ReadBack:
-    """The structure message and the SDMX-CSV of `folder`, read with sdmx1."""
+def read_back(folder: Path) -> tuple[object, object]:
+    """The dataflow and the data set of `folder`, read with sdmx1."""
     import sdmx
 
     structures = sdmx.read_sdmx(folder / STRUCTURE_FILE)
     dataflow = structures.dataflow[DATAFLOW_ID]
     data = sdmx.read_sdmx(folder / DATA_FILE, structure=dataflow)
-    return ReadBack(dataflow=dataflow, dataset=data.data[0])
+    return dataflow, data.data[0]

@@ -1,7 +1,5 @@
-"""The tables of a release (`marts.release_<name>`, models/release), and under which words:
-read from `marts.release_table_titles` and `marts.release_table_headers` (the labels
-seeds). The one step on top is the origin–destination matrix (`MATRICES`).
-"""
+"""The tables of a release (`marts.release_<name>`) and their words, read from
+`marts.release_table_titles` and `release_table_headers`; the matrix's axes (`MATRICES`)."""
 
 from __future__ import annotations
 
@@ -70,9 +68,19 @@ class Table:
     def relation(self) -> str:
         return f"marts.release_{self.name}"
 
-    def shown_columns(self) -> tuple[Column, ...]:
-        """The columns a reader sees (the workbook, the page): codes only in the CSV."""
-        return tuple(column for column in self.columns if column.kind != "code")
+
+def header_rows(headers: list[tuple[str | None, str, bool]]
+                ) -> list[list[tuple[str, int, int, bool]]]:
+    """Headers (group, header, numeric) as header rows of (text, colspan, rowspan, numeric)."""
+    two = any(group for group, _, _ in headers)
+    top: list[list] = []
+    for group, header, numeric in headers:
+        if group and top and top[-1][0] == group and top[-1][2] == 1:
+            top[-1][1] += 1
+        else:
+            top.append([group, 1, 1, True] if group else [header, 1, 1 + two, numeric])
+    bottom = [(header, 1, 1, numeric) for group, header, numeric in headers if group]
+    return [[tuple(head) for head in top]] + ([bottom] if bottom else [])
 
 
 def _by_language(row: dict, name: str) -> dict:

@@ -1,28 +1,21 @@
-"""The words of the release for its readers, one home per language in templates/: the key
-points (`key_points_<lang>.md.j2`), the export's words (`words_<lang>.toml`) and the
-glossary (`glossary_<lang>.toml`). Nothing here computes a figure.
-"""
+"""The release's words for its readers, one home per language in templates/ (key points,
+words, glossary). Nothing here computes a figure."""
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
 from dataclasses import make_dataclass
-from pathlib import Path
 
 import jinja2
 
 from kzmig.export import formatting
-from kzmig.export.formatting import in_language
+from kzmig.export.formatting import TEMPLATES, in_language, words
 from kzmig.project import KzmigError
 
-TEMPLATES = Path(__file__).parent / "templates"
 LANGUAGES = ("en", "ru", "kk")
 
 
-# One row of marts.release_key_points, the regions with a positive interregional net (name,
-# net; largest first) and whether the figures are synthetic.
+# A row of marts.release_key_points, the regions with a positive interregional net, is_synthetic.
 KeyPoints = make_dataclass("KeyPoints", [
     *(name for name in (
         "release_id period_year period_end_month vintage cutoff_at arrivals departures "
@@ -33,20 +26,11 @@ KeyPoints = make_dataclass("KeyPoints", [
     ("is_synthetic", bool, False)], frozen=True)
 
 
-@functools.cache
-def words(lang: str) -> dict:
-    """templates/words_<lang>.toml; KzmigError for a language without one."""
-    in_language({code: code for code in LANGUAGES}, lang, "words of the export")
-    return tomllib.loads((TEMPLATES / f"words_{lang}.toml").read_text(encoding="utf-8"))
-
-
 SYNTHETIC_BANNERS = {lang: words(lang)["synthetic_banner"] for lang in LANGUAGES}
 SYNTHETIC_NOTES = {lang: words(lang)["synthetic_note"] for lang in LANGUAGES}
 GLOSSARY = {  # [[entry]] term, text; a heading has no text
-    lang: [(entry["term"], entry.get("text")) for entry in tomllib.loads(
-        (TEMPLATES / f"glossary_{lang}.toml").read_text(encoding="utf-8"))["entry"]]
-    for lang in LANGUAGES
-}
+    lang: [(entry["term"], entry.get("text")) for entry in words(lang, "glossary")["entry"]]
+    for lang in LANGUAGES}
 
 
 def synthetic_banner(lang: str) -> str:
@@ -106,9 +90,7 @@ def _context(points: KeyPoints, lang: str, built: object) -> dict:
     year, month = points.period_year, points.period_end_month
     return {"p": points, "built": built, "vintage": vintage_name(points.vintage, lang),
             "period": formatting.period_label(year, month, lang),
-            "in_period": formatting.period_label(
-                year, month, lang, {"en": "nominative", "ru": "prepositional",
-                                    "kk": "locative"}[lang]),
+            "in_period": formatting.period_label(year, month, lang, words(lang)["sentence_case"]),
             "ru_plural": (vintage_name(points.vintage, "ru_plural") if lang == "ru" else ""),
             "nbsp": formatting.NBSP}
 
@@ -119,9 +101,7 @@ def _template(lang: str) -> jinja2.Template:
 
 
 def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object) -> str:
-    """The key points as Markdown in lang: sentences, the figures, the regions with a
-    positive interregional net, notes; a synthetic release's first line is the banner.
-    KzmigError for a language without key points."""
+    """The key points as Markdown in lang (a synthetic release's first line: the banner)."""
     text = _template(lang).render(_context(points, lang, build_finished_at))
     if points.is_synthetic:
         text = f"**{synthetic_banner(lang)}** {synthetic_note(lang)}\n\n" + text
@@ -129,7 +109,6 @@ def key_points_markdown(points: KeyPoints, lang: str, build_finished_at: object)
 
 
 def key_point_sentences(points: KeyPoints, lang: str) -> list[str]:
-    """The key points' sentences in lang, one string each (no Markdown), as the key points
-    state them: the page renders these."""
+    """The key points' sentences in lang, one plain string each: the page renders these."""
     module = _template(lang).make_module(_context(points, lang, None))
     return [line.strip() for line in str(module.sentences()).splitlines() if line.strip()]

@@ -1,13 +1,10 @@
-"""Writing a release's CSV files, workbook and release.json. The workbook as BNS's
-spreadsheets: key figures first, a sheet per table with two-level headers, labels only,
-dates as dates, row heights and widths from the texts, a print set-up on every sheet.
-"""
+"""Writing a release's CSV files, workbook (as BNS's spreadsheets; DEVELOPERS.md) and
+release.json."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import itertools
 import json
 import math
 from dataclasses import dataclass
@@ -19,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kzmig.export.formatting import month_name
-from kzmig.export.tables import Table
+from kzmig.export.tables import Table, header_rows
 from kzmig.export.texts import release_label
 
 CSV_ENCODING = "utf-8-sig"  # with a byte-order mark, so that spreadsheet programs read Cyrillic
@@ -41,8 +38,7 @@ class TableData:
     table: Table
     rows: list[tuple]  # in the order of table.columns
     levels: list[str] | None = None  # per row: 'total', 'subtotal' or 'item'
-    # a matrix: its heads (the total, then the regions) and rows (level, code, label,
-    # values: the total first, None on the diagonal)
+    # a matrix: heads (total, regions), rows (level, code, label, values: None on the diagonal)
     grid: tuple[list[str], list[tuple[str, str | None, str, list]]] | None = None
 
     def level(self, index: int) -> str:
@@ -75,8 +71,7 @@ def _lines(text: str, width: float) -> int:
 
 
 def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, unit: str = ""):
-    """Write a value as the sheet shows it: a month by its name, a date as a date, numbers
-    with their format."""
+    """Write a value as the sheet shows it: a month by name, a date as a date, number formats."""
     if isinstance(value, Decimal):
         value = float(value)
     if kind == "month" and isinstance(value, int):
@@ -96,8 +91,7 @@ def _cell(sheet, row: int, column: int, value: object, kind: str, lang: str, uni
 
 
 def _longest_word(column, lang: str) -> int:
-    """A header wraps between words, never within one: its column is as wide as its
-    longest word (and a one-column group's)."""
+    """A header wraps between words: its column is as wide as its (or its group's) longest word."""
     return max(len(word) for word in f"{column.header(lang)} {column.group(lang) or ''}".split())
 
 
@@ -110,23 +104,18 @@ def _shown_width(value: object, kind: str) -> int:
 
 
 def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: list[float]) -> int:
-    """The header rows from row `top`: one row, or two when a header has a group (the group
-    merged over its columns, a header without one merged over both rows). Returns the
-    number of header rows."""
+    """The header rows from row `top`, merged as the page's (header_rows); returns how many."""
     two = any(group for group, _ in headers)
     for index, (group, header) in enumerate(headers, start=1):
         for row, text in ((top, group or header), (top + 1, header)) if two else ((top, header),):
             cell = sheet.cell(row=row, column=index, value=text)
             cell.font, cell.alignment = BOLD, WRAPPED
-        if two and not group:
-            sheet.merge_cells(start_row=top, start_column=index, end_row=top + 1, end_column=index)
-    start = 1  # a group merged over its run of adjacent columns
-    for group, run in itertools.groupby(group for group, _ in headers):
-        length = len(list(run))
-        if group and length > 1:
-            sheet.merge_cells(start_row=top, start_column=start, end_row=top,
-                              end_column=start + length - 1)
-        start += length
+    start = 1
+    for _, columns, rows, _ in header_rows([(*head, False) for head in headers])[0]:
+        if columns > 1 or rows > 1:
+            sheet.merge_cells(start_row=top, start_column=start, end_row=top + rows - 1,
+                              end_column=start + columns - 1)
+        start += columns
     # the lines of each row's texts (a header merged over both rows: half in each)
     span = {group: sum(width for (other, _), width in zip(headers, widths) if other == group)
             for group, _ in headers}
@@ -141,8 +130,7 @@ def _headers(sheet, top: int, headers: list[tuple[str | None, str]], widths: lis
 
 def _frame(sheet, top: int, title: str, widths: list[float], header_rows: int, frozen: int,
            banner: str | None) -> None:
-    """Title row (merged across the table, wrapped), column widths, frozen panes, the
-    banner of a synthetic release and the print set-up."""
+    """Title row, column widths, frozen panes, a synthetic release's banner, print set-up."""
     if banner:
         for column in range(1, len(widths) + 1):
             sheet.cell(row=1, column=column).fill = BANNER_FILL
@@ -207,8 +195,7 @@ def add_table_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
 
 def add_matrix_sheet(workbook: Workbook, data: TableData, lang: str, period: str,
                      banner: str | None = None) -> None:
-    """Origin regions down, destination regions across, the totals first (data.grid);
-    the diagonal empty."""
+    """Origin regions down, destination regions across, the totals first (data.grid)."""
     table, (heads, grid) = data.table, data.grid
     sheet = workbook.create_sheet(title=table.sheet(lang))
     top = 2 if banner else 1
@@ -252,8 +239,7 @@ def add_text_sheet(workbook: Workbook, title: str, about: list[tuple[str, str]],
 def write_workbook(path: Path, tables: list[TableData], lang: str, period: str,
                    text_sheet: tuple[str, list[tuple[str, str]], list[tuple[str, str | None]]],
                    banner: str | None = None) -> None:
-    """One sheet per table (the key figures first), then the text sheet; with `banner` (a
-    synthetic release) every sheet's first row is the banner, bold white on red."""
+    """One sheet per table, then the text sheet; `banner`: every sheet's first row."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for data in tables:
