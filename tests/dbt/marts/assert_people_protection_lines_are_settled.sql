@@ -58,6 +58,25 @@ with
 
 ),
 
+-- the regions of each release, year and flow whose detail is withheld whole: the release
+-- lists none of their rows, so a reader cannot tell which of them holds a count that a
+-- line across the regions leaves over (nor that any of them has a row at all)
+{{ mart }}_withheld_details as (
+
+    select
+        release_id,
+        year,
+        {{ flow }} as flow_code,
+        count(distinct region_code) as withheld_detail_regions
+    from {{ mart }}
+    where is_detail_withheld
+    group by
+        release_id,
+        year{% if flow != "'external'" %},
+        {{ flow }}{% endif %}
+
+),
+
 {{ mart }}_lines as (
     {{ suppression_line_memberships(mart ~ '_values', ['release_id', 'year', 'flow_code'], dimensions) }}
 ),
@@ -116,10 +135,22 @@ with
             end
         ) as suppressed_item_sum,
         max(case when lines.is_line_total and line_values.is_suppressed then 1 else 0 end)
-            as is_total_withheld
+            as is_total_withheld,
+        sum(
+            case
+                when line_values.is_suppressed and line_values.is_detail_withheld then 1
+                else 0
+            end
+        ) as detail_withheld_cells,
+        coalesce(max(withheld_details.withheld_detail_regions), 0) as withheld_detail_regions
     from {{ mart }}_lines as lines
     inner join {{ mart }}_values as line_values
         on lines.value_id = line_values.value_id
+    left join {{ mart }}_withheld_details as withheld_details
+        on
+            line_values.release_id = withheld_details.release_id
+            and line_values.year = withheld_details.year
+            and line_values.flow_code = withheld_details.flow_code
     group by lines.line_key
 
 ),
@@ -140,7 +171,16 @@ final as (
     select *
     from line_states
     where
-        (suppressed_cells = 1 and suppressed_counts = 1)
+        (
+            suppressed_cells = 1 and suppressed_counts = 1
+            -- a line across the regions whose one withheld cell is of a region withheld
+            -- whole, with another region withheld whole: the line's remainder is theirs
+            and not (
+                line_key like '0|%'
+                and detail_withheld_cells = 1
+                and withheld_detail_regions >= 2
+            )
+        )
         or (
             is_total_withheld = 0
             and suppressed_items >= 2
