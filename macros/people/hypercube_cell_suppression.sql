@@ -57,6 +57,16 @@
     select
         {{ cells }}.*,
         ({{ fixed_when }}) as is_fixed_margin,
+        -- integer coordinates of the cell (its block, its code in each dimension): the
+        -- corners of the candidate hypercubes are looked up by them, not by their codes
+        dense_rank() over (
+            order by {% for column in block_columns -%}
+                {{ cells }}.{{ column }}{{ ', ' if not loop.last }}
+            {%- endfor %}
+        ) as block_number,
+        {%- for dimension in dimensions %}
+        dense_rank() over (order by {{ cells }}.{{ dimension.column }}) as position_number_{{ loop.index0 }},
+        {%- endfor %}
         row_number() over (
             order by
                 {%- for column in block_columns %}
@@ -79,6 +89,10 @@
         '{{ measure }}' as measure_code,
         numbered.{{ measure }} as cell_value,
         numbered.is_fixed_margin,
+        numbered.block_number * {{ measures | length }} + {{ loop.index0 }} as block_measure_number,
+        {%- for dimension in dimensions %}
+        numbered.position_number_{{ loop.index0 }},
+        {%- endfor %}
         {%- for column in block_columns %}
         numbered.{{ column }},
         {%- endfor %}
@@ -290,23 +304,43 @@
 
 ),
 
+{{ cells }}_codes_{{ this }} as (
+
+    -- the integer coordinate of each code of dimension {{ this }}
+    select distinct
+        {{ dimension.column }} as position_code,
+        position_number_{{ this }} as position_number
+    from {{ cells }}_values
+
+),
+
 {{ cells }}_positions_{{ this }} as (
 
     select
-        value_id,
-        option_key,
-        position_code,
-        position_sign
-    from {{ cells }}_options_{{ this }}
-    union
-    select distinct
-        options.value_id,
-        options.option_key,
-        primaries.{{ dimension.column }} as position_code,
-        1 as position_sign
-    from {{ cells }}_options_{{ this }} as options
-    inner join {{ cells }}_primaries as primaries
-        on options.value_id = primaries.value_id
+        positions.value_id,
+        positions.option_key,
+        positions.position_code,
+        positions.position_sign,
+        codes.position_number
+    from (
+        select
+            value_id,
+            option_key,
+            position_code,
+            position_sign
+        from {{ cells }}_options_{{ this }}
+        union
+        select distinct
+            options.value_id,
+            options.option_key,
+            primaries.{{ dimension.column }} as position_code,
+            1 as position_sign
+        from {{ cells }}_options_{{ this }} as options
+        inner join {{ cells }}_primaries as primaries
+            on options.value_id = primaries.value_id
+    ) as positions
+    left join {{ cells }}_codes_{{ this }} as codes
+        on positions.position_code = codes.position_code
 
 ),
 {%- endfor %}
@@ -334,11 +368,9 @@
     {%- endfor %}
     left join {{ cells }}_values as corners
         on
-        {%- for column in key_columns %}
-            primaries.{{ column }} = corners.{{ column }} and
-        {%- endfor %}
+            primaries.block_measure_number = corners.block_measure_number and
         {%- for dimension in dimensions %}
-            positions_{{ loop.index0 }}.position_code = corners.{{ dimension.column }}{{ ' and' if not loop.last }}
+            positions_{{ loop.index0 }}.position_number = corners.position_number_{{ loop.index0 }}{{ ' and' if not loop.last }}
         {%- endfor %}
 
 ),
