@@ -1,5 +1,6 @@
 {#-
-    The region rule of the extract spec, written once for the monthly and the release marts.
+    The region rule of the extract spec, written once and applied once, in
+    int_region_flows_evaluated (every evaluation and cell shape; the marts read it there).
 
     Emits the body of a CTE over `aggregated`, a relation of coupons aggregated with the
     columns `grain_columns`, region_code, counterpart_region_code, flow_code,

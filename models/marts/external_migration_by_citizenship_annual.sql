@@ -1,22 +1,14 @@
 -- External arrivals, departures and net migration of every region by country of
 -- citizenship (`XXX`: stateless or not stated), for each evaluation's years: the region
--- rule of the extract spec (macro region_flow_ends) applied to the counts by citizenship,
--- external flow only. Exact counts, with the flags of the release's small-number
--- protection (macro small_count_suppression).
+-- flows of the counts by citizenship (int_region_flows_evaluated, cell shape
+-- `reason_citizenship`), external flow only. Exact counts, with the flags of the release's
+-- small-number protection (macro small_count_suppression).
 with
-
-citizenship_counts as (
-
-    select * from {{ ref('int_coupon_counts_evaluated') }}
-    where cell_shape_code = 'reason_citizenship' and flow_code = 'external'
-
-),
 
 flow_ends as (
 
-    {{ region_flow_ends(
-        'citizenship_counts', ['release_id', 'registration_year', 'citizenship_code']
-    ) }}
+    select * from {{ ref('int_region_flows_evaluated') }}
+    where cell_shape_code = 'reason_citizenship' and flow_code = 'external'
 
 ),
 

@@ -1,12 +1,12 @@
 -- Arrivals, departures and net migration of every region by flow and declared reason for
--- moving, for each evaluation's years: the region rule of the extract spec (macro
--- region_flow_ends) applied to the counts by reason. Exact counts, with the flags of the
--- release's small-number protection (macro small_count_suppression).
+-- moving, for each evaluation's years: the region flows of the counts by reason
+-- (int_region_flows_evaluated, cell shape `reason_citizenship`). Exact counts, with the
+-- flags of the release's small-number protection (macro small_count_suppression).
 with
 
-reason_counts as (
+flow_ends as (
 
-    select * from {{ ref('int_coupon_counts_evaluated') }}
+    select * from {{ ref('int_region_flows_evaluated') }}
     where cell_shape_code = 'reason_citizenship'
 
 ),
@@ -14,14 +14,6 @@ reason_counts as (
 reasons as (
 
     select * from {{ ref('reasons') }}
-
-),
-
-flow_ends as (
-
-    {{ region_flow_ends(
-        'reason_counts', ['release_id', 'registration_year', 'flow_code', 'reason_code']
-    ) }}
 
 ),
 

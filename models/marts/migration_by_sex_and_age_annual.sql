@@ -1,13 +1,13 @@
 -- Arrivals, departures and net migration of every region by flow, sex and age group, for
--- each evaluation's years: the region rule of the extract spec (macro region_flow_ends)
--- applied to the people's counts, in two groupings of age that each sum to the region's
--- flow (five-year groups; under, of and above working age). Exact counts, with the flags
--- of the release's small-number protection (macro small_count_suppression).
+-- each evaluation's years: the region flows of the people's counts
+-- (int_region_flows_evaluated, cell shape `person`), in two groupings of age that each sum
+-- to the region's flow (five-year groups; under, of and above working age). Exact counts,
+-- with the flags of the release's small-number protection (macro small_count_suppression).
 with
 
-person_counts as (
+flow_ends as (
 
-    select * from {{ ref('int_coupon_counts_evaluated') }}
+    select * from {{ ref('int_region_flows_evaluated') }}
     where cell_shape_code = 'person'
 
 ),
@@ -15,18 +15,6 @@ person_counts as (
 age_groups as (
 
     select * from {{ ref('age_groups') }}
-
-),
-
-flow_ends as (
-
-    {{ region_flow_ends(
-        'person_counts',
-        [
-            'release_id', 'registration_year', 'flow_code', 'sex_code',
-            'five_year_age_from_years', 'working_age_group_code',
-        ]
-    ) }}
 
 ),
 

@@ -1,12 +1,12 @@
 -- Arrivals, departures and net migration of every region in force, month by month and
--- evaluation, split into external, interregional and intraregional: the region rule of the
--- extract spec (macro region_flow_ends) applied to the monthly counts, on the dense
+-- evaluation, split into external, interregional and intraregional: the region flows of the
+-- key tables' counts (int_region_flows_evaluated, cell shape `coupon`) on the dense
 -- evaluation × month × region spine.
 with
 
-coupon_counts as (
+flow_ends as (
 
-    select * from {{ ref('int_coupon_counts_evaluated') }}
+    select * from {{ ref('int_region_flows_evaluated') }}
     where cell_shape_code = 'coupon'
 
 ),
@@ -14,14 +14,6 @@ coupon_counts as (
 region_months as (
 
     select * from {{ ref('int_evaluation_region_months_spined') }}
-
-),
-
-flow_ends as (
-
-    {{ region_flow_ends(
-        'coupon_counts', ['release_id', 'registration_year', 'registration_month']
-    ) }}
 
 ),
 
