@@ -398,7 +398,8 @@ final as (
         coalesce(listed_reason_code, '99') as reason_code,
 
         ---------- lineage
-        '{{ reference_data_checksum() }}' as reference_data_checksum
+        '{{ reference_data_checksum() }}' as reference_data_checksum,
+        {{ build_runs_timestamp(run_started_at) }} as checked_at
 
     from versions_classified
 

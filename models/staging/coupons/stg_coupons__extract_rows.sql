@@ -2,11 +2,13 @@
 -- lands; later builds append only the rows of the files not ingested yet (on DuckDB the
 -- landing view reads only those files: macros/landing/prepare_landing.sql). A landed
 -- delivery never changes (the extract spec); --full-refresh reads every file again.
+-- A warehouse built before ingested_at existed gains the column (null in its rows): the
+-- contract allows appending a column, and nothing else (on_schema_change).
 -- Written without keeping insertion order: twice as fast (macros/insertion_order.sql).
 {{ config(
     materialized='incremental',
     incremental_strategy='append',
-    on_schema_change='fail',
+    on_schema_change='append_new_columns',
     pre_hook="{{ set_insertion_order(false) }}",
     post_hook="{{ set_insertion_order(true) }}",
 ) }}
@@ -72,7 +74,10 @@ typed as (
         {{ coupon_date_from_text('birth_date_raw') }} as birth_date,
 
         ---------- timestamps
-        {{ coupon_timestamp_from_text('submitted_at_raw') }} as submitted_at
+        {{ coupon_timestamp_from_text('submitted_at_raw') }} as submitted_at,
+
+        ---------- lineage
+        {{ build_runs_timestamp(run_started_at) }} as ingested_at
 
     from trimmed
 
