@@ -168,12 +168,15 @@ def _build_logged(landing_dir, cutoff, target, target_name, warn_error, quiet, f
 
 def _build(display, landing_dir, cutoff, target, target_name, warn_error, full_refresh, unit_tests,
            force=False) -> None:
+    from kzmig import build_inputs
+
     extra_vars = {}
     report_path = None
     settings = checked_times = None
+    # The project's fingerprint, for the release-scoped models (macro release_scope): a
+    # model built with another project is recomputed whole.
+    os.environ["KZMIG_PROJECT_SHA256"] = build_inputs.project_digest()
     if target_name != "postgres":
-        from kzmig import build_inputs
-
         settings = build_inputs.build_settings(landing_dir, cutoff, target_name, warn_error)
         if not (force or full_refresh or unit_tests):
             with display.step("up-to-date check") as step:

@@ -194,9 +194,11 @@ latest_counts as (
         {{ all_columns | join(', ') }},
         sum(coupon_count_change) as coupon_count
     from epoch_counts
-    {%- if build_cutoff_at is not none %}
-        where epoch_end_at <= {{ build_cutoff_at }}
-    {%- endif %}
+    where
+        exists (select 1 from evaluations where evaluations.vintage = 'latest')
+        {%- if build_cutoff_at is not none %}
+            and epoch_end_at <= {{ build_cutoff_at }}
+        {%- endif %}
     group by cell_shape_code, {{ all_columns | join(', ') }}
 
 ),

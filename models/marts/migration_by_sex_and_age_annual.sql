@@ -3,12 +3,20 @@
 -- (int_region_flows_evaluated, cell shape `person`), in two groupings of age that each sum
 -- to the region's flow (five-year groups; under, of and above working age). Exact counts,
 -- with the flags of the release's small-number protection (macro small_count_suppression).
+-- Release-scoped (macro release_scope): a build recomputes the releases that what was
+-- ingested since can change, and keeps the rows of the others.
+-- depends_on: {{ ref('int_evaluations_selected') }}
+-- depends_on: {{ ref('stg_coupons__extract_rows') }}
+{%- set scope = release_scope() %}
+{{ config(post_hook="{{ record_release_scope() }}") }}
 with
+
+{{ release_scope_changed_releases(scope) }}
 
 flow_ends as (
 
     select * from {{ ref('int_region_flows_evaluated') }}
-    where cell_shape_code = 'person'
+    where cell_shape_code = 'person' and {{ release_scope_filter(scope, 'release_id') }}
 
 ),
 
@@ -173,3 +181,4 @@ final as (
 )
 
 select * from final
+{{ release_scope_kept_rows(scope) }}

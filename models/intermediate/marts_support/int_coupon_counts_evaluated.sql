@@ -27,7 +27,15 @@
     {'code': 'reason_citizenship', 'columns': ['reason_code', 'citizenship_code']},
 ] %}
 
+-- Release-scoped (macro release_scope): a build recomputes the releases that what was
+-- ingested since can change, and keeps the rows of the others.
+-- depends_on: {{ ref('int_evaluations_selected') }}
+-- depends_on: {{ ref('stg_coupons__extract_rows') }}
+{%- set scope = release_scope() %}
+{{ config(post_hook="{{ record_release_scope() }}") }}
 with
+
+{{ release_scope_changed_releases(scope) }}
 
 checked_versions as not materialized (
 
@@ -44,6 +52,7 @@ duplicate_registrations_identified as (
 evaluations as (
 
     select * from {{ ref('int_evaluations_selected') }}
+    where {{ release_scope_filter(scope, 'release_id') }}
 
 ),
 
@@ -152,3 +161,4 @@ final as (
 )
 
 select * from final
+{{ release_scope_kept_rows(scope) }}

@@ -20,11 +20,20 @@
     'citizenship_code',
 ] %}
 
+-- Release-scoped (macro release_scope): a build recomputes the releases that what was
+-- ingested since can change, and keeps the rows of the others.
+-- depends_on: {{ ref('int_evaluations_selected') }}
+-- depends_on: {{ ref('stg_coupons__extract_rows') }}
+{%- set scope = release_scope() %}
+{{ config(post_hook="{{ record_release_scope() }}") }}
 with
+
+{{ release_scope_changed_releases(scope) }}
 
 coupon_counts as (
 
     select * from {{ ref('int_coupon_counts_evaluated') }}
+    where {{ release_scope_filter(scope, 'release_id') }}
 
 ),
 
@@ -56,3 +65,4 @@ final as (
 )
 
 select * from final
+{{ release_scope_kept_rows(scope) }}
