@@ -546,7 +546,8 @@ def bench_world(world: World, runs: int, only: list[str], limits: dict, pandas_e
 def ratios(timings: dict) -> dict:
     def ratio(numerator: str, denominator: str) -> float | None:
         if numerator in timings and denominator in timings:
-            return round(timings[numerator]["median_seconds"] / timings[denominator]["median_seconds"], 2)
+            # four places: a build with nothing new is a fraction of a per cent of a full build
+            return round(timings[numerator]["median_seconds"] / timings[denominator]["median_seconds"], 4)
         return None
 
     return {"warehouse / floor": ratio("full", "floor"), "pandas / warehouse": ratio("pandas", "full"),
@@ -565,13 +566,14 @@ def targets(result: dict) -> list[dict]:
     def within_floor(times: float) -> dict:
         value = ratio.get("warehouse / floor")
         return check(f"full build within {times:g}× the floor",
-                     value and f"{full['median_seconds']:.1f} s ÷ {timings['floor']['median_seconds']:.1f} s"
-                               f" = {value:.2f}×", value is not None and value <= times)
+                     None if value is None else f"{full['median_seconds']:.1f} s ÷ "
+                                                f"{timings['floor']['median_seconds']:.1f} s = {value:.2f}×",
+                     value is not None and value <= times)
 
     def share_of_full(name: str, ratio_name: str, text: str, share: float) -> dict:
         value = ratio.get(ratio_name)
         return check(f"{text} at most {share * 100:g} % of the full build",
-                     value and f"{timings[name]['median_seconds']:.1f} s = {value * 100:.1f} %",
+                     None if value is None else f"{timings[name]['median_seconds']:.1f} s = {value * 100:.1f} %",
                      value is not None and value <= share)
 
     found = []
