@@ -142,7 +142,7 @@ def test_verbose_shows_dbts_lines_without_escape_codes_on_a_pipe(failed_verbose_
     finished, _ = failed_verbose_build
     out = finished.stdout
     assert "Running with dbt=" in out
-    assert re.search(r"1 of 2 START hook: kz_migration\.on-run-start\.0", out), out
+    assert re.search(r"1 of \d+ START hook: kz_migration\.on-run-start\.0", out), out
     assert "Encountered an error" in out
     assert "\x1b" not in out + finished.stderr
 
